@@ -1,0 +1,50 @@
+# Targets for people: `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install run browser test lint format worker beat clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
+
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(BIN)/activate
+
+install: $(BIN)/activate ## Create .venv and install every dependency
+
+run: install ## Install, migrate, load the demo content and serve the site
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo_content
+	@echo "\n  The site is at http://$(HOST):$(PORT)/  (stop with Ctrl+C)\n"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+browser: ## Install Debian's Chromium for the real-browser tests (needs root or sudo)
+	-@command -v chromium >/dev/null || { SUDO=$$(command -v sudo || true); $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver; }
+
+test: install browser ## Install everything and run the whole test suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## Format the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+worker: install ## Run a Celery worker (needs REDIS_URL)
+	$(BIN)/celery -A config worker -l info -Q transactional,bulk,celery
+
+beat: install ## Run Celery beat (needs REDIS_URL)
+	$(BIN)/celery -A config beat -l info
+
+clean: ## Remove the virtualenv and local data
+	rm -rf $(VENV) var

@@ -1,0 +1,59 @@
+"""The staff groups and exactly the permissions each holds.
+
+Migrations call ``sync_groups`` whenever a role gains a model, so a fresh
+database and an old one end up with the same groups.
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
+EDITORS = "Editors"
+MODERATORS = "Moderators"
+
+FULL = ("add", "change", "delete", "view")
+
+ROLE_MODELS: dict[str, dict[str, tuple[str, ...]]] = {
+    EDITORS: {
+        "policies.author": FULL,
+        "policies.topic": FULL,
+        "policies.report": FULL,
+        "policies.policyanalysis": FULL,
+        "policies.quotecitation": FULL,
+        "consultations.webinar": FULL,
+        "consultations.speaker": FULL,
+        "consultations.appearance": FULL,
+        "consultations.quote": FULL,
+    },
+    MODERATORS: {},
+}
+
+
+def role_codenames(role: str) -> set[tuple[str, str]]:
+    """(app_label, codename) pairs for a role."""
+    pairs = set()
+    for label, actions in ROLE_MODELS[role].items():
+        app_label, model = label.split(".")
+        pairs.update((app_label, f"{action}_{model}") for action in actions)
+    return pairs
+
+
+def sync_groups(apps=global_apps, schema_editor=None) -> None:
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    # Permissions are normally created after all migrations; make them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    for role in ROLE_MODELS:
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = role_codenames(role)
+        permissions = [
+            permission
+            for permission in Permission.objects.select_related("content_type")
+            if (permission.content_type.app_label, permission.codename) in wanted
+        ]
+        missing = wanted - {(p.content_type.app_label, p.codename) for p in permissions}
+        if missing:
+            raise RuntimeError(f"Permissions missing for {role}: {sorted(missing)}")
+        group.permissions.set(permissions)

@@ -1,0 +1,86 @@
+"""Strict readers for settings taken from environment variables.
+
+Each reader fails loudly, naming the variable, so that a typo in production
+stops start-up instead of silently falling back to a default.
+"""
+
+import os
+from typing import Any
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+DATABASE_SCHEMES = frozenset({"sqlite", "postgres", "postgresql", "pgsql", "psql"})
+
+
+def load_dotenv(path) -> None:
+    """Read a local .env file; variables already in the environment win."""
+    if path.exists():
+        environ.Env.read_env(str(path))
+
+
+def _raw(name: str) -> str | None:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return None
+    return value.strip()
+
+
+def env_str(name: str, default: str = "") -> str:
+    return _raw(name) or default
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = _raw(name)
+    if value is None:
+        return default
+    word = value.lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name} must be one of true/false, yes/no, on/off or 1/0; got {value!r}.")
+
+
+def env_int(name: str, default: int) -> int:
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number; got {value!r}.") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = _raw(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_database(name: str, default: str) -> dict[str, Any]:
+    value = _raw(name) or default
+    scheme = value.split("://", 1)[0].lower() if "://" in value else ""
+    if scheme not in DATABASE_SCHEMES:
+        raise ImproperlyConfigured(
+            f"{name} must look like postgres://user:password@host:5432/name "
+            f"or sqlite:////absolute/path.sqlite3; got {value!r}."
+        )
+    try:
+        config = environ.Env.db_url_config(value)
+    except Exception as error:  # environ raises several types for bad URLs
+        raise ImproperlyConfigured(f"{name} could not be parsed: {error}") from None
+    if not config.get("NAME"):
+        raise ImproperlyConfigured(f"{name} names no database; got {value!r}.")
+    return config
+
+
+def env_email(name: str, default: str) -> dict[str, Any]:
+    value = _raw(name) or default
+    try:
+        return environ.Env.email_url_config(value)
+    except Exception as error:
+        raise ImproperlyConfigured(f"{name} could not be parsed: {error}") from None

@@ -1,0 +1,70 @@
+from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from policies.models import Author, PolicyAnalysis, QuoteCitation, Report, Topic
+
+
+class StampedAdmin(admin.ModelAdmin):
+    """Records the acting user on every row an editor saves."""
+
+    readonly_fields = ("created_at", "created_by", "updated_at", "updated_by")
+
+    def save_model(self, request: HttpRequest, obj: Model, form, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Author)
+class AuthorAdmin(StampedAdmin):
+    list_display = ("name", "role")
+    search_fields = ("name", "role")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Topic)
+class TopicAdmin(StampedAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Report)
+class ReportAdmin(StampedAdmin):
+    list_display = ("title", "published_on")
+    search_fields = ("title", "summary")
+    prepopulated_fields = {"slug": ("title",)}
+
+
+class QuoteCitationInline(admin.TabularInline):
+    model = QuoteCitation
+    extra = 0
+    autocomplete_fields = ("quote",)
+    verbose_name = _("cited quote")
+    verbose_name_plural = _("cited quotes: place each in the body with [[quote:position]]")
+
+
+@admin.register(PolicyAnalysis)
+class PolicyAnalysisAdmin(StampedAdmin):
+    list_display = ("title", "author", "status", "publish_at", "is_live")
+    list_filter = ("status", "topics", "author")
+    list_select_related = ("author",)
+    search_fields = ("title", "standfirst", "body")
+    date_hierarchy = "publish_at"
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("author", "topics", "reports")
+    inlines = (QuoteCitationInline,)
+    fieldsets = (
+        (None, {"fields": ("section", "title", "slug", "author", "kind", "standfirst", "body")}),
+        (_("Hero image"), {"fields": ("hero_image", "hero_alt", "hero_caption")}),
+        (_("Filing"), {"fields": ("topics", "reports")}),
+        (_("Publication"), {"fields": ("status", "publish_at", "comments_open", "close_comments_after_days")}),
+        (_("History"), {"classes": ("collapse",), "fields": StampedAdmin.readonly_fields}),
+    )
+
+    @admin.display(boolean=True, description=_("on the site"))
+    def is_live(self, obj: PolicyAnalysis) -> bool:
+        return obj.is_published

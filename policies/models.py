@@ -1,0 +1,212 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from policies.markdown import render_markdown, split_on_quote_markers
+
+
+class Stamped(models.Model):
+    """Who made and last changed a row, stamped by the admin."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Author(Stamped):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    role = models.CharField(max_length=200, blank=True, help_text=_("For example “Policy Manager”."))
+    bio = models.TextField(blank=True, help_text=_("A few sentences, shown on the author's page."))
+    photo = models.ImageField(upload_to="authors/", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:author", kwargs={"slug": self.slug})
+
+
+class Topic(Stamped):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:topic", kwargs={"slug": self.slug})
+
+
+class Report(Stamped):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    summary = models.TextField(blank=True)
+    url = models.URLField(blank=True, help_text=_("Where the report is published, if elsewhere."))
+    file = models.FileField(upload_to="reports/", blank=True, help_text=_("Or upload the report itself."))
+    published_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if not self.url and not self.file:
+            raise ValidationError(_("Give the report's address or upload its file."))
+
+    @property
+    def link(self) -> str:
+        return self.file.url if self.file else self.url
+
+
+class AnalysisQuerySet(models.QuerySet):
+    def published(self) -> "AnalysisQuerySet":
+        """Analyses the public may read: scheduled ones appear once their time has come."""
+        return self.exclude(status=PolicyAnalysis.Status.DRAFT).filter(publish_at__lte=timezone.now())
+
+    def visible_to(self, user) -> "AnalysisQuerySet":
+        if user.has_perm("policies.view_policyanalysis"):
+            return self
+        return self.published()
+
+    def for_listing(self) -> "AnalysisQuerySet":
+        return self.select_related("author").prefetch_related("topics").order_by("-publish_at", "-pk")
+
+
+class PolicyAnalysis(Stamped):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    section = models.CharField(max_length=60, default="Policy & Insight", help_text=_("The label above the title."))
+    kind = models.CharField(max_length=40, default="Analysis", help_text=_("Shown after the author's name."))
+    standfirst = models.TextField(help_text=_("One or two sentences that open the piece and appear in lists."))
+    body = models.TextField(
+        help_text=_(
+            "Markdown. To place a cited quote, put [[quote:1]] on a line of its own, "
+            "where 1 is the citation's position below."
+        )
+    )
+    body_html = models.TextField(editable=False, default="")
+    hero_image = models.ImageField(
+        upload_to="analyses/", blank=True, width_field="hero_width", height_field="hero_height"
+    )
+    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_alt = models.CharField(
+        _("hero image alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_("Describe the picture for people who can't see it."),
+    )
+    hero_caption = models.CharField(max_length=300, blank=True)
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="analyses")
+    topics = models.ManyToManyField(Topic, related_name="analyses", blank=True)
+    reports = models.ManyToManyField(Report, related_name="analyses", blank=True, verbose_name=_("reports referenced"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        default=timezone.now, help_text=_("A scheduled analysis appears on the site at this time.")
+    )
+    comments_open = models.BooleanField(default=True)
+    close_comments_after_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Close the discussion this many days after publication. Empty: never.")
+    )
+
+    objects = AnalysisQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at"]
+        verbose_name = _("policy analysis")
+        verbose_name_plural = _("policy analyses")
+        indexes = [models.Index(fields=["status", "publish_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:analysis", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.hero_image and not self.hero_alt.strip():
+            raise ValidationError({"hero_alt": _("A hero image needs alt text.")})
+        if self.status == self.Status.SCHEDULED and self.publish_at and self.publish_at <= timezone.now():
+            raise ValidationError({"publish_at": _("A scheduled analysis needs a publish time in the future.")})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status != self.Status.DRAFT and self.publish_at <= timezone.now()
+
+    @property
+    def comments_close_at(self):
+        if self.close_comments_after_days is None:
+            return None
+        return self.publish_at + timedelta(days=self.close_comments_after_days)
+
+    @property
+    def accepts_comments(self) -> bool:
+        close_at = self.comments_close_at
+        return self.is_published and self.comments_open and (close_at is None or timezone.now() < close_at)
+
+    def body_blocks(self, citations: list["QuoteCitation"]) -> list[dict]:
+        """The body as HTML pieces and quote blocks, in reading order.
+
+        Citations no marker places follow the body, so none is lost.
+        """
+        by_position = {citation.position: citation for citation in citations}
+        blocks: list[dict] = []
+        for piece in split_on_quote_markers(self.body_html):
+            if isinstance(piece, int):
+                citation = by_position.pop(piece, None)
+                if citation:
+                    blocks.append({"quote": citation.quote})
+            else:
+                blocks.append({"html": piece})
+        blocks.extend({"quote": citation.quote} for citation in sorted(by_position.values(), key=lambda c: c.position))
+        return blocks
+
+
+class QuoteCitation(models.Model):
+    """A quote an analysis cites, placed in its body by ``[[quote:position]]``."""
+
+    analysis = models.ForeignKey(PolicyAnalysis, on_delete=models.CASCADE, related_name="citations")
+    quote = models.ForeignKey("consultations.Quote", on_delete=models.PROTECT, related_name="citations")
+    position = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["analysis", "position"], name="unique_citation_position"),
+            models.UniqueConstraint(fields=["analysis", "quote"], name="unique_citation_quote"),
+        ]
+
+    def __str__(self) -> str:
+        return f"[[quote:{self.position}]] {self.quote}"

@@ -1,0 +1,49 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+
+from accounts.roles import EDITORS, MODERATORS
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def anonymous() -> AnonymousUser:
+    return AnonymousUser()
+
+
+@pytest.fixture
+def stakeholder(db):
+    return UserFactory(username="stakeholder")
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="editor", is_staff=True, groups=[EDITORS])
+
+
+@pytest.fixture
+def moderator(db):
+    return UserFactory(username="moderator", is_staff=True, groups=[MODERATORS])
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def client_for():
+    """A test client signed in as the given user (or anonymous for None)."""
+
+    def make(user) -> Client:
+        client = Client()
+        if user is not None and user.is_authenticated:
+            client.force_login(user)
+        return client
+
+    return make

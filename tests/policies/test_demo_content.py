@@ -1,0 +1,43 @@
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from policies.demo import SEED_SLUG
+from policies.models import PolicyAnalysis
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot() -> dict[str, list]:
+    state = {}
+    for model in apps.get_models():
+        if model._meta.app_label in {"policies", "consultations"}:
+            fields = [f.attname for f in model._meta.concrete_fields if f.attname not in {"updated_at"}]
+            state[model._meta.label] = list(model.objects.order_by("pk").values_list(*fields))
+    return state
+
+
+def test_loading_the_demo_twice_changes_nothing():
+    call_command("load_demo_content", verbosity=0)
+    first = snapshot()
+    call_command("load_demo_content", verbosity=0)
+    assert snapshot() == first
+    assert PolicyAnalysis.objects.published().count() >= 12
+
+
+def test_the_demo_analysis_is_modelled_on_the_seed_page(client):
+    call_command("load_demo_content", verbosity=0)
+    analysis = PolicyAnalysis.objects.get(slug=SEED_SLUG)
+    html = client.get(analysis.get_absolute_url()).content.decode()
+    for text in (
+        "Have the Spending Review and Industrial Strategy delivered for research clusters?",
+        "Emma Cattermole",
+        "1 July 2025",
+        "Francis Crick Institute",
+        "£500m",
+        "Professor Dame Jessica Corner",
+        "Dame Nancy Rothwell",
+        "Clusters: Investing for Impact",
+    ):
+        assert text in html, text
+    assert html.count('class="quote"') == 2
