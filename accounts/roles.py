@@ -1,7 +1,8 @@
 """The staff groups and exactly the permissions each holds.
 
-Migrations call ``sync_groups`` whenever a role gains a model, so a fresh
-database and an old one end up with the same groups.
+When a role gains a model, the app that owns the model adds a migration that
+runs ``sync_groups`` (``migrations.RunPython(sync_groups, migrations.RunPython.noop)``),
+so a fresh database and an old one end up with the same groups.
 """
 
 from django.apps import apps as global_apps
@@ -28,11 +29,19 @@ ROLE_MODELS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
-def role_codenames(role: str) -> set[tuple[str, str]]:
-    """(app_label, codename) pairs for a role."""
+def role_codenames(role: str, apps=global_apps) -> set[tuple[str, str]]:
+    """(app_label, codename) pairs for a role, for the models that exist in ``apps``.
+
+    Inside a migration, a model whose app has not migrated that far yet is left
+    out; that app's own later migration calls ``sync_groups`` again.
+    """
     pairs = set()
     for label, actions in ROLE_MODELS[role].items():
         app_label, model = label.split(".")
+        try:
+            apps.get_model(app_label, model)
+        except LookupError:
+            continue
         pairs.update((app_label, f"{action}_{model}") for action in actions)
     return pairs
 
@@ -47,7 +56,7 @@ def sync_groups(apps=global_apps, schema_editor=None) -> None:
         app_config.models_module = None
     for role in ROLE_MODELS:
         group, _ = Group.objects.get_or_create(name=role)
-        wanted = role_codenames(role)
+        wanted = role_codenames(role, apps)
         permissions = [
             permission
             for permission in Permission.objects.select_related("content_type")
