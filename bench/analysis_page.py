@@ -1,6 +1,6 @@
 """Server time and SQL queries of the demo analysis page, through Django's test client.
 
-    python -m bench.analysis_page [runs]
+python -m bench.analysis_page [runs]
 """
 
 import sys
