@@ -10,6 +10,7 @@ from django.contrib.auth.management import create_permissions
 
 EDITORS = "Editors"
 MODERATORS = "Moderators"
+ANALYSTS = "Analysts"
 
 FULL = ("add", "change", "delete", "view")
 
@@ -24,8 +25,21 @@ ROLE_MODELS: dict[str, dict[str, tuple[str, ...]]] = {
         "consultations.speaker": FULL,
         "consultations.appearance": FULL,
         "consultations.quote": FULL,
+        "consultations.consultation": (*FULL, "conclude"),
+        "consultations.section": FULL,
+        "consultations.question": FULL,
+        "consultations.lateresponselink": FULL,
     },
-    MODERATORS: {},
+    MODERATORS: {
+        "consultations.answer": ("view", "moderate"),
+    },
+    ANALYSTS: {
+        "consultations.consultation": ("view", "analyse"),
+        "consultations.question": ("view",),
+        "consultations.questiontag": FULL,
+        "consultations.response": ("view", "change"),
+        "consultations.answer": ("view", "change"),
+    },
 }
 
 

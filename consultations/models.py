@@ -117,3 +117,6 @@ class Quote(Stamped):
     def __str__(self) -> str:
         excerpt = self.text if len(self.text) <= 60 else f"{self.text[:57]}…"
         return f"{self.speaker.full_name}: {excerpt}"
+
+
+from consultations.consultation_models import *  # noqa: E402, F403
