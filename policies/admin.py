@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from policies.models import Author, PolicyAnalysis, QuoteCitation, Report, Topic
@@ -49,7 +50,7 @@ class QuoteCitationInline(admin.TabularInline):
 
 @admin.register(PolicyAnalysis)
 class PolicyAnalysisAdmin(StampedAdmin):
-    list_display = ("title", "author", "status", "publish_at", "is_live")
+    list_display = ("title", "author", "status", "publish_at", "is_live", "preview_link")
     list_filter = ("status", "topics", "author")
     list_select_related = ("author",)
     search_fields = ("title", "standfirst", "body")
@@ -68,3 +69,8 @@ class PolicyAnalysisAdmin(StampedAdmin):
     @admin.display(boolean=True, description=_("on the site"))
     def is_live(self, obj: PolicyAnalysis) -> bool:
         return obj.is_published
+
+    @admin.display(description=_("page"))
+    def preview_link(self, obj: PolicyAnalysis) -> str:
+        label = _("View") if obj.is_published else _("Preview")
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), label)

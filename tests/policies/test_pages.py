@@ -140,3 +140,16 @@ def test_home_page_shows_latest_analyses(client):
     response = client.get("/")
     assert response.status_code == 200
     assert b"Fresh thinking" in response.content
+
+
+def test_list_pages_carry_a_canonical_link_with_their_page(client):
+    AnalysisFactory.create_batch(11)
+    assert b'<link rel="canonical" href="http://127.0.0.1:8000/analyses/">' in client.get("/analyses/").content
+    second = client.get("/analyses/?page=2").content
+    assert b'<link rel="canonical" href="http://127.0.0.1:8000/analyses/?page=2">' in second
+
+
+def test_editors_reach_the_preview_from_the_admin_list(client_for, editor):
+    draft = AnalysisFactory(status=PolicyAnalysis.Status.DRAFT)
+    html = client_for(editor).get("/admin/policies/policyanalysis/").content.decode()
+    assert f'href="{draft.get_absolute_url()}"' in html and ">Preview</a>" in html
