@@ -17,9 +17,15 @@ PATH_SEPARATOR = "/"
 
 
 def fold(text: str) -> str:
-    """Text compared case- and accent-insensitively: "Café" and "CAFE" fold alike."""
+    """Text compared case- and accent-insensitively: "Café" and "CAFE" fold alike.
+
+    Invisible format characters (zero-width spaces and joiners, direction marks) are
+    dropped too, so they cannot hide a word inside another.
+    """
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return "".join(
+        char for char in decomposed if not unicodedata.combining(char) and unicodedata.category(char) != "Cf"
+    )
 
 
 # --- The comment policy -------------------------------------------------------------
@@ -247,9 +253,9 @@ class Flag(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
     clause = models.ForeignKey(PolicyClause, on_delete=models.PROTECT, related_name="flags")
     note = models.TextField(blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    # "user:<id>" for an account, "ip:<hash>" for a guest: one report per person per comment.
-    reporter_key = models.CharField(max_length=80, editable=False)
+    # Reporting needs an account: "distinct people" must be countable, and a guest's
+    # only identity here would be an IP hash, which is erased after a while.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_reports")
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -259,7 +265,7 @@ class Flag(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("reader report")
-        constraints = [models.UniqueConstraint(fields=["comment", "reporter_key"], name="one_report_per_person")]
+        constraints = [models.UniqueConstraint(fields=["comment", "user"], name="one_report_per_person")]
 
     def __str__(self) -> str:
         return _("Report on comment %(id)s: %(clause)s") % {"id": self.comment_id, "clause": self.clause}
