@@ -1,0 +1,34 @@
+"""The API's URLs: version 1 of the resources, the OpenAPI schema and its interactive docs."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from config.api_errors import not_found
+from consultations.api import QuoteViewSet, SpeakerViewSet, WebinarViewSet
+from policies.api import AnalysisViewSet, AuthorViewSet, ReportViewSet, TopicViewSet
+
+
+class Router(DefaultRouter):
+    include_root_view = False
+    include_format_suffixes = False
+
+
+router = Router()
+router.register("analyses", AnalysisViewSet, basename="analysis")
+router.register("topics", TopicViewSet, basename="topic")
+router.register("authors", AuthorViewSet, basename="author")
+router.register("reports", ReportViewSet, basename="report")
+router.register("webinars", WebinarViewSet, basename="webinar")
+router.register("speakers", SpeakerViewSet, basename="speaker")
+router.register("quotes", QuoteViewSet, basename="quote")
+
+app_name = "api"
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    re_path(r"^.*$", not_found),
+]

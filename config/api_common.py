@@ -1,0 +1,106 @@
+"""Classes the REST_FRAMEWORK setting names: parsing, pagination, throttles; and shared fields.
+
+Nothing here may import DRF's views: those read this module's classes from the setting.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+# Request bodies are comments and decisions; anything bigger is a mistake or an attack,
+# refused before it is read.
+API_MAX_BODY_BYTES = getattr(settings, "API_MAX_BODY_BYTES", 64 * 1024)
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "The request body is too large."
+    default_code = "too_large"
+
+
+class LimitedJSONParser(JSONParser):
+    """JSON bodies up to a fixed size (DRF itself reads any length into memory)."""
+
+    def parse(self, stream, media_type=None, parser_context=None) -> Any:
+        request = (parser_context or {}).get("request")
+        length = request.META.get("CONTENT_LENGTH") if request is not None else None
+        if length and length.isdigit() and int(length) > API_MAX_BODY_BYTES:
+            raise RequestTooLarge()
+        return super().parse(stream, media_type, parser_context)
+
+
+class StrictSerializer(serializers.Serializer):
+    """An input serializer that names fields it does not know instead of silently dropping them."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: [_("This field is not recognised.")] for name in unknown})
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class SiteUrlField(serializers.Field):
+    """The object's page on the site, as an absolute address."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("help_text", "The page on the site.")
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value) -> str:
+        return self.context["request"].build_absolute_uri(value.get_absolute_url())
+
+
+class Pagination(PageNumberPagination):
+    """Numbered pages; a malformed page or page size is a 400, a page past the end a 404."""
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_page_number(self, request: Request, paginator) -> int:
+        return self._positive_int(request, self.page_query_param, default=1, maximum=None)
+
+    def get_page_size(self, request: Request) -> int:
+        return self._positive_int(
+            request, self.page_size_query_param, default=self.page_size, maximum=self.max_page_size
+        )
+
+    @staticmethod
+    def _positive_int(request: Request, name: str, *, default: int, maximum: int | None) -> int:
+        raw = request.query_params.get(name)
+        if raw is None:
+            return default
+        if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+            raise serializers.ValidationError({name: [_("Give a whole number of 1 or more.")]})
+        if maximum is not None and int(raw) > maximum:
+            raise serializers.ValidationError(
+                {name: [_("Give a number no larger than %(maximum)d.") % {"maximum": maximum}]}
+            )
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+        return parameters
+
+
+class AnonymousThrottle(AnonRateThrottle):
+    """Per client IP, for requests without a signed-in user or token."""
+
+
+class UserThrottle(UserRateThrottle):
+    """Per user, whether signed in by session or by token."""

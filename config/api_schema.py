@@ -1,0 +1,63 @@
+"""drf-spectacular's AutoSchema, with every error an operation can return described.
+
+The error responses follow from what the operation is, so a new endpoint is documented
+correctly without listing them by hand.
+"""
+
+from drf_spectacular import openapi
+from rest_framework.permissions import AllowAny
+
+from config.api_errors import ErrorSerializer
+
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input: malformed JSON, a wrong type, an unknown field, a bad query parameter "
+    "or a body over the size limit. `errors` names each field.",
+    "401": "No credentials, or an unknown token. Send `Authorization: Token <key>`.",
+    "403": "Signed in but not allowed, or a session request without its CSRF token.",
+    "404": "No such object, or one you may not see; for lists, a page past the end.",
+    "405": "This method is not allowed here.",
+    "415": "The body must be `application/json`.",
+    "429": "Too many requests. Wait the number of seconds in `Retry-After`.",
+}
+
+RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait before retrying."}}
+WWW_AUTHENTICATE = {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "The scheme to use: Token."}}
+
+
+class AutoSchema(openapi.AutoSchema):
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
+        responses = operation["responses"]
+        for code in self._error_codes(operation):
+            if code not in responses:
+                responses[code] = self._error_response(code)
+        operation["responses"] = dict(sorted(responses.items()))
+        return operation
+
+    def _error_codes(self, operation: dict) -> list[str]:
+        parameters = operation.get("parameters", [])
+        has_body = "requestBody" in operation
+        restricted = self.method not in ("GET", "HEAD", "OPTIONS") or any(
+            not isinstance(permission, AllowAny) for permission in self.view.get_permissions()
+        )
+        codes = ["429"]
+        if has_body or any(parameter["in"] == "query" for parameter in parameters):
+            codes.append("400")
+        if restricted:
+            codes += ["401", "403"]
+        if any(parameter["in"] == "path" for parameter in parameters) or self._is_list_view():
+            codes.append("404")
+        if has_body:
+            codes.append("415")
+        return codes
+
+    def _error_response(self, code: str) -> dict:
+        response = self._get_response_for_code(ErrorSerializer, code)
+        response["description"] = ERROR_DESCRIPTIONS[code]
+        if code == "429":
+            response["headers"] = RETRY_AFTER
+        if code == "401":
+            response["headers"] = WWW_AUTHENTICATE
+        return response

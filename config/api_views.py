@@ -1,0 +1,50 @@
+"""Base classes for API views."""
+
+from datetime import datetime
+
+from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.http import http_date
+from rest_framework import viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+
+class ConditionalGetMixin:
+    """ETag (a hash of the body) on every successful read, Last-Modified where the view knows it,
+    and 304 Not Modified when the client's copy is current."""
+
+    last_modified: datetime | None = None
+
+    def finalize_response(self, request: Request, response: Response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        response.render()
+        set_response_etag(response)
+        if self.last_modified:
+            response.headers["Last-Modified"] = http_date(self.last_modified.timestamp())
+        return get_conditional_response(
+            request, etag=response.headers["ETag"], last_modified=self._last_modified_seconds(), response=response
+        )
+
+    def _last_modified_seconds(self) -> int | None:
+        return int(self.last_modified.timestamp()) if self.last_modified else None
+
+
+def latest(*moments: datetime | None) -> datetime | None:
+    present = [moment for moment in moments if moment]
+    return max(present) if present else None
+
+
+class PublicReadViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+    """List and detail of public content, looked up by slug."""
+
+    permission_classes = [AllowAny]
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+
+    def get_object(self):
+        obj = super().get_object()
+        self.last_modified = getattr(obj, "updated_at", None)
+        return obj

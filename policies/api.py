@@ -1,0 +1,211 @@
+"""Read endpoints for analyses, topics, authors and reports."""
+
+import django_filters
+from django.db.models import Prefetch, Q, QuerySet
+from drf_spectacular.helpers import lazy_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import serializers
+
+from config.api_common import SiteUrlField
+from config.api_views import PublicReadViewSet, latest
+from policies.models import Author, PolicyAnalysis, QuoteCitation, Report, Topic
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:topic-detail", lookup_field="slug")
+    html_url = SiteUrlField()
+
+    class Meta:
+        model = Topic
+        fields = ["name", "slug", "description", "url", "html_url"]
+
+
+class TopicSummarySerializer(TopicSerializer):
+    class Meta(TopicSerializer.Meta):
+        fields = ["name", "slug", "url"]
+
+
+class AuthorSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:author-detail", lookup_field="slug")
+    html_url = SiteUrlField()
+    photo = serializers.ImageField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Author
+        fields = ["name", "slug", "role", "bio", "photo", "url", "html_url"]
+
+
+class AuthorSummarySerializer(AuthorSerializer):
+    class Meta(AuthorSerializer.Meta):
+        fields = ["name", "slug", "role", "url"]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:report-detail", lookup_field="slug")
+    link = serializers.SerializerMethodField(
+        help_text="Where to read the report: its file here or its address elsewhere."
+    )
+
+    class Meta:
+        model = Report
+        fields = ["title", "slug", "summary", "published_on", "link", "url"]
+
+    def get_link(self, obj: Report) -> str:
+        return self.context["request"].build_absolute_uri(obj.link) if obj.link else ""
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    """A cited quote; ``position`` matches the ``[[quote:N]]`` marker in the body HTML."""
+
+    quote = serializers.SerializerMethodField()
+
+    class Meta:
+        model = QuoteCitation
+        fields = ["position", "quote"]
+
+    @extend_schema_field(lazy_serializer("consultations.api.QuoteSerializer")())
+    def get_quote(self, obj: QuoteCitation) -> dict:
+        # Imported here because consultations.api builds on this module's topic serializers.
+        from consultations.api import QuoteSerializer
+
+        return QuoteSerializer(obj.quote, context=self.context).data
+
+
+class AnalysisListSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:analysis-detail", lookup_field="slug")
+    html_url = SiteUrlField()
+    author = AuthorSummarySerializer(read_only=True)
+    topics = TopicSummarySerializer(many=True, read_only=True)
+    hero_image = serializers.ImageField(read_only=True, allow_null=True)
+    accepts_comments = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = PolicyAnalysis
+        fields = [
+            "title",
+            "slug",
+            "section",
+            "kind",
+            "standfirst",
+            "publish_at",
+            "author",
+            "topics",
+            "hero_image",
+            "hero_alt",
+            "accepts_comments",
+            "url",
+            "html_url",
+        ]
+
+
+class AnalysisDetailSerializer(AnalysisListSerializer):
+    body_html = serializers.CharField(
+        read_only=True,
+        help_text="Sanitised HTML. A paragraph holding only `[[quote:N]]` places the quote whose position is N.",
+    )
+    quotes = CitationSerializer(source="citations", many=True, read_only=True)
+    reports = ReportSerializer(many=True, read_only=True)
+    is_published = serializers.BooleanField(read_only=True, help_text="False only in an editor's preview.")
+
+    class Meta(AnalysisListSerializer.Meta):
+        fields = [
+            *AnalysisListSerializer.Meta.fields,
+            "status",
+            "is_published",
+            "updated_at",
+            "hero_caption",
+            "hero_width",
+            "hero_height",
+            "body_html",
+            "quotes",
+            "reports",
+        ]
+
+
+class AnalysisFilter(django_filters.FilterSet):
+    topic = django_filters.ModelChoiceFilter(
+        queryset=Topic.objects.all(), to_field_name="slug", field_name="topics", help_text="A topic's slug."
+    )
+    author = django_filters.ModelChoiceFilter(
+        queryset=Author.objects.all(), to_field_name="slug", help_text="An author's slug."
+    )
+    published_after = django_filters.DateFilter(
+        field_name="publish_at", lookup_expr="date__gte", help_text="Published on or after this date (YYYY-MM-DD)."
+    )
+    published_before = django_filters.DateFilter(
+        field_name="publish_at", lookup_expr="date__lte", help_text="Published on or before this date (YYYY-MM-DD)."
+    )
+    search = django_filters.CharFilter(
+        method="filter_search", max_length=200, help_text="Words in the title or standfirst."
+    )
+
+    class Meta:
+        model = PolicyAnalysis
+        fields = ["topic", "author", "published_after", "published_before", "search"]
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for word in value.split():
+            queryset = queryset.filter(Q(title__icontains=word) | Q(standfirst__icontains=word))
+        return queryset
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List published analyses", description="Newest first; filter by topic, author, date or words."
+    ),
+    retrieve=extend_schema(
+        summary="Read an analysis",
+        description="Its body HTML, cited quotes and reports. Editors also see drafts and scheduled analyses.",
+    ),
+)
+class AnalysisViewSet(PublicReadViewSet):
+    filterset_class = AnalysisFilter
+    queryset = PolicyAnalysis.objects.none()
+
+    def get_queryset(self) -> QuerySet[PolicyAnalysis]:
+        if self.action == "retrieve":
+            citations = QuoteCitation.objects.select_related("quote__speaker", "quote__webinar")
+            return (
+                PolicyAnalysis.objects.visible_to(self.request.user)
+                .select_related("author")
+                .prefetch_related("topics", "reports", Prefetch("citations", queryset=citations))
+            )
+        return PolicyAnalysis.objects.published().for_listing()
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        return AnalysisDetailSerializer if self.action == "retrieve" else AnalysisListSerializer
+
+    def get_object(self) -> PolicyAnalysis:
+        analysis = super().get_object()
+        # The representation embeds the author, topics, reports and quotes, so it is as new as the newest of them.
+        citations = analysis.citations.all()
+        self.last_modified = latest(
+            analysis.updated_at,
+            analysis.author.updated_at,
+            *(topic.updated_at for topic in analysis.topics.all()),
+            *(report.updated_at for report in analysis.reports.all()),
+            *(citation.quote.updated_at for citation in citations),
+            *(citation.quote.speaker.updated_at for citation in citations),
+        )
+        return analysis
+
+
+@extend_schema_view(list=extend_schema(summary="List topics"), retrieve=extend_schema(summary="Read a topic"))
+class TopicViewSet(PublicReadViewSet):
+    queryset = Topic.objects.order_by("name", "pk")
+    serializer_class = TopicSerializer
+
+
+@extend_schema_view(list=extend_schema(summary="List authors"), retrieve=extend_schema(summary="Read an author"))
+class AuthorViewSet(PublicReadViewSet):
+    queryset = Author.objects.order_by("name", "pk")
+    serializer_class = AuthorSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List reports", description="Newest first."),
+    retrieve=extend_schema(summary="Read a report"),
+)
+class ReportViewSet(PublicReadViewSet):
+    queryset = Report.objects.order_by("-published_on", "title", "pk")
+    serializer_class = ReportSerializer
