@@ -406,3 +406,6 @@ class ModerationEvent(models.Model):
     def __str__(self) -> str:
         actor = self.actor or _("system")
         return f"{self.created_at:%Y-%m-%d %H:%M} {actor}: {self.from_status or '—'} → {self.to_status}"
+
+
+from comments.moderation_models import *  # noqa: E402, F403
