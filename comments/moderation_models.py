@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from comments.models import Comment
 
 __all__ = [
-    "AllComment",
     "ApprovedComment",
     "CommentClaim",
     "OfficialReply",
@@ -61,13 +60,6 @@ class RejectedComment(Comment):
         proxy = True
         verbose_name = _("rejected comment")
         verbose_name_plural = _("Rejected")
-
-
-class AllComment(Comment):
-    class Meta:
-        proxy = True
-        verbose_name = _("comment")
-        verbose_name_plural = _("All comments")
 
 
 class CommentClaimQuerySet(models.QuerySet):

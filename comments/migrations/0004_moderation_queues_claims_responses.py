@@ -14,18 +14,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="AllComment",
-            fields=[],
-            options={
-                "verbose_name": "comment",
-                "verbose_name_plural": "All comments",
-                "proxy": True,
-                "indexes": [],
-                "constraints": [],
-            },
-            bases=("comments.comment",),
-        ),
-        migrations.CreateModel(
             name="ApprovedComment",
             fields=[],
             options={
