@@ -6,4 +6,6 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.profile, name="profile"),
+    path("api-token/", views.api_token_new, name="api_token_new"),
+    path("api-token/revoke/", views.api_token_delete, name="api_token_revoke"),
 ]
