@@ -1,0 +1,214 @@
+"""Subscribers, the suppression list and the outbox.
+
+A ``Delivery`` is one email to one address. Transactional rows carry their own
+rendered subject and bodies; bulk rows of an announcement point at one shared
+``Broadcast`` and are personalised (address, unsubscribe links) when sent.
+"""
+
+import uuid
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def normalise_email(address: str) -> str:
+    """One spelling per address, so idempotency and suppression compare like with like."""
+    return address.strip().lower()
+
+
+class Stream(models.TextChoices):
+    TRANSACTIONAL = "transactional", _("Transactional")
+    BULK = "bulk", _("Bulk")
+
+
+class Frequency(models.TextChoices):
+    IMMEDIATE = "immediate", _("As soon as something is published")
+    WEEKLY = "weekly", _("A weekly digest")
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def confirmed(self) -> "SubscriberQuerySet":
+        return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+    def receiving(self, frequency: str) -> "SubscriberQuerySet":
+        return (
+            self.confirmed()
+            .filter(frequency=frequency)
+            .exclude(Exists(Suppression.objects.filter(email=OuterRef("email"))))
+        )
+
+    def interested_in_analysis(self, topic_ids: list[int]) -> "SubscriberQuerySet":
+        by_topic = Subscriber.topics.through.objects.filter(subscriber=OuterRef("pk"), topic_id__in=topic_ids)
+        return self.filter(Q(all_analyses=True) | Exists(by_topic))
+
+    def interested_in_webinars(self) -> "SubscriberQuerySet":
+        return self.filter(webinars=True)
+
+
+class Subscriber(models.Model):
+    """An address that asked for email about new content; no account needed."""
+
+    email = models.EmailField(unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="subscriptions"
+    )
+    all_analyses = models.BooleanField(_("all new analyses"), default=False)
+    topics = models.ManyToManyField("policies.Topic", blank=True, related_name="subscribers")
+    webinars = models.BooleanField(_("new webinars"), default=False)
+    consultations = models.BooleanField(_("consultations"), default=False)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.IMMEDIATE)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["email"]
+        indexes = [models.Index(fields=["frequency", "confirmed_at"])]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+    @property
+    def status(self) -> str:
+        if self.unsubscribed_at:
+            return _("unsubscribed")
+        return _("confirmed") if self.confirmed_at else _("waiting for confirmation")
+
+
+class Suppression(models.Model):
+    """Addresses that receive no bulk email, whatever their subscriptions say."""
+
+    class Reason(models.TextChoices):
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+        HARD_BOUNCE = "hard_bounce", _("Hard bounce")
+        COMPLAINT = "complaint", _("Spam complaint")
+        MANUAL = "manual", _("Added by staff")
+
+    email = models.EmailField(unique=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_reason_display()})"
+
+
+class Broadcast(models.Model):
+    """One announcement or newsletter, rendered once and fanned out to many deliveries."""
+
+    class Audience(models.TextChoices):
+        ANALYSES = "analyses", _("Subscribers to the analysis's topics or to all analyses")
+        WEBINARS = "webinars", _("Subscribers to webinars")
+        CONSULTATIONS = "consultations", _("Subscribers to consultations")
+
+    key = models.CharField(
+        max_length=200, unique=True, help_text=_("One broadcast per event, however often it is asked for.")
+    )
+    kind = models.CharField(max_length=60)
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    template = models.CharField(max_length=100)
+    context = models.JSONField(default=dict, blank=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    about = GenericForeignKey("content_type", "object_id")
+    subject = models.CharField(max_length=300, blank=True)
+    body_text = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    recipients = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    fanned_out_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return self.subject or self.key
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def due(self) -> "DeliveryQuerySet":
+        now = timezone.now()
+        return self.filter(status=Delivery.Status.QUEUED).filter(
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+        )
+
+    def counts_by_status(self) -> dict[str, int]:
+        rows = self.order_by().values_list("status").annotate(count=models.Count("pk"))
+        return {status: count for status, count in rows}
+
+
+class Delivery(models.Model):
+    """One email to one address: the outbox row a worker claims, sends and marks."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SUPPRESSED = "suppressed", _("Suppressed")
+
+    recipient = models.EmailField()
+    kind = models.CharField(max_length=60)
+    stream = models.CharField(max_length=15, choices=Stream.choices, default=Stream.TRANSACTIONAL)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    idempotency_key = models.CharField(max_length=200)
+    subject = models.CharField(max_length=300, blank=True)
+    body_text = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    broadcast = models.ForeignKey(Broadcast, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries")
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    about = GenericForeignKey("content_type", "object_id")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "idempotency_key"], name="unique_delivery_per_event"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["status", "claimed_at"]),
+            models.Index(fields=["content_type", "object_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.recipient} ({self.status})"
+
+    @property
+    def message_id(self) -> str:
+        """Stable across retries, so a receiving server can recognise a re-send of the same row."""
+        return f"<delivery.{self.pk}.{uuid.uuid5(uuid.NAMESPACE_URL, self.idempotency_key).hex[:12]}@{_domain()}>"
+
+
+def _domain() -> str:
+    return urlparse(settings.SITE_URL).hostname or "localhost"

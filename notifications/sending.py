@@ -1,0 +1,293 @@
+"""Claiming deliveries and sending them in chunks over one connection.
+
+A row is claimed by a conditional UPDATE (queued -> sending, stamped with a
+fresh claim token), so two workers given the same ids never both send a row.
+Each row is marked sent right after the server accepts it: if a worker dies,
+only the message in flight at that moment can be sent again, and it keeps its
+Message-ID so the receiving side can recognise it.
+"""
+
+import logging
+import smtplib
+import time
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db.models import F
+from django.utils import timezone
+
+from notifications import tokens
+from notifications.models import Broadcast, Delivery, Stream, Suppression
+
+log = logging.getLogger(__name__)
+
+PERMANENT = "permanent"
+TRANSIENT = "transient"
+CONNECTION = "connection"
+
+UNSUBSCRIBE_URL = "__UNSUBSCRIBE_URL__"
+PREFERENCES_URL = "__PREFERENCES_URL__"
+MESSAGE_ID = "<__MESSAGE_ID__>"
+# Broadcast templates are rendered once with these in place of each reader's links.
+PLACEHOLDER_CONTEXT = {"unsubscribe_url": UNSUBSCRIBE_URL, "preferences_url": PREFERENCES_URL}
+
+
+class OutboxEmail(EmailMultiAlternatives):
+    """An email whose MIME bytes may come ready-made from a per-chunk template.
+
+    Its attributes (to, subject, body, alternatives, headers) are always the real
+    ones, so any backend can read them; only ``message()`` takes the short cut.
+    """
+
+    prebuilt: bytes | None = None
+
+    def message(self):
+        if self.prebuilt is None:
+            return super().message()
+        return PrebuiltMessage(self.prebuilt)
+
+
+class PrebuiltMessage:
+    """The slice of ``email.message.Message`` that Django's backends use."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def as_bytes(self, unixfrom: bool = False, linesep: str = "\n") -> bytes:
+        return self.data if linesep == "\r\n" else self.data.replace(b"\r\n", linesep.encode())
+
+    def as_string(self, unixfrom: bool = False, linesep: str = "\n") -> str:
+        return self.as_bytes(linesep=linesep).decode()
+
+    def get_charset(self) -> None:
+        return None
+
+
+def make_email(*, recipient: str, subject: str, text: str, html: str, headers: dict[str, str]) -> OutboxEmail:
+    email = OutboxEmail(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[recipient] if recipient else [],
+        reply_to=[settings.EMAIL_REPLY_TO] if settings.EMAIL_REPLY_TO else None,
+        headers=headers,
+    )
+    if html:
+        email.attach_alternative(html, "text/html")
+    return email
+
+
+class BroadcastTemplate:
+    """A broadcast's MIME bytes built once, personalised per reader by substitution."""
+
+    def __init__(self, broadcast: Broadcast) -> None:
+        self.broadcast = broadcast
+        blank = make_email(
+            recipient="",
+            subject=broadcast.subject,
+            text=broadcast.body_text,
+            html=broadcast.body_html,
+            headers={"Message-ID": MESSAGE_ID},
+        )
+        head, _, body = bytes(blank.message().as_bytes(linesep="\r\n")).partition(b"\r\n\r\n")
+        self.head, self.body = head, body
+        # A line longer than 998 bytes makes Django quoted-print a part, which
+        # may break a placeholder across lines: such a broadcast is built per reader.
+        expected = sum(part.count(UNSUBSCRIBE_URL) for part in (broadcast.body_text, broadcast.body_html))
+        self.usable = MESSAGE_ID.encode() in head and body.count(UNSUBSCRIBE_URL.encode()) == expected
+
+    def personalise(self, *, recipient: str, message_id: str, links: dict[str, str]) -> bytes:
+        lines = (
+            f"To: {recipient}\r\n"
+            f"List-Unsubscribe: <{links['unsubscribe_url']}>,\r\n <{links['unsubscribe_mailto']}>\r\n"
+            "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
+        ).encode()
+        head = self.head.replace(MESSAGE_ID.encode(), message_id.encode())
+        body = self.body.replace(UNSUBSCRIBE_URL.encode(), links["unsubscribe_url"].encode()).replace(
+            PREFERENCES_URL.encode(), links["preferences_url"].encode()
+        )
+        return lines + head + b"\r\n\r\n" + body
+
+
+class MessageBuilder:
+    """Turns claimed rows into emails; keeps one template per broadcast for the chunk."""
+
+    def __init__(self) -> None:
+        self.templates: dict[int, BroadcastTemplate] = {}
+
+    def build(self, delivery: Delivery) -> OutboxEmail:
+        headers = {**delivery.headers, "Message-ID": delivery.message_id}
+        if delivery.broadcast_id is None:
+            return make_email(
+                recipient=delivery.recipient,
+                subject=delivery.subject,
+                text=delivery.body_text,
+                html=delivery.body_html,
+                headers=headers,
+            )
+        return self.build_from_broadcast(delivery, headers)
+
+    def build_from_broadcast(self, delivery: Delivery, headers: dict[str, str]) -> OutboxEmail:
+        broadcast = delivery.broadcast
+        links = tokens.bulk_links(delivery.recipient)
+        swap = {UNSUBSCRIBE_URL: links["unsubscribe_url"], PREFERENCES_URL: links["preferences_url"]}
+        email = make_email(
+            recipient=delivery.recipient,
+            subject=broadcast.subject,
+            text=substitute(broadcast.body_text, swap),
+            html=substitute(broadcast.body_html, swap),
+            headers={**headers, **tokens.unsubscribe_headers(links)},
+        )
+        template = self.templates.get(broadcast.pk)
+        if template is None:
+            template = self.templates[broadcast.pk] = BroadcastTemplate(broadcast)
+        if template.usable and delivery.recipient.isascii():
+            email.prebuilt = template.personalise(
+                recipient=delivery.recipient, message_id=delivery.message_id, links=links
+            )
+        return email
+
+
+def substitute(text: str, values: dict[str, str]) -> str:
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value)
+    return text
+
+
+class RateLimiter:
+    """At most ``per_second`` messages a second across every worker sharing the cache."""
+
+    def __init__(self, per_second: int) -> None:
+        self.per_second = per_second
+
+    def wait(self) -> None:
+        if not self.per_second:
+            return
+        while True:
+            second = int(time.time())
+            key = f"notifications:send-rate:{second}"
+            cache.add(key, 0, timeout=5)
+            if cache.incr(key) <= self.per_second:
+                return
+            time.sleep(max(0.0, second + 1 - time.time()))
+
+
+def classify(error: Exception) -> str:
+    """Whether a send error is worth retrying, and whether the connection survived it."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return PERMANENT if codes and all(500 <= code < 600 for code in codes) else TRANSIENT
+    if isinstance(error, smtplib.SMTPResponseException):
+        if error.smtp_code == 421:
+            return CONNECTION
+        return PERMANENT if 500 <= error.smtp_code < 600 else TRANSIENT
+    if isinstance(error, smtplib.SMTPServerDisconnected | OSError):
+        return CONNECTION
+    if type(error).__name__ in {"AnymailRecipientsRefused", "AnymailInvalidAddress"}:
+        return PERMANENT
+    return TRANSIENT
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential with a cap: 1, 2, 4, 8 ... minutes, never more than the cap."""
+    seconds = settings.NOTIFICATIONS_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1)
+    return timedelta(seconds=min(seconds, settings.NOTIFICATIONS_RETRY_MAX_SECONDS))
+
+
+def deliveries_claim(*, ids: list[int]) -> list[Delivery]:
+    token = uuid.uuid4()
+    Delivery.objects.due().filter(pk__in=ids).update(
+        status=Delivery.Status.SENDING, claim_token=token, claimed_at=timezone.now()
+    )
+    return list(Delivery.objects.filter(pk__in=ids, claim_token=token).select_related("broadcast").order_by("pk"))
+
+
+def deliveries_send(*, ids: list[int]) -> dict[str, int]:
+    """Send the rows among ``ids`` that are due, over one connection; returns counts by outcome."""
+    claimed = deliveries_claim(ids=ids)
+    counts = {"claimed": len(claimed), "sent": 0, "suppressed": 0, "failed": 0, "retry": 0}
+    if not claimed:
+        return counts
+    to_send = _without_suppressed(claimed)
+    counts["suppressed"] = len(claimed) - len(to_send)
+    builder, limiter = MessageBuilder(), RateLimiter(settings.NOTIFICATIONS_SEND_RATE_PER_SECOND)
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as error:
+        log.warning("Could not connect to send %s deliveries: %s", len(to_send), error)
+        for delivery in to_send:
+            counts[_after_failure(delivery, error, TRANSIENT)] += 1
+        return counts
+    try:
+        for index, delivery in enumerate(to_send):
+            limiter.wait()
+            try:
+                connection.send_messages([builder.build(delivery)])
+            except Exception as error:
+                outcome = classify(error)
+                counts[_after_failure(delivery, error, outcome)] += 1
+                if outcome == CONNECTION:
+                    _release(to_send[index + 1 :])
+                    break
+            else:
+                _mark(delivery, status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="")
+                counts["sent"] += 1
+    finally:
+        connection.close()
+    return counts
+
+
+def _mark(delivery: Delivery, **fields) -> int:
+    # The claim token guards against marking a row that the sweeper has since handed to another worker.
+    return Delivery.objects.filter(pk=delivery.pk, claim_token=delivery.claim_token).update(
+        attempts=F("attempts") + 1, **fields
+    )
+
+
+def _without_suppressed(claimed: list[Delivery]) -> list[Delivery]:
+    bulk = {delivery.recipient for delivery in claimed if delivery.stream == Stream.BULK}
+    suppressed = set(Suppression.objects.filter(email__in=bulk).values_list("email", flat=True)) if bulk else set()
+    if not suppressed:
+        return claimed
+    held = {d.pk for d in claimed if d.stream == Stream.BULK and d.recipient in suppressed}
+    Delivery.objects.filter(pk__in=held).update(status=Delivery.Status.SUPPRESSED, claim_token=None)
+    return [d for d in claimed if d.pk not in held]
+
+
+def _after_failure(delivery: Delivery, error: Exception, outcome: str) -> str:
+    reason = f"{type(error).__name__}: {error}"[:2000]
+    if outcome == PERMANENT:
+        _mark(delivery, status=Delivery.Status.FAILED, last_error=reason)
+        if isinstance(error, smtplib.SMTPRecipientsRefused):
+            Suppression.objects.get_or_create(
+                email=delivery.recipient,
+                defaults={"reason": Suppression.Reason.HARD_BOUNCE, "note": reason[:300]},
+            )
+        return "failed"
+    attempts = delivery.attempts + 1
+    if attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+        _mark(delivery, status=Delivery.Status.FAILED, last_error=f"Gave up after {attempts} attempts. {reason}")
+        return "failed"
+    _mark(
+        delivery,
+        status=Delivery.Status.QUEUED,
+        last_error=reason,
+        next_attempt_at=timezone.now() + backoff(attempts),
+        dispatched_at=None,
+        claim_token=None,
+    )
+    return "retry"
+
+
+def _release(deliveries: list[Delivery]) -> None:
+    """Rows claimed but never tried go back to the queue without counting an attempt."""
+    Delivery.objects.filter(pk__in=[d.pk for d in deliveries], status=Delivery.Status.SENDING).update(
+        status=Delivery.Status.QUEUED,
+        claim_token=None,
+        dispatched_at=None,
+        next_attempt_at=timezone.now() + timedelta(seconds=settings.NOTIFICATIONS_RETRY_BASE_SECONDS),
+    )

@@ -1,0 +1,136 @@
+"""The one way the platform sends email: rows in the outbox, sent by Celery after commit."""
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from notifications import emails, tokens
+from notifications.models import Delivery, Stream, Suppression, normalise_email
+
+log = logging.getLogger(__name__)
+
+
+def delivery_enqueue(
+    *,
+    recipient: str,
+    template: str,
+    context: dict,
+    kind: str,
+    idempotency_key: str,
+    about: models.Model | None = None,
+    stream: str = Stream.TRANSACTIONAL,
+    headers: dict[str, str] | None = None,
+) -> Delivery:
+    """Render an email into the outbox, in the caller's transaction; a worker sends it after commit.
+
+    A second call with the same recipient and key returns the first row and sends nothing.
+    Bulk email carries unsubscribe links and headers and is held back for suppressed addresses.
+    """
+    recipient = normalise_email(recipient)
+    existing = Delivery.objects.filter(recipient=recipient, idempotency_key=idempotency_key).first()
+    if existing:
+        return existing
+    headers = dict(headers or {})
+    if stream == Stream.BULK:
+        links = tokens.bulk_links(recipient)
+        context = {**context, **links}
+        headers = {**tokens.unsubscribe_headers(links), **headers}
+    rendered = emails.render(template, context)
+    suppressed = stream == Stream.BULK and Suppression.objects.filter(email=recipient).exists()
+    delivery = Delivery(
+        recipient=recipient,
+        kind=kind,
+        stream=stream,
+        idempotency_key=idempotency_key,
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
+        headers=headers,
+        status=Delivery.Status.SUPPRESSED if suppressed else Delivery.Status.QUEUED,
+        content_type=ContentType.objects.get_for_model(about) if about is not None else None,
+        object_id=about.pk if about is not None else None,
+    )
+    try:
+        with transaction.atomic():
+            delivery.save()
+    except IntegrityError:
+        # The same event enqueued concurrently: the other call's row stands.
+        return Delivery.objects.get(recipient=recipient, idempotency_key=idempotency_key)
+    if not suppressed:
+        transaction.on_commit(partial(deliveries_dispatch, ids=[delivery.pk], stream=stream))
+    return delivery
+
+
+def deliveries_dispatch(*, ids: list[int], stream: str) -> bool:
+    """Ask a worker to send these rows; if the broker is down they wait for the sweeper."""
+    from notifications.tasks import send_deliveries
+
+    if not ids:
+        return True
+    Delivery.objects.filter(pk__in=ids, status=Delivery.Status.QUEUED).update(dispatched_at=timezone.now())
+    try:
+        send_deliveries.apply_async(args=[ids], queue=stream)
+    except (OperationalError, OSError) as error:
+        log.warning("Broker unavailable; %s deliveries left for the sweeper: %s", len(ids), error)
+        Delivery.objects.filter(pk__in=ids, status=Delivery.Status.QUEUED).update(dispatched_at=None)
+        return False
+    return True
+
+
+def deliveries_dispatch_in_chunks(*, ids: Iterable[int], stream: str) -> int:
+    """Dispatch in chunks of NOTIFICATIONS_CHUNK_SIZE, each sent by one task over one connection."""
+    chunk: list[int] = []
+    count = 0
+    for pk in ids:
+        chunk.append(pk)
+        if len(chunk) == settings.NOTIFICATIONS_CHUNK_SIZE:
+            count += deliveries_dispatch(ids=chunk, stream=stream)
+            chunk = []
+    if chunk:
+        count += deliveries_dispatch(ids=chunk, stream=stream)
+    return count
+
+
+def deliveries_sweep() -> dict[str, int]:
+    """Re-queue rows stuck in sending past the timeout, then dispatch due rows no worker was asked to send.
+
+    Safe to run at any time and twice: claiming is atomic, so a row dispatched
+    twice is still sent once.
+    """
+    now = timezone.now()
+    stuck = Delivery.objects.filter(
+        status=Delivery.Status.SENDING,
+        claimed_at__lt=now - timedelta(seconds=settings.NOTIFICATIONS_SENDING_TIMEOUT_SECONDS),
+    ).update(status=Delivery.Status.QUEUED, claim_token=None, dispatched_at=None)
+    waiting = Delivery.objects.due().filter(
+        Q(dispatched_at__isnull=True)
+        | Q(dispatched_at__lt=now - timedelta(seconds=settings.NOTIFICATIONS_DISPATCH_GRACE_SECONDS))
+    )
+    dispatched = 0
+    for stream in Stream.values:
+        ids = waiting.filter(stream=stream).order_by("pk").values_list("pk", flat=True)
+        dispatched += len(ids_list := list(ids[: settings.NOTIFICATIONS_SWEEP_LIMIT]))
+        deliveries_dispatch_in_chunks(ids=ids_list, stream=stream)
+    return {"requeued": stuck, "dispatched": dispatched}
+
+
+def deliveries_retry(*, deliveries: models.QuerySet) -> int:
+    """Give failed rows a fresh set of attempts (a staff action, for example after fixing the mail settings)."""
+    failed = deliveries.filter(status=Delivery.Status.FAILED)
+    by_stream: dict[str, list[int]] = {}
+    for pk, stream in failed.values_list("pk", "stream"):
+        by_stream.setdefault(stream, []).append(pk)
+    count = failed.update(
+        status=Delivery.Status.QUEUED, attempts=0, next_attempt_at=None, dispatched_at=None, claim_token=None
+    )
+    for stream, ids in by_stream.items():
+        transaction.on_commit(partial(deliveries_dispatch_in_chunks, ids=ids, stream=stream))
+    return count

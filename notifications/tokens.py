@@ -1,0 +1,68 @@
+"""Signed links that act for an address without a log-in.
+
+Tokens carry the address and a timestamp, signed with SECRET_KEY; each purpose
+has its own salt, so a preferences link can never be replayed as a confirmation.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+CONFIRM = "notifications.confirm"
+PREFERENCES = "notifications.preferences"
+UNSUBSCRIBE = "notifications.unsubscribe"
+
+
+class BadToken(Exception):
+    def __init__(self, *, expired: bool) -> None:
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def max_age(purpose: str) -> timedelta:
+    return timedelta(days=settings.NOTIFICATIONS_LINK_DAYS[purpose])
+
+
+def make(purpose: str, email: str) -> str:
+    return signing.dumps(email, salt=purpose)
+
+
+def read(purpose: str, token: str) -> str:
+    try:
+        value = signing.loads(token, salt=purpose, max_age=max_age(purpose))
+    except signing.SignatureExpired:
+        raise BadToken(expired=True) from None
+    except signing.BadSignature:
+        raise BadToken(expired=False) from None
+    if not isinstance(value, str):
+        raise BadToken(expired=False)
+    return value
+
+
+def absolute_url(purpose: str, email: str) -> str:
+    names = {CONFIRM: "confirm", PREFERENCES: "preferences", UNSUBSCRIBE: "unsubscribe"}
+    path = reverse(f"notifications:{names[purpose]}", kwargs={"token": make(purpose, email)})
+    return f"{settings.SITE_URL}{path}"
+
+
+def bulk_links(email: str) -> dict[str, str]:
+    """The links every bulk email carries, for its template and its headers."""
+    return {
+        "unsubscribe_url": absolute_url(UNSUBSCRIBE, email),
+        "preferences_url": absolute_url(PREFERENCES, email),
+        "unsubscribe_mailto": unsubscribe_mailto(email),
+    }
+
+
+def unsubscribe_mailto(email: str) -> str:
+    return f"mailto:{settings.NOTIFICATIONS_UNSUBSCRIBE_MAILTO}?subject=unsubscribe%20{make(UNSUBSCRIBE, email)}"
+
+
+def unsubscribe_headers(links: dict[str, str]) -> dict[str, str]:
+    """RFC 2369 and RFC 8058: mail clients show an unsubscribe button that POSTs once, with no page."""
+    return {
+        "List-Unsubscribe": f"<{links['unsubscribe_url']}>, <{links['unsubscribe_mailto']}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
