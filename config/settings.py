@@ -6,6 +6,7 @@ SQLite, tasks run in-process, emails printed to the console.
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_database, env_email, env_int, env_list, env_str, load_dotenv
@@ -196,6 +197,59 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 4}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- Notifications (the email outbox) ----------------------------------------------
+
+# Three queues: "transactional" (confirmations, moderation, replies) so a large
+# announcement never delays them, "bulk" (fan-outs, announcements, digests) and
+# the default "celery" (beat jobs). Run a worker for transactional on its own in production.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "notifications.fan_out_broadcast": {"queue": "bulk"},
+    "notifications.send_weekly_digest": {"queue": "bulk"},
+}
+# A request that enqueues email must not hang when Redis is down: give up
+# publishing after about a second; the row waits in the outbox for the sweeper.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
+CELERY_BROKER_TRANSPORT_OPTIONS |= {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 250_000)
+
+NOTIFICATIONS_CHUNK_SIZE = env_int("NOTIFICATIONS_CHUNK_SIZE", 100)
+NOTIFICATIONS_FAN_OUT_BATCH = env_int("NOTIFICATIONS_FAN_OUT_BATCH", 5000)
+# Messages a second across all workers; match the provider's limit (0: no limit).
+NOTIFICATIONS_SEND_RATE_PER_SECOND = env_int("EMAIL_SEND_RATE_PER_SECOND", 0)
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 8)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env_int("NOTIFICATIONS_RETRY_MAX_SECONDS", 3600)
+# A row still "sending" after this long belonged to a worker that died. It must
+# outlast the task time limit, or a slow but live task would race the sweeper.
+NOTIFICATIONS_SENDING_TIMEOUT_SECONDS = env_int("NOTIFICATIONS_SENDING_TIMEOUT_SECONDS", CELERY_TASK_TIME_LIMIT * 2)
+# A queued row dispatched this long ago and still not claimed lost its task (Redis restarted).
+NOTIFICATIONS_DISPATCH_GRACE_SECONDS = env_int("NOTIFICATIONS_DISPATCH_GRACE_SECONDS", 300)
+NOTIFICATIONS_SWEEP_SECONDS = env_int("NOTIFICATIONS_SWEEP_SECONDS", 60)
+NOTIFICATIONS_SWEEP_LIMIT = env_int("NOTIFICATIONS_SWEEP_LIMIT", 20_000)
+# Only analyses published this recently are announced, so a new deployment does not mail the archive.
+NOTIFICATIONS_ANNOUNCE_WINDOW_HOURS = env_int("NOTIFICATIONS_ANNOUNCE_WINDOW_HOURS", 48)
+NOTIFICATIONS_UNSUBSCRIBE_MAILTO = env_str(
+    "UNSUBSCRIBE_MAILTO", f"unsubscribe@{SITE_URL.split('://', 1)[-1].split('/')[0].split(':')[0]}"
+)
+NOTIFICATIONS_CONFIRMATION_RESEND_SECONDS = 3600
+NOTIFICATIONS_LINK_DAYS = {
+    "notifications.confirm": 7,
+    "notifications.preferences": 90,
+    "notifications.unsubscribe": 400,
+}
+CELERY_BEAT_SCHEDULE |= {
+    "notifications-sweep": {"task": "notifications.sweep_deliveries", "schedule": NOTIFICATIONS_SWEEP_SECONDS},
+    "notifications-announce": {"task": "notifications.announce_new_content", "schedule": 60},
+    # Monday morning in Europe/London (CELERY_TIMEZONE), whatever the server's clock.
+    "notifications-weekly-digest": {
+        "task": "notifications.send_weekly_digest",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
+}
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("The broker's visibility timeout must outlast CELERY_TASK_TIME_LIMIT.")
 
 # --- REST framework ---------------------------------------------------------------
 
