@@ -14,6 +14,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
+from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 # Request bodies are comments and decisions; anything bigger is a mistake or an attack,
@@ -98,9 +99,16 @@ class Pagination(PageNumberPagination):
         return parameters
 
 
-class AnonymousThrottle(AnonRateThrottle):
+class RatesFromSettings:
+    """Reads the rate on each request: DRF copies the rates once at import, so a changed setting would be ignored."""
+
+    def get_rate(self) -> str | None:
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class AnonymousThrottle(RatesFromSettings, AnonRateThrottle):
     """Per client IP, for requests without a signed-in user or token."""
 
 
-class UserThrottle(UserRateThrottle):
+class UserThrottle(RatesFromSettings, UserRateThrottle):
     """Per user, whether signed in by session or by token."""
