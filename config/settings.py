@@ -290,6 +290,20 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# --- Consultations ----------------------------------------------------------------------
+
+# Respondents' names, emails and roles are removed this many months after the outcome; answers stay.
+CONSULTATION_RETENTION_MONTHS = env_int("CONSULTATION_RETENTION_MONTHS", 12)
+CELERY_TASK_ROUTES |= {"consultations.send_outcome": {"queue": "bulk"}}
+CELERY_BEAT_SCHEDULE |= {
+    "consultations-announce-opening": {"task": "consultations.announce_openings", "schedule": 300},
+    "consultations-remind-drafts": {"task": "consultations.remind_drafts", "schedule": 3600},
+    "consultations-remove-personal-data": {
+        "task": "consultations.remove_expired_personal_data",
+        "schedule": crontab(minute=30, hour=3),
+    },
+}
+
 # --- Security ---------------------------------------------------------------------
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None

@@ -1,0 +1,472 @@
+"""The consultation admin: editors build and conclude, analysts read and tag, moderators publish answers."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from comments.models import ModerationEvent, PolicyClause, PolicyVersion
+from consultations import exports, selectors, services
+from consultations.forms import AnnotateForm, TagForm
+from consultations.models import Answer, Consultation, LateResponseLink, Question, Response, Section
+from policies.admin import StampedAdmin
+
+LOCKED = _(
+    "The questions are locked because people have started responding: every response must answer the same "
+    "questions. To change them, create a new consultation."
+)
+
+
+class LockableInline(admin.StackedInline):
+    extra = 0
+
+    def _locked(self, obj: Consultation | None) -> bool:
+        return obj is not None and obj.questions_locked
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return not self._locked(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return not self._locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return not self._locked(obj) and super().has_delete_permission(request, obj)
+
+
+class SectionInline(LockableInline):
+    model = Section
+    fields = ("order", "title", "intro")
+    verbose_name_plural = _("sections: each is one page of the questionnaire")
+
+
+class QuestionInline(LockableInline):
+    model = Question
+    fields = (("section", "order"), "text", "help_text", ("kind", "required"), "options", "allow_other", "max_length")
+    verbose_name_plural = _("questions")
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "section":
+            object_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = (
+                Section.objects.filter(consultation_id=object_id) if object_id else Section.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class QuestionInlineForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = ("section", "order", "text", "help_text", "kind", "required", "options", "allow_other", "max_length")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        needs_options = data.get("kind") in (Question.Kind.SINGLE, Question.Kind.MULTIPLE)
+        if needs_options and not data.get("options", "").strip():
+            self.add_error("options", _("A choice question needs its options, one per line."))
+        return data
+
+
+QuestionInline.form = QuestionInlineForm
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(StampedAdmin):
+    list_display = ("title", "status_display", "opens_at", "closes_at", "responses_count", "staff_links")
+    list_filter = ("topics", "is_published")
+    search_fields = ("title", "summary", "body")
+    date_hierarchy = "opens_at"
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("topics", "analyses", "reports", "webinars", "final_report")
+    readonly_fields = (*StampedAdmin.readonly_fields, "status_display", "concluded_at", "opening_announced_at")
+    inlines = (SectionInline, QuestionInline)
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "summary", "body")}),
+        (_("Timing"), {"fields": ("is_published", "opens_at", "closes_at", "status_display", "opening_announced_at")}),
+        (_("Contact and other formats"), {"fields": ("contact_email", "alternative_formats")}),
+        (_("Related"), {"fields": ("topics", "analyses", "reports", "webinars")}),
+        (
+            _("Outcome: we asked, you said, we did"),
+            {
+                "fields": ("you_said", "we_did", "final_report", "concluded_at"),
+                "description": _(
+                    "Write the outcome here and save; then use “Publish the outcome” to conclude the "
+                    "consultation and email the respondents who asked to hear."
+                ),
+            },
+        ),
+        (_("History"), {"classes": ("collapse",), "fields": StampedAdmin.readonly_fields}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(responses_total=Count("responses"))
+
+    @admin.display(description=_("status"))
+    def status_display(self, obj: Consultation) -> str:
+        return obj.status_label if obj.pk else "—"
+
+    @admin.display(description=_("responses"), ordering="responses_total")
+    def responses_count(self, obj: Consultation) -> int:
+        return obj.responses_total
+
+    @admin.display(description=_("analysis"))
+    def staff_links(self, obj: Consultation) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("admin:consultations_analysis", args=[obj.pk]), _("Analyse"))
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
+        consultation = self.get_object(request, object_id)
+        if consultation and consultation.questions_locked and request.method == "GET":
+            messages.info(request, LOCKED)
+        extra = {"consultation": consultation, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/analysis/", view(self.analysis_view), name="consultations_analysis"),
+            path("<int:pk>/analysis/<int:question_pk>/", view(self.question_view), name="consultations_question"),
+            path("<int:pk>/export.csv", view(self.export_csv), name="consultations_export_csv"),
+            path("<int:pk>/export.xlsx", view(self.export_xlsx), name="consultations_export_xlsx"),
+            path("<int:pk>/conclude/", view(self.conclude_view), name="consultations_conclude"),
+            *super().get_urls(),
+        ]
+
+    # --- Analysis -----------------------------------------------------------------------
+
+    def _for_analysis(self, request: HttpRequest, pk: int) -> Consultation:
+        if not request.user.has_perm("consultations.analyse_consultation"):
+            raise PermissionDenied
+        return get_object_or_404(Consultation, pk=pk)
+
+    def analysis_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        consultation = self._for_analysis(request, pk)
+        questions = list(consultation.questions.select_related("section").annotate(tagged=Count("answers__tags")))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Analysis: %(title)s") % {"title": consultation.title},
+            "consultation": consultation,
+            "overview": selectors.analysis_overview(consultation),
+            "questions": [(q, selectors.choice_counts(q) if q.is_choice else None) for q in questions],
+            "opts": self.model._meta,
+            "can_conclude": request.user.has_perm("consultations.conclude_consultation"),
+        }
+        return TemplateResponse(request, "consultations/consultation_admin_analysis.html", context)
+
+    def question_view(self, request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+        consultation = self._for_analysis(request, pk)
+        question = get_object_or_404(Question, pk=question_pk, consultation=consultation)
+        if request.method == "POST":
+            return self._question_post(request, consultation, question)
+        tag_id = request.GET.get("tag")
+        page = selectors.question_answers(
+            question=question,
+            page_number=request.GET.get("page"),
+            tag_id=int(tag_id) if tag_id and tag_id.isdigit() else None,
+            group=request.GET.get("group", ""),
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": question.text,
+            "consultation": consultation,
+            "question": question,
+            "counts": selectors.choice_counts(question) if question.is_choice else None,
+            "tags": question.tags.annotate(n=Count("answers")),
+            "groups": selectors.duplicate_groups(question) if not question.is_choice or question.allow_other else [],
+            "page": page,
+            "forms": [
+                (
+                    answer,
+                    AnnotateForm(
+                        question=question,
+                        prefix=f"a{answer.pk}",
+                        initial={"tags": list(answer.tags.all()), "note": answer.note},
+                    ),
+                )
+                for answer in page
+            ],
+            "tag_form": TagForm(),
+            "opts": self.model._meta,
+            "query": request.GET.urlencode(),
+        }
+        return TemplateResponse(request, "consultations/consultation_admin_question.html", context)
+
+    def _question_post(self, request: HttpRequest, consultation: Consultation, question: Question) -> HttpResponse:
+        back = f"{request.path}?{request.POST.get('query', '')}"
+        if "new_tag" in request.POST:
+            form = TagForm({"name": request.POST.get("new_tag", "")})
+            if form.is_valid():
+                services.tag_create(question=question, name=form.cleaned_data["name"], actor=request.user)
+            else:
+                messages.error(request, _("Give the tag a name of up to 80 characters."))
+            return redirect(back)
+        if "group_tag" in request.POST:
+            tag = get_object_or_404(question.tags, pk=request.POST.get("group_tag"))
+            answers = question.answers.filter(fingerprint__in=request.POST.get("group", "").split(","))
+            count = services.answers_tag_group(answers=answers, tag=tag)
+            messages.success(request, _("Tagged %(count)d answers “%(tag)s”.") % {"count": count, "tag": tag.name})
+            return redirect(back)
+        answer = get_object_or_404(Answer, pk=request.POST.get("answer"), question=question)
+        form = AnnotateForm(request.POST, question=question, prefix=f"a{answer.pk}")
+        if form.is_valid():
+            services.answer_annotate(
+                answer=answer, tags=list(form.cleaned_data["tags"]), note=form.cleaned_data["note"]
+            )
+            analysed = request.POST.get(f"a{answer.pk}-analysed") == "on"
+            services.responses_mark_analysed(
+                responses=Response.objects.filter(pk=answer.response_id), analysed=analysed
+            )
+            messages.success(request, _("Saved the analysis of %(ref)s.") % {"ref": answer.response.public_reference})
+        else:
+            messages.error(request, _("Those tags could not be saved. Try again."))
+        return redirect(f"{back}#answer-{answer.pk}")
+
+    def export_csv(self, request: HttpRequest, pk: int) -> StreamingHttpResponse:
+        consultation = self._for_analysis(request, pk)
+        response = StreamingHttpResponse(exports.csv_lines(consultation), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self._filename(consultation)}.csv"'
+        return response
+
+    def export_xlsx(self, request: HttpRequest, pk: int) -> FileResponse:
+        consultation = self._for_analysis(request, pk)
+        return FileResponse(
+            exports.xlsx_file(consultation),
+            as_attachment=True,
+            filename=f"{self._filename(consultation)}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+
+    @staticmethod
+    def _filename(consultation: Consultation) -> str:
+        return f"{consultation.slug}-responses-{timezone.localdate():%Y-%m-%d}"
+
+    # --- Outcome ------------------------------------------------------------------------
+
+    def conclude_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not request.user.has_perm("consultations.conclude_consultation"):
+            raise PermissionDenied
+        consultation = get_object_or_404(Consultation, pk=pk)
+        if request.method == "POST":
+            try:
+                services.consultation_conclude(consultation=consultation, actor=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The outcome is published and respondents are being emailed."))
+                return redirect("admin:consultations_consultation_change", consultation.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Publish the outcome of “%(title)s”") % {"title": consultation.title},
+            "consultation": consultation,
+            "recipients": consultation.responses.wanting_outcome().count(),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "consultations/consultation_admin_conclude.html", context)
+
+
+@admin.register(LateResponseLink)
+class LateResponseLinkAdmin(admin.ModelAdmin):
+    list_display = ("consultation", "email", "expires_at", "created_by", "created_at")
+    list_select_related = ("consultation", "created_by")
+    search_fields = ("email", "consultation__title")
+    autocomplete_fields = ("consultation",)
+    fields = ("consultation", "email", "reason", "link")
+    readonly_fields = ("link",)
+
+    @admin.display(description=_("link"))
+    def link(self, obj: LateResponseLink) -> str:
+        return obj.get_absolute_url() if obj.pk else _("Emailed to the address above once you save.")
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: LateResponseLink, form, change: bool) -> None:
+        issued = services.late_link_issue(
+            consultation=obj.consultation, email=obj.email, reason=obj.reason, actor=request.user
+        )
+        obj.pk, obj.token, obj.expires_at = issued.pk, issued.token, issued.expires_at
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    """Read-only for analysts; personal data is visible to staff only, never exported publicly."""
+
+    list_display = ("public_reference", "consultation", "status", "respondent_type", "organisation", "analysed")
+    list_filter = ("status", "respondent_type", "analysed", "consent", "tobacco_links", "consultation")
+    list_select_related = ("consultation",)
+    search_fields = ("public_reference", "reference", "organisation", "name")
+    actions = ("mark_analysed", "mark_not_analysed")
+    exclude = ("token",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return [field.name for field in Response._meta.fields if field.name not in ("analysed", "token")]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Mark as analysed"), permissions=["change"])
+    def mark_analysed(self, request: HttpRequest, queryset: QuerySet) -> None:
+        services.responses_mark_analysed(responses=queryset, analysed=True)
+
+    @admin.action(description=_("Mark as not analysed"), permissions=["change"])
+    def mark_not_analysed(self, request: HttpRequest, queryset: QuerySet) -> None:
+        services.responses_mark_analysed(responses=queryset, analysed=False)
+
+
+class ModerateAnswerForm(forms.ModelForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=(
+            ("approve", _("Publish as written")),
+            ("redact", _("Publish with redactions")),
+            ("reject", _("Do not publish")),
+        ),
+        widget=forms.RadioSelect,
+    )
+    redacted_text = forms.CharField(
+        label=_("Text to publish"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("For a redaction: the answer with the offending parts replaced by [redacted]."),
+    )
+    clause = forms.ModelChoiceField(
+        queryset=PolicyClause.objects.none(),
+        required=False,
+        help_text=_("Required to reject: the comment policy clause the answer breaks."),
+    )
+    reason = forms.CharField(
+        label=_("Reason, for the audit log"), required=False, help_text=_("Required for a redaction.")
+    )
+
+    class Meta:
+        model = Answer
+        fields = ()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        version = PolicyVersion.objects.current()
+        self.fields["clause"].queryset = version.clauses.all() if version else PolicyClause.objects.none()
+        if not self.is_bound and self.instance.pk:
+            self.fields["redacted_text"].initial = self.instance.published_text or self.instance.text
+
+
+@admin.register(Answer)
+class AnswerModerationAdmin(admin.ModelAdmin):
+    """The queue of answers whose respondents consented to publication."""
+
+    form = ModerateAnswerForm
+    list_display = ("response", "question", "excerpt", "publication", "concerns")
+    list_filter = ("publication", "response__consultation")
+    list_select_related = ("response", "question")
+    search_fields = ("text", "response__public_reference")
+    readonly_fields = ("consultation", "question", "answer_text", "published_as", "concerns", "history")
+    fieldsets = (
+        (None, {"fields": ("consultation", "question", "answer_text", "concerns", "published_as")}),
+        (_("Decision"), {"fields": ("decision", "redacted_text", "clause", "reason")}),
+        (_("History"), {"fields": ("history",)}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).exclude(publication=Answer.Publication.NOT_REQUESTED)
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        if "publication__exact" not in request.GET and not request.GET.get("_changelist_filters"):
+            query = request.GET.copy()
+            query["publication__exact"] = Answer.Publication.PENDING
+            request.GET = query
+        return super().changelist_view(request, extra_context)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm("consultations.moderate_answer")
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm("consultations.moderate_answer")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("consultation"))
+    def consultation(self, obj: Answer) -> str:
+        return obj.response.consultation.title
+
+    @admin.display(description=_("answer"))
+    def excerpt(self, obj: Answer) -> str:
+        text = obj.display()
+        return text if len(text) <= 80 else f"{text[:77]}…"
+
+    @admin.display(description=_("answer as written"))
+    def answer_text(self, obj: Answer) -> str:
+        return format_html('<div style="white-space: pre-wrap">{}</div>', obj.display())
+
+    @admin.display(description=_("published as"))
+    def published_as(self, obj: Answer) -> str:
+        return obj.published_text or "—"
+
+    @admin.display(description=_("automatic checks"))
+    def concerns(self, obj: Answer) -> str:
+        return ", ".join(obj.moderation_reasons) or "—"
+
+    @admin.display(description=_("decisions"))
+    def history(self, obj: Answer) -> str:
+        events = ModerationEvent.objects.filter(
+            object_id=obj.pk, content_type=ContentType.objects.get_for_model(Answer)
+        ).select_related("actor", "clause")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html(
+                "".join(
+                    format_html(
+                        "<li>{} {} → {} {} {}</li>",
+                        e.created_at,
+                        e.actor or _("system"),
+                        e.to_status,
+                        e.clause or "",
+                        e.note,
+                    )
+                    for e in events
+                )
+            ),
+        )
+
+    def save_model(self, request: HttpRequest, obj: Answer, form, change: bool) -> None:
+        data = form.cleaned_data
+        services.answer_moderate(
+            answer=obj,
+            action=data["decision"],
+            moderator=request.user,
+            published_text=data.get("redacted_text", ""),
+            note=data.get("reason", ""),
+            clause=data.get("clause"),
+        )
+
+    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+
+        class CheckedForm(form_class):
+            def clean(inner) -> dict:
+                data = super().clean()
+                try:
+                    services.answer_moderation_check(
+                        answer=obj,
+                        action=data.get("decision", ""),
+                        published_text=data.get("redacted_text", ""),
+                        note=data.get("reason", ""),
+                        clause=data.get("clause"),
+                    )
+                except ValidationError as error:
+                    raise forms.ValidationError(error.messages) from None
+                return data
+
+        return CheckedForm

@@ -1,0 +1,237 @@
+"""Public consultation pages and the paged questionnaire.
+
+The respondent's draft is found through the session (set when they start, or
+when they follow their emailed link), so the secret token stays out of page URLs.
+"""
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from consultations import selectors, services
+from consultations.forms import AboutYouForm, DeclarationForm, SectionForm
+from consultations.models import Consultation, LateResponseLink, Response
+
+SESSION_KEY = "consultation_responses"
+STARTS_PER_HOUR = 20
+LINKS_PER_HOUR = 5
+
+
+def _throttled(request: HttpRequest, scope: str, limit: int) -> bool:
+    key = f"throttle:{scope}:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) > limit
+    except ValueError:
+        return False
+
+
+def _remember(request: HttpRequest, response: Response) -> None:
+    drafts = request.session.get(SESSION_KEY, {})
+    drafts[str(response.consultation_id)] = response.token
+    request.session[SESSION_KEY] = drafts
+
+
+def _session_response(request: HttpRequest, consultation: Consultation) -> Response | None:
+    token = request.session.get(SESSION_KEY, {}).get(str(consultation.pk))
+    if not token:
+        return None
+    return Response.objects.select_related("late_link").filter(token=token, consultation=consultation).first()
+
+
+def _closed(request: HttpRequest, consultation: Consultation, message: str) -> HttpResponse:
+    context = {"consultation": consultation, "message": message}
+    return render(request, "consultations/consultation_closed.html", context, status=403)
+
+
+@require_GET
+def consultation_list(request: HttpRequest) -> HttpResponse:
+    consultations = Consultation.objects.published().for_listing()
+    context = {
+        "open": consultations.open(),
+        "upcoming": consultations.upcoming(),
+        "closed": consultations.closed().order_by("-closes_at"),
+        "concluded": consultations.concluded().order_by("-concluded_at"),
+    }
+    return render(request, "consultations/consultation_list.html", context)
+
+
+@require_GET
+def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = selectors.consultation_for_page(slug=slug, user=request.user)
+    context = {
+        "consultation": consultation,
+        "sections": selectors.consultation_sections(consultation),
+        "draft": _session_response(request, consultation),
+        "published": selectors.published_responses(consultation=consultation, page_number=request.GET.get("page")),
+    }
+    return render(request, "consultations/consultation_detail.html", context)
+
+
+@require_POST
+def respond_start(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = get_object_or_404(Consultation.objects.published(), slug=slug)
+    draft = _session_response(request, consultation)
+    if draft and draft.status == Response.Status.DRAFT:
+        return redirect("consultations:respond_page", slug=slug, page=1)
+    if _throttled(request, "consultation-start", STARTS_PER_HOUR):
+        return _closed(request, consultation, _("Too many responses were started from here. Try again in an hour."))
+    try:
+        response = services.response_start(consultation=consultation, user=request.user)
+    except services.ResponseClosed as refusal:
+        return _closed(request, consultation, str(refusal))
+    _remember(request, response)
+    return redirect("consultations:respond_page", slug=slug, page=1)
+
+
+def _page_form(request: HttpRequest, response: Response, page: int, sections: list, partial: bool):
+    """The form for page ``page``: 1 is "about you", then one page per section, then the declaration."""
+    data = request.POST if request.method == "POST" else None
+    if page == 1:
+        return AboutYouForm(data, instance=response, partial=partial), None
+    if page == len(sections) + 2:
+        return DeclarationForm(data, instance=response, partial=partial), None
+    section = sections[page - 2]
+    answers = {answer.question_id: answer for answer in response.answers.filter(question__section=section)}
+    return SectionForm(data, section=section, answers=answers, partial=partial), section
+
+
+def _save(form, response: Response, page: int) -> None:
+    if isinstance(form, SectionForm):
+        services.response_save_answers(response=response, answers=form.answers(), page=page)
+    else:
+        services.response_save_details(response=response, details=form.details(), page=page)
+
+
+@require_http_methods(["GET", "POST"])
+def respond_page(request: HttpRequest, slug: str, page: int) -> HttpResponse:
+    consultation = get_object_or_404(Consultation.objects.published(), slug=slug)
+    response = _session_response(request, consultation)
+    if response is None:
+        return redirect(consultation)
+    if response.status != Response.Status.DRAFT:
+        return redirect(response)
+    if not services.response_accepts_changes(response):
+        return _closed(request, consultation, _("This consultation has closed and no longer accepts responses."))
+    sections = selectors.consultation_sections(consultation)
+    last = len(sections) + 2
+    if not 1 <= page <= last:
+        return redirect("consultations:respond_page", slug=slug, page=1)
+    save_later = request.POST.get("action") == "save-later"
+    form, section = _page_form(request, response, page, sections, partial=save_later)
+    if request.method == "POST" and form.is_valid():
+        _save(form, response, page)
+        if save_later:
+            return _send_link(request, response)
+        if page == last:
+            return redirect("consultations:respond_check", slug=slug)
+        return redirect("consultations:respond_page", slug=slug, page=page + 1)
+    context = {
+        "consultation": consultation,
+        "response": response,
+        "form": form,
+        "section": section,
+        "page": page,
+        "pages": last + 1,
+        "progress": round(100 * (page - 1) / (last + 1)),
+        "kind": "about" if page == 1 else "declaration" if page == last else "section",
+    }
+    return render(request, "consultations/consultation_respond.html", context)
+
+
+def _send_link(request: HttpRequest, response: Response) -> HttpResponse:
+    if _throttled(request, f"consultation-link:{response.pk}", LINKS_PER_HOUR):
+        messages.error(request, _("We have already sent several links. Check your inbox, or try again later."))
+        return redirect("consultations:respond_page", slug=response.consultation.slug, page=1)
+    try:
+        services.response_send_link(response=response)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("consultations:respond_page", slug=response.consultation.slug, page=1)
+    return render(request, "consultations/consultation_saved.html", {"response": response})
+
+
+@require_http_methods(["GET", "POST"])
+def respond_check(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = get_object_or_404(Consultation.objects.published(), slug=slug)
+    response = _session_response(request, consultation)
+    if response is None:
+        return redirect(consultation)
+    if response.status != Response.Status.DRAFT:
+        return redirect(response)
+    missing = services.response_missing(response)
+    if request.method == "POST":
+        if request.POST.get("action") == "save-later":
+            return _send_link(request, response)
+        try:
+            services.response_submit(response=response)
+        except services.ResponseClosed as refusal:
+            return _closed(request, consultation, str(refusal))
+        except ValidationError:
+            pass
+        else:
+            return redirect(response)
+    context = {
+        "consultation": consultation,
+        "response": response,
+        "answers": selectors.response_answers(response),
+        "missing": missing,
+        "pages": len(selectors.consultation_sections(consultation)) + 3,
+    }
+    return render(
+        request,
+        "consultations/consultation_check.html",
+        context,
+        status=400 if missing and request.method == "POST" else 200,
+    )
+
+
+@require_GET
+def response_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The private link in every email: resume a draft, or read the receipt and withdraw."""
+    response = get_object_or_404(Response.objects.select_related("consultation", "late_link"), token=token)
+    if response.status == Response.Status.DRAFT:
+        _remember(request, response)
+        if not services.response_accepts_changes(response):
+            return _closed(
+                request, response.consultation, _("This consultation has closed and no longer accepts responses.")
+            )
+        last = response.consultation.sections.count() + 2
+        if response.pages_done >= last:
+            return redirect("consultations:respond_check", slug=response.consultation.slug)
+        return redirect("consultations:respond_page", slug=response.consultation.slug, page=response.pages_done + 1)
+    context = {
+        "response": response,
+        "consultation": response.consultation,
+        "answers": selectors.response_answers(response),
+    }
+    return render(request, "consultations/consultation_receipt.html", context)
+
+
+@require_POST
+def response_withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    response = get_object_or_404(Response.objects.select_related("consultation"), token=token)
+    try:
+        services.response_withdraw(response=response)
+    except services.ResponseClosed as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Your response has been withdrawn and your answers deleted."))
+    return redirect(response)
+
+
+@require_http_methods(["GET", "POST"])
+def late_response(request: HttpRequest, token: str) -> HttpResponse:
+    link = get_object_or_404(LateResponseLink.objects.select_related("consultation"), token=token)
+    consultation = link.consultation
+    if not link.is_valid:
+        return _closed(request, consultation, _("This late-response link has expired. Ask the team for a new one."))
+    if request.method == "POST":
+        response = services.response_start(consultation=consultation, user=request.user, late_link=link)
+        _remember(request, response)
+        return redirect("consultations:respond_page", slug=consultation.slug, page=1)
+    return render(request, "consultations/consultation_late.html", {"consultation": consultation, "link": link})

@@ -1,0 +1,125 @@
+"""One function per consultation email, each written to the notifications outbox.
+
+Every email has an idempotency key, so a retried service or beat job adds no second row.
+"""
+
+from django.conf import settings
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+
+from consultations.models import Consultation, LateResponseLink, Response
+from notifications.services import delivery_enqueue
+
+KIND = "consultation"
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _when(moment) -> str:
+    return date_format(localtime(moment), "l j F Y, H:i")
+
+
+def _answers_copy(response: Response) -> list[dict[str, str]]:
+    answers = {answer.question_id: answer for answer in response.answers.all()}
+    return [
+        {"question": question.text, "answer": answers[question.pk].display() if question.pk in answers else ""}
+        for question in response.consultation.questions.all()
+    ]
+
+
+def send_return_link(*, response: Response, sequence: int) -> None:
+    delivery_enqueue(
+        recipient=response.email,
+        template="consultation-return-link",
+        context={
+            "consultation_title": response.consultation.title,
+            "closes_at": _when(response.consultation.closes_at),
+            "link": _absolute(response.get_absolute_url()),
+        },
+        kind=KIND,
+        idempotency_key=f"consultation-return-link:{response.pk}:{sequence}",
+        about=response,
+    )
+
+
+def send_receipt(*, response: Response) -> None:
+    delivery_enqueue(
+        recipient=response.email,
+        template="consultation-receipt",
+        context={
+            "consultation_title": response.consultation.title,
+            "reference": response.reference,
+            "respondent_type": str(response.get_respondent_type_display()),
+            "organisation": response.organisation,
+            "link": _absolute(response.get_absolute_url()),
+            "closes_at": _when(response.consultation.closes_at),
+            "answers": _answers_copy(response),
+        },
+        kind=KIND,
+        idempotency_key=f"consultation-receipt:{response.pk}",
+        about=response,
+    )
+
+
+def send_draft_reminder(*, response: Response) -> None:
+    delivery_enqueue(
+        recipient=response.email,
+        template="consultation-reminder",
+        context={
+            "consultation_title": response.consultation.title,
+            "closes_at": _when(response.consultation.closes_at),
+            "link": _absolute(response.get_absolute_url()),
+        },
+        kind=KIND,
+        idempotency_key=f"consultation-reminder:{response.pk}",
+        about=response,
+    )
+
+
+def send_outcome(*, response: Response) -> None:
+    consultation = response.consultation
+    delivery_enqueue(
+        recipient=response.email,
+        template="consultation-outcome",
+        context=outcome_context(consultation),
+        kind=KIND,
+        idempotency_key=f"consultation-outcome:{response.pk}",
+        about=response,
+    )
+
+
+def send_late_link(*, link: LateResponseLink) -> None:
+    delivery_enqueue(
+        recipient=link.email,
+        template="consultation-late-link",
+        context={
+            "consultation_title": link.consultation.title,
+            "expires_at": _when(link.expires_at),
+            "link": _absolute(link.get_absolute_url()),
+        },
+        kind=KIND,
+        idempotency_key=f"consultation-late-link:{link.pk}",
+        about=link,
+    )
+
+
+def outcome_context(consultation: Consultation) -> dict[str, str]:
+    return {
+        "consultation_title": consultation.title,
+        "you_said": consultation.you_said,
+        "we_did": consultation.we_did,
+        "link": _absolute(consultation.get_absolute_url()),
+        "report_title": consultation.final_report.title if consultation.final_report else "",
+        "report_link": consultation.final_report.link if consultation.final_report else "",
+    }
+
+
+def opening_context(consultation: Consultation) -> dict[str, str]:
+    return {
+        "consultation_title": consultation.title,
+        "summary": consultation.summary,
+        "closes_at": _when(consultation.closes_at),
+        "link": _absolute(consultation.get_absolute_url()),
+    }

@@ -1,0 +1,163 @@
+"""All responses of a consultation as CSV or XLSX, streamed in chunks so memory stays flat.
+
+A respondent's text can start with "=", "+", "-" or "@", which a spreadsheet would run
+as a formula (CSV injection). CSV cells are prefixed with an apostrophe, as OWASP
+advises; XLSX cells are written with the string type, so the text stays exact and is
+never a formula.
+"""
+
+import csv
+import re
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import IO
+
+from django.utils.timezone import localtime
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from consultations.models import Answer, Consultation, Question, Response
+
+CHUNK = 1000
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# XML 1.0 cannot hold most control characters; openpyxl refuses them.
+ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+RESPONSE_FIELDS = (
+    "pk",
+    "public_reference",
+    "reference",
+    "submitted_at",
+    "late_link_id",
+    "respondent_type",
+    "name",
+    "organisation",
+    "organisation_role",
+    "tobacco_links",
+    "tobacco_links_details",
+    "other_interests",
+    "consent",
+    "analysed",
+)
+HEADER = [
+    "Public reference",
+    "Private reference",
+    "Submitted (UK time)",
+    "Late",
+    "Respondent type",
+    "Name",
+    "Organisation",
+    "Role in organisation",
+    "Links to the tobacco industry",
+    "Details of links",
+    "Other interests",
+    "Consent to publish",
+    "Analysed",
+]
+
+
+def formula_safe(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_START) else value
+
+
+def _answer_text(question: Question, selected: list[str], text: str) -> str:
+    labels = [question.label_for(value) for value in selected if value != "other"]
+    return "; ".join([*labels, text] if text else labels)
+
+
+def header(questions: list[Question]) -> list[str]:
+    columns = list(HEADER)
+    for number, question in enumerate(questions, start=1):
+        columns += [f"Q{number}. {question.text}", f"Q{number} tags", f"Q{number} analyst note"]
+    return columns
+
+
+def rows(consultation: Consultation) -> Iterator[list[str]]:
+    """The header, then one row per submitted response, reading CHUNK responses at a time."""
+    questions = list(consultation.questions.all())
+    yield header(questions)
+    types = dict(Response.RespondentType.choices)
+    consents = dict(Response.Consent.choices)
+    submitted = consultation.responses.submitted().order_by("pk")
+    last_pk = 0
+    while True:
+        chunk = list(submitted.filter(pk__gt=last_pk).values_list(*RESPONSE_FIELDS)[:CHUNK])
+        if not chunk:
+            return
+        first_pk, last_pk = chunk[0][0], chunk[-1][0]
+        answers, tags = _answers_between(consultation, first_pk, last_pk)
+        for row in chunk:
+            yield _response_row(row, questions, answers.get(row[0], {}), tags, types, consents)
+
+
+def _answers_between(consultation: Consultation, first_pk: int, last_pk: int):
+    in_range = {"response__consultation": consultation, "response_id__gte": first_pk, "response_id__lte": last_pk}
+    answers: dict[int, dict[int, tuple]] = defaultdict(dict)
+    for answer_pk, response_id, question_id, selected, text, note in Answer.objects.filter(**in_range).values_list(
+        "pk", "response_id", "question_id", "selected", "text", "note"
+    ):
+        answers[response_id][question_id] = (answer_pk, selected, text, note)
+    tags: dict[int, list[str]] = defaultdict(list)
+    through = Answer.tags.through.objects.filter(**{f"answer__{key}": value for key, value in in_range.items()})
+    for answer_pk, name in through.values_list("answer_id", "questiontag__name").order_by("questiontag__name"):
+        tags[answer_pk].append(name)
+    return answers, tags
+
+
+def _response_row(row, questions, answers, tags, types, consents) -> list[str]:
+    (_pk, public, private, submitted_at, late, kind, name, organisation, role, tobacco, details, interests, consent,
+     analysed) = row  # fmt: skip
+    cells = [
+        public,
+        private,
+        localtime(submitted_at).strftime("%Y-%m-%d %H:%M") if submitted_at else "",
+        "yes" if late else "no",
+        str(types.get(kind, kind)),
+        name,
+        organisation,
+        role,
+        tobacco,
+        details,
+        interests,
+        str(consents.get(consent, consent)),
+        "yes" if analysed else "no",
+    ]
+    for question in questions:
+        answer = answers.get(question.pk)
+        if answer is None:
+            cells += ["", "", ""]
+            continue
+        answer_pk, selected, text, note = answer
+        cells += [_answer_text(question, selected, text), "; ".join(tags.get(answer_pk, ())), note]
+    return cells
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(consultation: Consultation) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # Excel reads the file as UTF-8 only with a byte-order mark.
+    for row in rows(consultation):
+        yield writer.writerow([formula_safe(cell) for cell in row])
+
+
+def xlsx_file(consultation: Consultation) -> IO[bytes]:
+    """A write-only workbook: openpyxl streams rows to disk instead of holding cells in memory."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Responses")
+    for row in rows(consultation):
+        sheet.append([_string_cell(sheet, value) for value in row])
+    output = tempfile.TemporaryFile()  # noqa: SIM115 - the response streams it, then closes it
+    workbook.save(output)
+    output.seek(0)
+    return output
+
+
+def _string_cell(sheet, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_XML.sub("", value))
+    cell.data_type = "s"
+    return cell

@@ -1,0 +1,219 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from consultations.consultation_models import OTHER
+from consultations.models import Answer, Question, QuestionTag, Response, Section
+from consultations.services import AnswerInput
+
+
+def _describe(form: forms.Form) -> None:
+    """Point each input at its hint and error, so screen readers announce them."""
+    for name, field in form.fields.items():
+        ids = []
+        if field.help_text:
+            ids.append(f"{form.auto_id % name}-hint")
+        if form.is_bound and name in form.errors:
+            ids.append(f"{form.auto_id % name}-error")
+        if ids:
+            field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+class GovFormMixin:
+    """GOV.UK's pattern: every error also listed in a summary at the top, linked to its field."""
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        summary = []
+        for name, errors in self.errors.items():
+            if name == forms.forms.NON_FIELD_ERRORS:
+                summary.extend(("", str(error)) for error in errors)
+                continue
+            field = self[name]
+            anchor = field.auto_id
+            if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                anchor = f"{anchor}_0"
+            summary.extend((anchor, str(error)) for error in errors)
+        return summary
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        _describe(self)
+
+
+class AboutYouForm(GovFormMixin, forms.ModelForm):
+    class Meta:
+        model = Response
+        fields = ("email", "name", "respondent_type", "organisation", "organisation_role")
+        labels = {
+            "email": _("Email address"),
+            "name": _("Your name"),
+            "respondent_type": _("Are you responding as an individual or on behalf of an organisation?"),
+            "organisation": _("Organisation name"),
+            "organisation_role": _("Your role in the organisation"),
+        }
+        help_texts = {
+            "email": _("For your receipt and a link to come back to your response. It is never published."),
+            "name": _("Optional for individuals. Published only if you ask us to publish with your name."),
+        }
+        widgets = {"respondent_type": forms.RadioSelect}
+
+    def __init__(self, *args, partial: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.partial = partial
+        self.fields["email"].required = not partial
+        self.fields["respondent_type"].required = not partial
+        self.fields["respondent_type"].choices = Response.RespondentType.choices
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.partial and data.get("respondent_type") == Response.RespondentType.ORGANISATION:
+            if not data.get("organisation", "").strip():
+                self.add_error("organisation", _("Enter the name of the organisation you respond for."))
+            if not data.get("organisation_role", "").strip():
+                self.add_error("organisation_role", _("Enter your role in the organisation."))
+            if not data.get("name", "").strip():
+                self.add_error("name", _("Enter your name: organisations respond through a named person."))
+        return data
+
+    def details(self) -> dict:
+        return {name: self.cleaned_data.get(name, "") or "" for name in self.Meta.fields}
+
+
+class DeclarationForm(GovFormMixin, forms.ModelForm):
+    accept_policy = forms.BooleanField(
+        label=_("I have read the comment policy, which applies to anything published"), required=False
+    )
+
+    class Meta:
+        model = Response
+        fields = ("tobacco_links", "tobacco_links_details", "other_interests", "consent", "wants_outcome")
+        labels = {
+            "tobacco_links": _(
+                "Do you, or the organisation you represent, have any direct or indirect links to, "
+                "or receive funding from, the tobacco industry?"
+            ),
+            "tobacco_links_details": _("Describe the links or funding"),
+            "other_interests": _("Any other interests to declare (optional)"),
+            "consent": _("May we publish your response?"),
+            "wants_outcome": _("Email me when the outcome is published"),
+        }
+        help_texts = {
+            "tobacco_links": _(
+                "We ask this of everyone, as UK health consultations do under Article 5.3 of the WHO Framework "
+                "Convention on Tobacco Control. A “yes” does not stop your response being read."
+            ),
+            "other_interests": _("For example funding, employment or membership relevant to this consultation."),
+        }
+        widgets = {"tobacco_links": forms.RadioSelect, "consent": forms.RadioSelect}
+
+    def __init__(self, *args, partial: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.partial = partial
+        self.fields["tobacco_links"].required = not partial
+        self.fields["tobacco_links"].choices = self.fields["tobacco_links"].choices[1:]
+        self.fields["consent"].required = not partial
+        self.fields["consent"].choices = Response.Consent.choices
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("tobacco_links") == "yes" and not data.get("tobacco_links_details", "").strip():
+            self.add_error("tobacco_links_details", _("Describe the links or funding you have declared."))
+        publishing = data.get("consent") in (Response.Consent.NAMED, Response.Consent.ANONYMOUS)
+        if not self.partial and publishing and not data.get("accept_policy"):
+            self.add_error(
+                "accept_policy", _("Tick to confirm you have read the comment policy, or choose not to publish.")
+            )
+        return data
+
+    def details(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields if name in self.cleaned_data}
+
+
+class SectionForm(GovFormMixin, forms.Form):
+    """One page of the questionnaire: a field per question, plus "please specify" boxes for "Other"."""
+
+    def __init__(self, *args, section: Section, answers: dict[int, Answer], partial: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.section = section
+        self.questions = list(section.questions.all())
+        for question in self.questions:
+            answer = answers.get(question.pk)
+            self.fields[f"q{question.pk}"] = self._field(question, answer, partial)
+            if question.allow_other:
+                self.fields[f"q{question.pk}_other"] = forms.CharField(
+                    label=_("Please specify"),
+                    required=False,
+                    max_length=500,
+                    initial=answer.text if answer else "",
+                )
+
+    def _field(self, question: Question, answer: Answer | None, partial: bool) -> forms.Field:
+        common = {
+            "label": question.text,
+            "help_text": question.help_text,
+            "required": question.required and not partial,
+        }
+        kind = question.Kind
+        if question.kind == kind.FREE_TEXT:
+            return forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 6}),
+                max_length=question.max_length,
+                initial=answer.text if answer else "",
+                error_messages={
+                    "max_length": _("Your answer must be %(limit_value)d characters or fewer (it has %(show_value)d).")
+                },
+                **common,
+            )
+        if question.kind == kind.MULTIPLE:
+            return forms.MultipleChoiceField(
+                choices=question.option_choices(),
+                widget=forms.CheckboxSelectMultiple,
+                initial=answer.selected if answer else [],
+                error_messages={"required": _("Select at least one option.")},
+                **common,
+            )
+        return forms.ChoiceField(
+            choices=question.option_choices(),
+            widget=forms.RadioSelect,
+            initial=answer.selected[0] if answer and answer.selected else None,
+            error_messages={"required": _("Select an answer.")},
+            **common,
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for question in self.questions:
+            chosen = data.get(f"q{question.pk}") or []
+            chosen = chosen if isinstance(chosen, list) else [chosen]
+            if OTHER in chosen and question.allow_other and not data.get(f"q{question.pk}_other", "").strip():
+                self.add_error(f"q{question.pk}_other", _("Say what “Other” means for you."))
+        return data
+
+    def question_fields(self) -> list[tuple[forms.BoundField, forms.BoundField | None]]:
+        return [(self[f"q{q.pk}"], self[f"q{q.pk}_other"] if q.allow_other else None) for q in self.questions]
+
+    def answers(self) -> dict[int, AnswerInput]:
+        result = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(f"q{question.pk}")
+            if question.kind == Question.Kind.FREE_TEXT:
+                result[question.pk] = AnswerInput(selected=[], text=value or "")
+                continue
+            selected = value if isinstance(value, list) else ([value] if value else [])
+            other = self.cleaned_data.get(f"q{question.pk}_other", "") if OTHER in selected else ""
+            result[question.pk] = AnswerInput(selected=selected, text=other)
+        return result
+
+
+class AnnotateForm(forms.Form):
+    """An analyst's tags and note on one answer."""
+
+    tags = forms.ModelMultipleChoiceField(queryset=QuestionTag.objects.none(), required=False)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, question: Question, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tags"].queryset = question.tags.all()
+
+
+class TagForm(forms.Form):
+    name = forms.CharField(label=_("New tag"), max_length=80)

@@ -1,0 +1,118 @@
+"""Reads for consultation pages and the analysts' views, each in a fixed number of queries."""
+
+from collections import Counter
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from consultations.duplicates import Group, near_duplicate_groups
+from consultations.models import Answer, Consultation, Question, Response, Section
+
+
+def consultation_for_page(*, slug: str, user) -> Consultation:
+    """Drafts exist only for staff who may edit them; anyone else gets a 404."""
+    queryset = Consultation.objects.all()
+    if not user.has_perm("consultations.view_consultation"):
+        queryset = queryset.published()
+    return get_object_or_404(
+        queryset.select_related("final_report").prefetch_related("topics", "analyses", "reports", "webinars"),
+        slug=slug,
+    )
+
+
+def consultation_sections(consultation: Consultation) -> list[Section]:
+    return list(
+        consultation.sections.prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order", "pk")))
+    )
+
+
+def published_responses(*, consultation: Consultation, page_number) -> Page:
+    """Responses with at least one published answer, showing only those answers."""
+    answers = (
+        Answer.objects.published().select_related("question").order_by("question__section__order", "question__order")
+    )
+    responses = (
+        consultation.responses.submitted()
+        .filter(answers__publication__in=[Answer.Publication.APPROVED, Answer.Publication.REDACTED])
+        .distinct()
+        .prefetch_related(Prefetch("answers", queryset=answers, to_attr="published_answers"))
+        .order_by("submitted_at", "pk")
+    )
+    return Paginator(responses, 20).get_page(page_number)
+
+
+def response_answers(response: Response) -> list[tuple[Question, Answer | None]]:
+    answers = {answer.question_id: answer for answer in response.answers.all()}
+    questions = Question.objects.filter(consultation_id=response.consultation_id).select_related("section")
+    return [(question, answers.get(question.pk)) for question in questions]
+
+
+# --- Analysis ------------------------------------------------------------------------
+
+
+def analysis_overview(consultation: Consultation) -> dict:
+    responses = consultation.responses.submitted()
+    totals = responses.aggregate(total=Count("pk"), analysed=Count("pk", filter=Q(analysed=True)))
+    by_type = dict(
+        responses.values_list("respondent_type")
+        .annotate(n=Count("pk"))
+        .order_by("respondent_type")
+        .values_list("respondent_type", "n")
+    )
+    total = totals["total"]
+    return {
+        "total": total,
+        "analysed": totals["analysed"],
+        "progress": round(100 * totals["analysed"] / total) if total else 0,
+        "by_type": [(label, by_type.get(value, 0)) for value, label in Response.RespondentType.choices],
+        "drafts": consultation.responses.drafts().count(),
+        "withdrawn": consultation.responses.filter(status=Response.Status.WITHDRAWN).count(),
+        "awaiting_moderation": Answer.objects.awaiting_moderation().filter(response__consultation=consultation).count(),
+    }
+
+
+def choice_counts(question: Question) -> list[tuple[str, int, int]]:
+    """(option label, all respondents, organisations) for each option of a choice question."""
+    counts: Counter = Counter()
+    organisations: Counter = Counter()
+    rows = (
+        Answer.objects.filter(question=question, response__status=Response.Status.SUBMITTED)
+        .values_list("selected", "response__respondent_type")
+        .iterator(chunk_size=2000)
+    )
+    for selected, respondent_type in rows:
+        counts.update(selected)
+        if respondent_type == Response.RespondentType.ORGANISATION:
+            organisations.update(selected)
+    return [(label, counts[value], organisations[value]) for value, label in question.option_choices()]
+
+
+def question_answers(*, question: Question, page_number, tag_id: int | None = None, group: str = "") -> Page:
+    answers = (
+        Answer.objects.filter(question=question, response__status=Response.Status.SUBMITTED)
+        .select_related("response")
+        .prefetch_related("tags")
+        .order_by("response__submitted_at", "pk")
+    )
+    if tag_id:
+        answers = answers.filter(tags__pk=tag_id)
+    if group:
+        answers = answers.filter(fingerprint__in=group.split(","))
+    return Paginator(answers, 25).get_page(page_number)
+
+
+def duplicate_groups(question: Question) -> list[Group]:
+    """Near-identical texts among a question's answers, largest campaign first."""
+    counts: Counter = Counter()
+    samples: dict[str, str] = {}
+    rows = (
+        Answer.objects.filter(question=question, response__status=Response.Status.SUBMITTED)
+        .exclude(fingerprint="")
+        .values_list("fingerprint", "text")
+        .iterator(chunk_size=2000)
+    )
+    for key, text in rows:
+        counts[key] += 1
+        samples.setdefault(key, text)
+    return near_duplicate_groups([(key, samples[key], n) for key, n in counts.items()])

@@ -1,0 +1,410 @@
+"""The writes that carry the consultation rules. Views, admin, API and tasks call these."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comments.models import BlockedTerm
+from comments.pipeline import matched_terms, personal_data_kinds
+from comments.services import moderation_event_record
+from consultations import emails
+from consultations.duplicates import fingerprint
+from consultations.models import (
+    Answer,
+    Consultation,
+    LateResponseLink,
+    Question,
+    QuestionTag,
+    Response,
+    Section,
+)
+from notifications.models import Broadcast
+from notifications.services import announcement_fan_out
+
+
+class ResponseClosed(Exception):
+    """The consultation no longer accepts this response."""
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    selected: list[str]
+    text: str = ""
+
+
+# --- Responding ------------------------------------------------------------------------
+
+
+def response_start(*, consultation: Consultation, user=None, late_link: LateResponseLink | None = None) -> Response:
+    if late_link is not None:
+        if late_link.consultation_id != consultation.pk or not late_link.is_valid:
+            raise ResponseClosed(_("This late-response link has expired."))
+    elif not consultation.is_open:
+        raise ResponseClosed(_("This consultation is not open for responses."))
+    email = late_link.email if late_link else (getattr(user, "email", "") or "")
+    return Response.objects.create(
+        consultation=consultation,
+        user=user if user and user.is_authenticated else None,
+        late_link=late_link,
+        email=email,
+    )
+
+
+def response_accepts_changes(response: Response) -> bool:
+    if response.status != Response.Status.DRAFT:
+        return False
+    if response.late_link_id:
+        return response.late_link.is_valid
+    return response.consultation.is_open
+
+
+def _require_open(response: Response) -> None:
+    if not response_accepts_changes(response):
+        raise ResponseClosed(
+            _("This consultation closed on %(date)s and no longer accepts responses.")
+            % {"date": timezone.localtime(response.consultation.closes_at).strftime("%d %B %Y, %H:%M")}
+        )
+
+
+def response_save_details(*, response: Response, details: dict, page: int) -> Response:
+    """Save "about you" or the declaration: plain fields on the response."""
+    _require_open(response)
+    for name, value in details.items():
+        setattr(response, name, value)
+    if response.respondent_type == Response.RespondentType.INDIVIDUAL:
+        response.organisation = response.organisation_role = ""
+    if response.tobacco_links != "yes":
+        response.tobacco_links_details = ""
+    response.pages_done = max(response.pages_done, page)
+    response.save()
+    return response
+
+
+@transaction.atomic
+def response_save_answers(*, response: Response, answers: dict[int, AnswerInput], page: int) -> Response:
+    """Save one page of answers; blank answers are removed rather than stored empty."""
+    _require_open(response)
+    existing = {answer.question_id: answer for answer in response.answers.filter(question_id__in=answers)}
+    for question_id, value in answers.items():
+        answer = existing.get(question_id)
+        if not value.selected and not value.text.strip():
+            if answer:
+                answer.delete()
+            continue
+        answer = answer or Answer(response=response, question_id=question_id)
+        answer.selected = list(value.selected)
+        answer.text = value.text
+        answer.fingerprint = fingerprint(value.text)
+        answer.save()
+    response.pages_done = max(response.pages_done, page)
+    response.save(update_fields=["pages_done", "updated_at"])
+    return response
+
+
+def response_missing(response: Response) -> list[str]:
+    """What still stops submission: the required questions and details left unanswered."""
+    missing = []
+    if not response.email:
+        missing.append(_("Your email address"))
+    if not response.respondent_type:
+        missing.append(_("Whether you respond as an individual or for an organisation"))
+    if not response.tobacco_links:
+        missing.append(_("Whether you have links to the tobacco industry"))
+    if not response.consent:
+        missing.append(_("Whether we may publish your response"))
+    answered = set(response.answers.values_list("question_id", flat=True))
+    missing.extend(
+        question.text
+        for question in response.consultation.questions.filter(required=True)
+        if question.pk not in answered
+    )
+    return missing
+
+
+def response_send_link(*, response: Response) -> None:
+    """Email the save-and-return link; each request is its own email."""
+    if not response.email:
+        raise ValidationError(_("Give your email address first so that we can send you the link."))
+    sequence = response.updated_at.timestamp()
+    with transaction.atomic():
+        emails.send_return_link(response=response, sequence=int(sequence))
+
+
+@transaction.atomic
+def response_submit(*, response: Response) -> Response:
+    response = Response.objects.select_for_update().select_related("consultation").get(pk=response.pk)
+    if response.status == Response.Status.SUBMITTED:
+        return response
+    _require_open(response)
+    missing = response_missing(response)
+    if missing:
+        raise ValidationError(missing)
+    response.status = Response.Status.SUBMITTED
+    response.submitted_at = timezone.now()
+    response.save(update_fields=["status", "submitted_at", "updated_at"])
+    if response.consent != Response.Consent.PRIVATE:
+        _queue_for_publication(response)
+    emails.send_receipt(response=response)
+    return response
+
+
+@transaction.atomic
+def response_withdraw(*, response: Response) -> Response:
+    """Withdraw before closing: the answers and personal data go; a stub keeps the count honest."""
+    response = Response.objects.select_for_update().select_related("consultation").get(pk=response.pk)
+    if response.status == Response.Status.WITHDRAWN:
+        return response
+    if not response.consultation.is_open:
+        raise ResponseClosed(_("The consultation has closed, so the response can no longer be withdrawn."))
+    response.answers.all().delete()
+    _strip_personal_data(response)
+    response.status = Response.Status.WITHDRAWN
+    response.withdrawn_at = timezone.now()
+    response.save()
+    return response
+
+
+# --- Publication and moderation --------------------------------------------------------
+
+
+def publication_concerns(text: str, blocked_terms: tuple[str, ...]) -> list[str]:
+    """The comment pipeline's personal-data and blocked-term findings, for the moderator to weigh."""
+    reasons = [f"personal_data_{kind}" for kind in personal_data_kinds(text)]
+    found = matched_terms(text, blocked_terms)
+    if found:
+        reasons.append(f"suspect_term:{', '.join(found)}")
+    return reasons
+
+
+def _queue_for_publication(response: Response) -> None:
+    blocked_terms = tuple(sorted(BlockedTerm.objects.values_list("folded", flat=True)))
+    for answer in response.answers.all():
+        before = answer.publication
+        if answer.text.strip():
+            answer.publication = Answer.Publication.PENDING
+            answer.moderation_reasons = publication_concerns(answer.text, blocked_terms)
+        else:
+            # Chosen options carry no words of the respondent's own to check.
+            answer.publication = Answer.Publication.APPROVED
+            answer.moderation_reasons = []
+        answer.save(update_fields=["publication", "moderation_reasons"])
+        moderation_event_record(
+            subject=answer,
+            actor=None,
+            action="submitted" if answer.publication == Answer.Publication.PENDING else "approve",
+            from_status=before,
+            to_status=answer.publication,
+            reasons=answer.moderation_reasons,
+        )
+
+
+MODERATION_TARGETS = {
+    "approve": Answer.Publication.APPROVED,
+    "redact": Answer.Publication.REDACTED,
+    "reject": Answer.Publication.REJECTED,
+}
+
+
+def answer_moderation_check(*, answer: Answer, action: str, published_text: str, note: str, clause) -> None:
+    """The rules of a decision; the admin form runs them too, so mistakes show next to the fields."""
+    if answer.publication == Answer.Publication.NOT_REQUESTED:
+        raise ValidationError(_("The respondent did not agree to publication."))
+    if action not in MODERATION_TARGETS:
+        raise ValidationError(_("Choose a decision."))
+    if action == "redact" and (not published_text.strip() or not note.strip()):
+        raise ValidationError(_("A redaction needs the text to publish and the reason for it."))
+    if action == "redact" and published_text.strip() == answer.text.strip():
+        raise ValidationError(_("The text to publish is unchanged: publish it as written, or redact part of it."))
+    if action == "reject" and clause is None:
+        raise ValidationError(_("Cite the policy clause the answer breaks."))
+
+
+@transaction.atomic
+def answer_moderate(
+    *, answer: Answer, action: str, moderator, published_text: str = "", note: str = "", clause=None
+) -> Answer:
+    """Approve, redact (the reason kept for audit) or reject an answer for publication."""
+    if not moderator.has_perm("consultations.moderate_answer"):
+        raise PermissionDenied
+    answer = Answer.objects.select_for_update().get(pk=answer.pk)
+    answer_moderation_check(answer=answer, action=action, published_text=published_text, note=note, clause=clause)
+    before = answer.publication
+    answer.publication = MODERATION_TARGETS[action]
+    answer.published_text = published_text if action == "redact" else ""
+    answer.save(update_fields=["publication", "published_text"])
+    moderation_event_record(
+        subject=answer,
+        actor=moderator,
+        action=action,
+        from_status=before,
+        to_status=answer.publication,
+        clause=clause,
+        note=note,
+        reasons=answer.moderation_reasons,
+    )
+    return answer
+
+
+# --- Analysis --------------------------------------------------------------------------
+
+
+def tag_create(*, question: Question, name: str, actor) -> QuestionTag:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError(_("Give the tag a name."))
+    tag, _created = QuestionTag.objects.get_or_create(question=question, name=name, defaults={"created_by": actor})
+    return tag
+
+
+@transaction.atomic
+def answer_annotate(*, answer: Answer, tags: list[QuestionTag], note: str) -> Answer:
+    if any(tag.question_id != answer.question_id for tag in tags):
+        raise ValidationError(_("A tag belongs to one question only."))
+    answer.tags.set(tags)
+    if answer.note != note:
+        answer.note = note
+        answer.save(update_fields=["note"])
+    return answer
+
+
+@transaction.atomic
+def answers_tag_group(*, answers, tag: QuestionTag) -> int:
+    """Tag a campaign's near-identical answers at once."""
+    answers = list(answers.filter(question_id=tag.question_id))
+    Answer.tags.through.objects.bulk_create(
+        [Answer.tags.through(answer_id=answer.pk, questiontag_id=tag.pk) for answer in answers], ignore_conflicts=True
+    )
+    return len(answers)
+
+
+def responses_mark_analysed(*, responses, analysed: bool = True) -> int:
+    return responses.update(analysed=analysed)
+
+
+# --- Late responses, opening, outcome ---------------------------------------------------
+
+
+@transaction.atomic
+def late_link_issue(*, consultation: Consultation, email: str, reason: str, actor, days: int = 7) -> LateResponseLink:
+    link = LateResponseLink.objects.create(
+        consultation=consultation,
+        email=email,
+        reason=reason,
+        expires_at=timezone.now() + timedelta(days=days),
+        created_by=actor,
+    )
+    emails.send_late_link(link=link)
+    return link
+
+
+def consultation_questions_editable(consultation: Consultation) -> bool:
+    return consultation.pk is None or not consultation.questions_locked
+
+
+@transaction.atomic
+def consultation_conclude(*, consultation: Consultation, actor) -> Consultation:
+    """Publish the outcome: the consultation becomes concluded and respondents are told, once."""
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.concluded_at:
+        return consultation
+    if consultation.status != Consultation.Status.CLOSED:
+        raise ValidationError(_("Only a closed consultation can be concluded."))
+    if not consultation.you_said.strip() or not consultation.we_did.strip():
+        raise ValidationError(_("Write both “You said” and “We did” before publishing the outcome."))
+    consultation.concluded_at = timezone.now()
+    consultation.updated_by = actor
+    consultation.save(update_fields=["concluded_at", "updated_by", "updated_at"])
+    from consultations.tasks import send_outcome
+
+    transaction.on_commit(lambda: send_outcome.delay(consultation.pk))
+    return consultation
+
+
+def consultation_send_outcome(*, consultation: Consultation) -> int:
+    """One outcome email per respondent who asked to hear, and the subscribers' announcement.
+
+    Each email's idempotency key makes a second run add nothing.
+    """
+    sent = 0
+    respondents = consultation.responses.wanting_outcome().select_related("consultation__final_report")
+    for response in respondents.iterator(chunk_size=500):
+        with transaction.atomic():
+            emails.send_outcome(response=response)
+        sent += 1
+    _announce(consultation=consultation, template="consultation-outcome", context=emails.outcome_context(consultation))
+    return sent
+
+
+def consultation_announce_opening(*, consultation: Consultation) -> bool:
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if locked.opening_announced_at or not locked.is_open:
+            return False
+        locked.opening_announced_at = timezone.now()
+        locked.save(update_fields=["opening_announced_at"])
+    _announce(consultation=locked, template="consultation-opening", context=emails.opening_context(locked))
+    return True
+
+
+def _announce(*, consultation: Consultation, template: str, context: dict) -> None:
+    """Tell the subscribers to consultations, once per consultation and template."""
+    announcement_fan_out(
+        about=consultation,
+        template=template,
+        context=context,
+        kind=template,
+        key=f"{template}:{consultation.pk}",
+        audience=Broadcast.Audience.CONSULTATIONS,
+    )
+
+
+def drafts_remind(*, now=None) -> int:
+    """Remind people with an unsent draft, three days before closing, once each."""
+    now = now or timezone.now()
+    reminded = 0
+    closing = Consultation.objects.closing_between(now, now + timedelta(days=3))
+    drafts = Response.objects.drafts().filter(consultation__in=closing, reminded_at__isnull=True).exclude(email="")
+    for response in drafts.select_related("consultation").iterator(chunk_size=500):
+        with transaction.atomic():
+            emails.send_draft_reminder(response=response)
+            Response.objects.filter(pk=response.pk).update(reminded_at=now)
+        reminded += 1
+    return reminded
+
+
+# --- Retention -------------------------------------------------------------------------
+
+
+def _strip_personal_data(response: Response) -> None:
+    response.email = ""
+    response.name = ""
+    response.organisation_role = ""
+    response.user = None
+    response.personal_data_removed_at = timezone.now()
+
+
+def personal_data_remove_expired(*, now=None) -> int:
+    """Anonymise respondents of consultations concluded longer ago than the retention period; answers stay.
+
+    An organisation's name is kept: it is not personal data, and analysis needs it.
+    """
+    now = now or timezone.now()
+    cutoff = now - relativedelta(months=settings.CONSULTATION_RETENTION_MONTHS)
+    removed = 0
+    for consultation in Consultation.objects.filter(concluded_at__lte=cutoff, personal_data_removed_at__isnull=True):
+        with transaction.atomic():
+            removed += consultation.responses.filter(personal_data_removed_at__isnull=True).update(
+                email="", name="", organisation_role="", user=None, personal_data_removed_at=now
+            )
+            Consultation.objects.filter(pk=consultation.pk).update(personal_data_removed_at=now)
+    return removed
+
+
+def sections_for(consultation: Consultation) -> list[Section]:
+    return list(consultation.sections.prefetch_related("questions"))
