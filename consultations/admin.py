@@ -42,4 +42,6 @@ class AppearanceAdmin(admin.ModelAdmin):
     list_display = ("speaker", "webinar", "role", "order")
     list_select_related = ("speaker", "webinar")
     autocomplete_fields = ("speaker", "webinar")
+
+
 from consultations import consultation_admin  # noqa: E402, F401

@@ -110,6 +110,8 @@ class QuoteCitationFactory(factory.django.DjangoModelFactory):
     analysis = factory.SubFactory(AnalysisFactory)
     quote = factory.SubFactory(QuoteFactory)
     position = factory.Sequence(lambda n: n + 1)
+
+
 # --- Consultations ------------------------------------------------------------------
 
 
