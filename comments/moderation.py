@@ -1,0 +1,307 @@
+"""Staff moderation: what surrounds a decision, claims, bulk decisions, bans, the team's replies.
+
+``comments.services.comment_moderate`` stays the one path for a decision; it calls
+``decision_guard`` before changing anything and ``decision_effects`` after.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from comments import emails, services
+from comments.models import (
+    Ban,
+    Comment,
+    CommentClaim,
+    Flag,
+    ModerationEvent,
+    OfficialReply,
+    PolicyClause,
+    ResponseStatus,
+    TeamResponse,
+)
+from comments.reply_tokens import stop_replies_subject
+
+Status = Comment.Status
+
+
+# --- Around every decision ---------------------------------------------------------------
+
+
+def last_decision(comment: Comment) -> ModerationEvent | None:
+    """The event that put the comment in its present status."""
+    return (
+        ModerationEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(Comment),
+            object_id=comment.pk,
+            to_status=comment.status,
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def already_decided_message(comment: Comment) -> str:
+    event = last_decision(comment)
+    if event is None:
+        return _("This comment is now “%(status)s”.") % {"status": comment.get_status_display()}
+    return _("Already decided: %(actor)s made this comment “%(status)s” at %(time)s.") % {
+        "actor": event.actor or _("the automatic checks"),
+        "status": comment.get_status_display(),
+        "time": date_format(timezone.localtime(event.created_at), "DATETIME_FORMAT"),
+    }
+
+
+def claimed_message(claim: CommentClaim) -> str:
+    return _("%(moderator)s is handling this comment (claimed until %(time)s).") % {
+        "moderator": claim.moderator,
+        "time": date_format(timezone.localtime(claim.expires_at), "TIME_FORMAT"),
+    }
+
+
+def decision_guard(*, locked: Comment, moderator, expected_status: str | None) -> None:
+    """Refuse a decision made on a stale view of the comment, or on one another moderator has claimed.
+
+    ``locked`` is held with SELECT … FOR UPDATE, so of two moderators deciding at once the
+    second waits here, then finds the status changed and is told by whom.
+    """
+    if expected_status and locked.status != expected_status:
+        raise services.ModerationError(already_decided_message(locked))
+    claim = (
+        CommentClaim.objects.live()
+        .filter(comment=locked)
+        .exclude(moderator_id=getattr(moderator, "pk", None))
+        .select_related("moderator")
+        .first()
+    )
+    if claim is not None:
+        raise services.ModerationError(claimed_message(claim))
+
+
+def decision_effects(
+    *, comment: Comment, from_status: str, action: str, moderator, clause: PolicyClause | None, note: str
+) -> None:
+    """Close the comment's claim and reports, then tell whoever should know, through the outbox."""
+    CommentClaim.objects.filter(comment=comment).delete()
+    if action != services.Action.HOLD:
+        Flag.objects.filter(comment=comment, resolved_at__isnull=True).update(
+            resolved_at=timezone.now(), resolved_by=moderator if moderator and moderator.is_authenticated else None
+        )
+    # Only a commenter who was waiting hears of the decision; a spammer is never told.
+    if from_status == Status.PENDING and action == services.Action.APPROVE:
+        emails.comment_approved(comment=comment)
+    elif from_status == Status.PENDING and action == services.Action.REJECT:
+        emails.comment_rejected(comment=comment, clause=clause, note=note)
+    if comment.status == Status.APPROVED:
+        emails.reply_notification(comment=comment)
+
+
+# --- Claims --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def comment_claim(*, comment: Comment, moderator) -> CommentClaim:
+    """Take a comment for a few minutes; refused while another moderator's claim is live."""
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    existing = CommentClaim.objects.filter(comment=locked).select_related("moderator").first()
+    if existing is not None and existing.is_live and existing.moderator_id != moderator.pk:
+        raise services.ModerationError(claimed_message(existing))
+    claim, _created = CommentClaim.objects.update_or_create(
+        comment=locked, defaults={"moderator": moderator, "claimed_at": timezone.now()}
+    )
+    return claim
+
+
+def comment_release(*, comment: Comment, moderator) -> bool:
+    deleted, _rows = CommentClaim.objects.filter(comment=comment, moderator=moderator).delete()
+    return bool(deleted)
+
+
+# --- Many at once --------------------------------------------------------------------------
+
+
+@dataclass
+class BulkOutcome:
+    decided: list[Comment] = field(default_factory=list)
+    refused: list[tuple[Comment, str]] = field(default_factory=list)
+
+
+def comments_moderate_bulk(
+    *,
+    comments: Iterable[Comment],
+    action: str,
+    moderator,
+    clause: PolicyClause | None = None,
+    note: str = "",
+    expected_status: str | None = None,
+) -> BulkOutcome:
+    """Decide each comment in its own transaction: one refusal leaves the others decided."""
+    outcome = BulkOutcome()
+    for comment in comments:
+        try:
+            services.comment_moderate(
+                comment=comment,
+                action=action,
+                moderator=moderator,
+                clause=clause,
+                note=note,
+                expected_status=expected_status,
+            )
+        except services.ModerationError as error:
+            outcome.refused.append((comment, str(error)))
+        else:
+            outcome.decided.append(comment)
+    return outcome
+
+
+# --- Bans ----------------------------------------------------------------------------------
+
+
+def comments_matching_ban(ban: Ban) -> QuerySet[Comment]:
+    match = {
+        Ban.Kind.EMAIL: Q(author_email__iexact=ban.value),
+        Ban.Kind.DOMAIN: Q(author_email__iendswith=f"@{ban.value}"),
+        Ban.Kind.ACCOUNT: Q(user_id=ban.user_id),
+        Ban.Kind.IP: Q(ip_hash=ban.value),
+    }[ban.kind]
+    return Comment.objects.filter(match)
+
+
+@transaction.atomic
+def ban_create(*, ban: Ban, moderator, reject_pending: bool = False, clause: PolicyClause | None = None) -> BulkOutcome:
+    """Save a ban, on record, and optionally reject every comment of that author still waiting."""
+    if reject_pending and clause is None:
+        raise services.ModerationError(_("Choose the clause the author's pending comments break."))
+    ban.created_by = moderator
+    ban.save()
+    services.moderation_event_record(
+        subject=ban,
+        actor=moderator,
+        action="ban",
+        from_status="",
+        to_status="permanent" if ban.until is None else "until " + ban.until.isoformat(),
+        note=ban.reason,
+    )
+    if not reject_pending:
+        return BulkOutcome()
+    return comments_moderate_bulk(
+        comments=comments_matching_ban(ban).filter(status=Status.PENDING).order_by("pk"),
+        action=services.Action.REJECT,
+        moderator=moderator,
+        clause=clause,
+        expected_status=Status.PENDING,
+    )
+
+
+# --- The policy team's voice ------------------------------------------------------------------
+
+
+@transaction.atomic
+def comment_official_reply(*, parent: Comment, staff, text: str) -> Comment:
+    """Publish a reply on behalf of the policy team.
+
+    It skips the automatic checks, which exist to protect the team from the public,
+    and the address confirmation, which staff accounts have already passed.
+    """
+    text = text.strip()
+    if not text:
+        raise services.ModerationError(_("Write the reply first."))
+    parent = Comment.objects.select_related("policy_version").get(pk=parent.pk)
+    if parent.status != Status.APPROVED:
+        raise services.ModerationError(_("Only a published comment can be answered in public."))
+    reply = Comment(
+        content_type_id=parent.content_type_id,
+        object_id=parent.object_id,
+        text=text,
+        author_name=staff.get_full_name() or staff.get_username(),
+        author_email=staff.email,
+        user=staff,
+        status=Status.APPROVED,
+        policy_version=parent.policy_version,
+        confirmed_at=timezone.now(),
+    )
+    services.comment_insert(comment=reply, parent=services.reply_parent(parent))
+    OfficialReply.objects.create(comment=reply, written_by=staff)
+    services.moderation_event_record(
+        subject=reply, actor=staff, action="official_reply", from_status="", to_status=Status.APPROVED
+    )
+    emails.reply_notification(comment=reply)
+    return reply
+
+
+@transaction.atomic
+def comment_response_set(*, comment: Comment, status: str, moderator) -> TeamResponse:
+    """Say what the team did with a published comment; its author hears once per status."""
+    status = ResponseStatus(status)
+    if comment.status != Status.APPROVED:
+        raise services.ModerationError(_("Only a published comment can be given a response status."))
+    previous = TeamResponse.objects.select_for_update().filter(comment=comment).first()
+    response, _created = TeamResponse.objects.update_or_create(
+        comment=comment, defaults={"status": status, "set_by": moderator, "set_at": timezone.now()}
+    )
+    if previous is None or previous.status != status:
+        services.moderation_event_record(
+            subject=comment,
+            actor=moderator,
+            action="response",
+            from_status=comment.status,
+            to_status=comment.status,
+            note=status.label,
+        )
+        emails.comment_response(comment=comment, response=response)
+    return response
+
+
+# --- Reply notifications ------------------------------------------------------------------
+
+
+def comment_replies_stop(*, token: str) -> int:
+    """Turn off reply emails for every comment of that address in that thread."""
+    root_id, email = stop_replies_subject(token)
+    return Comment.objects.filter(root_id=root_id, author_email__iexact=email, notify_replies=True).update(
+        notify_replies=False
+    )
+
+
+# --- For moderators ---------------------------------------------------------------------------
+
+
+def oldest_pending() -> Comment | None:
+    return Comment.objects.pending().order_by("created_at", "pk").only("pk", "created_at").first()
+
+
+def moderation_summary_send(*, today=None) -> int:
+    """The daily summary of what waits; keyed by date, so a second run on the same day sends nothing."""
+    today = today or timezone.localdate()
+    pending = Comment.objects.pending().count()
+    reported = Flag.objects.filter(resolved_at__isnull=True).values("comment_id").distinct().count()
+    if not pending and not reported:
+        return 0
+    oldest = oldest_pending()
+    sent = 0
+    for moderator in services.moderators():
+        emails.moderation_summary(
+            moderator=moderator, pending=pending, reported=reported, oldest=oldest, day=today.isoformat()
+        )
+        sent += 1
+    return sent
+
+
+def moderation_stale_alert_send(*, older_than: timedelta) -> int:
+    """Alert once per oldest comment when it has waited too long; the next stale one alerts again."""
+    oldest = oldest_pending()
+    if oldest is None or timezone.now() - oldest.created_at < older_than:
+        return 0
+    sent = 0
+    for moderator in services.moderators():
+        emails.moderation_stale_alert(moderator=moderator, oldest=oldest)
+        sent += 1
+    return sent

@@ -1,0 +1,254 @@
+"""Staff pages served inside the admin: a comment's moderation page, the audit CSV, monthly figures.
+
+The admin wraps each in ``admin_view`` (staff sign-in, CSRF); each checks the
+moderators' permission itself, and every write goes through a service.
+"""
+
+import csv
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from comments import figures, moderation, pipeline, services
+from comments.models import Comment, CommentClaim, Flag, ModerationEvent, TeamResponse
+from comments.moderation_forms import DecisionForm, OfficialReplyForm, ResponseForm
+
+THREAD_LIMIT = 200
+
+
+def can_moderate(request) -> bool:
+    return request.user.has_perm("comments.change_comment")
+
+
+def can_see_comments(request) -> bool:
+    return request.user.has_perm("comments.view_comment") or can_moderate(request)
+
+
+# --- One comment ------------------------------------------------------------------------
+
+
+def moderate_comment(request, *, model_admin, object_id: str) -> HttpResponse:
+    if not can_see_comments(request):
+        raise PermissionDenied
+    comment = get_object_or_404(
+        Comment.objects.select_related("parent", "policy_version", "user"), pk=object_id if object_id.isdigit() else 0
+    )
+    forms = {
+        "decision": DecisionForm(comment=comment, initial={"seen_status": comment.status}),
+        "response": ResponseForm(initial={"status": getattr(team_response_of(comment), "status", None)}),
+        "reply": OfficialReplyForm(),
+    }
+    if request.method == "POST":
+        if not can_moderate(request):
+            raise PermissionDenied
+        done = handle_post(request, comment=comment, forms=forms)
+        if done is not None:
+            return done
+        comment.refresh_from_db()
+    return TemplateResponse(
+        request,
+        "admin/comments/moderate.html",
+        moderation_page_context(request, model_admin=model_admin, comment=comment, forms=forms),
+    )
+
+
+def team_response_of(comment: Comment) -> TeamResponse | None:
+    return TeamResponse.objects.filter(comment=comment).first()
+
+
+def handle_post(request, *, comment: Comment, forms: dict) -> HttpResponse | None:
+    """Apply the posted operation; a redirect when it worked, None to show the page with its errors."""
+    op = request.POST.get("op")
+    here = request.get_full_path()
+    try:
+        if op == "decide":
+            form = forms["decision"] = DecisionForm(request.POST, comment=comment)
+            if not form.is_valid():
+                return None
+            services.comment_moderate(
+                comment=comment,
+                action=form.cleaned_data["action"],
+                moderator=request.user,
+                clause=form.cleaned_data["clause"],
+                note=form.cleaned_data["note"],
+                expected_status=form.cleaned_data["seen_status"],
+            )
+            action = services.Action(form.cleaned_data["action"])
+            messages.success(request, _("%(action)s: done.") % {"action": action.label})
+            return HttpResponseRedirect(next_url(request, comment))
+        if op == "claim":
+            moderation.comment_claim(comment=comment, moderator=request.user)
+            messages.success(request, _("The comment is yours for the next few minutes."))
+            return HttpResponseRedirect(here)
+        if op == "release":
+            moderation.comment_release(comment=comment, moderator=request.user)
+            messages.success(request, _("Claim released."))
+            return HttpResponseRedirect(here)
+        if op == "respond":
+            form = forms["response"] = ResponseForm(request.POST)
+            if not form.is_valid():
+                return None
+            moderation.comment_response_set(comment=comment, status=form.cleaned_data["status"], moderator=request.user)
+            messages.success(request, _("Response status saved."))
+            return HttpResponseRedirect(here)
+        if op == "reply":
+            form = forms["reply"] = OfficialReplyForm(request.POST)
+            if not form.is_valid():
+                return None
+            moderation.comment_official_reply(parent=comment, staff=request.user, text=form.cleaned_data["text"])
+            messages.success(request, _("Your reply is published with the policy team's badge."))
+            return HttpResponseRedirect(here)
+    except services.ModerationError as error:
+        target = {"decide": "decision", "respond": "response", "reply": "reply"}.get(op, "decision")
+        forms[target].add_error(None, str(error))
+        return None
+    messages.error(request, _("Unknown operation."))
+    return HttpResponseRedirect(here)
+
+
+def next_url(request, comment: Comment) -> str:
+    """Back to the queue the moderator came from, so clearing it is one decision after another."""
+    changelist = request.resolver_match.url_name.removesuffix("_change") + "_changelist"
+    filters = request.GET.get("_changelist_filters", "")
+    return reverse(f"admin:{changelist}") + (f"?{filters}" if filters else "")
+
+
+def moderation_page_context(request, *, model_admin, comment: Comment, forms: dict) -> dict:
+    comment_type = ContentType.objects.get_for_model(Comment)
+    thread = Comment.objects.filter(root_id=comment.root_id or comment.pk).order_by("path")[:THREAD_LIMIT]
+    history = Comment.objects.filter(author_email__iexact=comment.author_email)
+    claim = CommentClaim.objects.filter(comment=comment).select_related("moderator").first()
+    allowed = [action for action in services.Action if comment.status in services.ALLOWED_FROM[action]]
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": _("Moderate a comment"),
+        "subtitle": str(comment),
+        "comment": comment,
+        "thread": thread,
+        "events": ModerationEvent.objects.filter(content_type=comment_type, object_id=comment.pk)
+        .select_related("actor", "clause")
+        .order_by("created_at", "pk"),
+        "flags": Flag.objects.filter(comment=comment).select_related("clause", "user"),
+        "reasons": [pipeline.reason_label(reason) for reason in comment.reasons],
+        "approved_count": history.filter(status=Comment.Status.APPROVED).count(),
+        "rejected_count": history.filter(
+            status__in=[Comment.Status.REJECTED, Comment.Status.SPAM, Comment.Status.REMOVED]
+        ).count(),
+        "new_below": settings.COMMENTS_APPROVED_TO_TRUST,
+        "claim": claim if claim and claim.is_live else None,
+        "claimed_by_me": bool(claim and claim.is_live and claim.moderator_id == request.user.pk),
+        "allowed_actions": allowed,
+        "clause_actions": [action.value for action in services.NEEDS_CLAUSE],
+        "team_response": team_response_of(comment),
+        "can_moderate": can_moderate(request),
+        "ban_url": reverse("admin:comments_ban_add")
+        + "?"
+        + urlencode({"kind": "email", "value": comment.author_email, "reject_pending": "on"}),
+        "changelist_url": next_url(request, comment),
+        **{f"{name}_form": form for name, form in forms.items()},
+    }
+
+
+# --- The audit log as CSV ---------------------------------------------------------------------
+
+
+class Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def spreadsheet_safe(value: object) -> str:
+    """Text a spreadsheet will not run as a formula (commenters write these notes' subjects)."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+AUDIT_HEADER = ["time", "who", "action", "from", "to", "clause", "note", "about", "id", "reasons"]
+
+
+def audit_rows(events) -> Iterator[list[str]]:
+    yield AUDIT_HEADER
+    for event in events.iterator(chunk_size=2000):
+        yield [
+            spreadsheet_safe(value)
+            for value in (
+                timezone.localtime(event.created_at).isoformat(timespec="seconds"),
+                event.actor or _("system"),
+                event.action,
+                event.from_status,
+                event.to_status,
+                event.clause or "",
+                event.note,
+                event.content_type.model,
+                event.object_id,
+                " ".join(event.reasons),
+            )
+        ]
+
+
+def audit_csv(request, *, model_admin) -> StreamingHttpResponse:
+    """The audit log as filtered on its admin page, streamed so a year of decisions costs no memory."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    changelist = model_admin.get_changelist_instance(request)
+    events = changelist.get_queryset(request).select_related("actor", "clause", "content_type").order_by("created_at")
+    writer = csv.writer(Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in audit_rows(events)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="moderation-audit-{timezone.localdate()}.csv"'
+    return response
+
+
+# --- Monthly figures --------------------------------------------------------------------------
+
+
+def monthly_figures(request, *, model_admin) -> HttpResponse:
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    month = figures.parse_month(request.GET.get("month"))
+    result = figures.monthly_figures(month=month)
+    if request.GET.get("format") == "csv":
+        return figures_csv(result)
+    return TemplateResponse(
+        request,
+        "comments/staff_figures.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.opts,
+            "title": _("Moderation figures for %(month)s") % {"month": month.strftime("%B %Y")},
+            "figures": result,
+        },
+    )
+
+
+def figures_csv(result: figures.Figures) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="moderation-figures-{result.month:%Y-%m}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["discussion", "received", "published", "rejected", "spam", "median hours to decision"])
+    for row in [*result.targets, result.total]:
+        label = row.label or _("All discussions")
+        writer.writerow(
+            [spreadsheet_safe(label), row.received, row.published, row.rejected, row.spam, row.median_hours or ""]
+        )
+    writer.writerow([])
+    writer.writerow(["clause", "rejections and removals"])
+    for clause, count in result.by_clause:
+        writer.writerow([spreadsheet_safe(clause), count])
+    writer.writerow([])
+    writer.writerow(["automatic check", "comments"])
+    for reason, count in result.by_reason:
+        writer.writerow([spreadsheet_safe(reason), count])
+    return response
