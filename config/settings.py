@@ -304,6 +304,43 @@ CELERY_BEAT_SCHEDULE |= {
     },
 }
 
+# --- Comments -------------------------------------------------------------------------
+
+# hold_all: every comment waits for a moderator; hold_new: only commenters with fewer
+# than COMMENTS_APPROVED_TO_TRUST approved comments wait; publish: publish, review after.
+COMMENTS_MODERATION = env_str("COMMENTS_MODERATION", "hold_new")
+if COMMENTS_MODERATION not in {"hold_all", "hold_new", "publish"}:
+    raise ImproperlyConfigured(
+        f"COMMENTS_MODERATION must be hold_all, hold_new or publish; got {COMMENTS_MODERATION!r}."
+    )
+COMMENTS_APPROVED_TO_TRUST = env_int("COMMENTS_APPROVED_TO_TRUST", 2)
+COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 3)
+COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)
+COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
+COMMENTS_RATE_LIMIT_SECONDS = env_int("COMMENTS_RATE_LIMIT_SECONDS", 15)
+COMMENTS_MIN_SECONDS_TO_WRITE = env_int("COMMENTS_MIN_SECONDS_TO_WRITE", 3)
+COMMENTS_THREADS_PER_PAGE = env_int("COMMENTS_THREADS_PER_PAGE", 20)
+COMMENTS_NEWEST_FIRST = env_bool("COMMENTS_NEWEST_FIRST", False)
+COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 15)
+COMMENTS_UNCONFIRMED_HOURS = env_int("COMMENTS_UNCONFIRMED_HOURS", 48)
+COMMENTS_IP_HASH_DAYS = env_int("COMMENTS_IP_HASH_DAYS", 90)
+COMMENTS_REPORTS_TO_REQUEUE = env_int("COMMENTS_REPORTS_TO_REQUEUE", 3)
+COMMENTS_HIDE_REPORTED = env_bool("COMMENTS_HIDE_REPORTED", True)
+# immediate: an alert as a comment enters the queue; batched: a summary every
+# COMMENTS_ALERT_MINUTES. Either way no moderator gets more than one per window.
+COMMENTS_ALERTS = env_str("COMMENTS_ALERTS", "immediate")
+if COMMENTS_ALERTS not in {"immediate", "batched"}:
+    raise ImproperlyConfigured(f"COMMENTS_ALERTS must be immediate or batched; got {COMMENTS_ALERTS!r}.")
+COMMENTS_ALERT_MINUTES = env_int("COMMENTS_ALERT_MINUTES", 30)
+# Keys the hash of commenters' IP addresses, so a leaked table cannot be reversed by
+# hashing all four billion addresses; rotating it only weakens the rate limit for a while.
+COMMENTS_IP_HASH_KEY = env_str("COMMENTS_IP_HASH_KEY", SECRET_KEY)
+CELERY_BEAT_SCHEDULE |= {
+    "comments-expire-unconfirmed": {"task": "comments.tasks.expire_unconfirmed", "schedule": 3600},
+    "comments-erase-ip-hashes": {"task": "comments.tasks.erase_old_ip_hashes", "schedule": 86_400},
+    "comments-batched-alerts": {"task": "comments.tasks.send_batched_alerts", "schedule": COMMENTS_ALERT_MINUTES * 60},
+}
+
 # --- Security ---------------------------------------------------------------------
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None

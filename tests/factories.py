@@ -247,3 +247,89 @@ class FlagFactory(factory.django.DjangoModelFactory):
     comment = factory.SubFactory(CommentFactory)
     clause = factory.LazyAttribute(lambda flag: flag.comment.policy_version.clauses.first())
     user = factory.SubFactory(UserFactory)
+
+
+# --- Comments -------------------------------------------------------------------------
+
+
+class CommentPolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "comments.CommentPolicy"
+        django_get_or_create = ("title",)
+
+    title = "Comment policy"
+
+
+class PolicyVersionFactory(factory.django.DjangoModelFactory):
+    """A version in force, with its clauses numbered from 1."""
+
+    class Meta:
+        model = "comments.PolicyVersion"
+        skip_postgeneration_save = True
+
+    policy = factory.SubFactory(CommentPolicyFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = "Be kind and stay on topic."
+    effective_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
+
+    @factory.post_generation
+    def clauses(self, create: bool, titles: list[str] | None, **kwargs) -> None:
+        if not create:
+            return
+        for number, title in enumerate(titles or ["Abusive or discriminatory", "Off-topic", "Spam"], start=1):
+            self.clauses.create(number=number, title=title, text=f"No {title.lower()} comments.")
+
+
+def policy_version_in_force():
+    from comments.models import PolicyVersion
+
+    return PolicyVersion.objects.current() or PolicyVersionFactory()
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """An approved comment on an analysis; pass ``parent`` for a reply."""
+
+    class Meta:
+        model = "comments.Comment"
+
+    target = factory.SubFactory(AnalysisFactory)
+    author_name = factory.Sequence(lambda n: f"Commenter {n}")
+    author_email = factory.Sequence(lambda n: f"commenter{n}@example.org")
+    text = factory.Sequence(lambda n: f"A thoughtful comment, number {n}.")
+    status = "approved"
+    policy_version = factory.LazyFunction(policy_version_in_force)
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _create(cls, model_class, *args, parent=None, **kwargs):
+        from comments.services import comment_insert
+
+        if parent is not None:
+            kwargs["target"] = parent.target
+        return comment_insert(comment=model_class(*args, **kwargs), parent=parent)
+
+
+class FlagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "comments.Flag"
+
+    comment = factory.SubFactory(CommentFactory)
+    clause = factory.LazyAttribute(lambda flag: flag.comment.policy_version.clauses.first())
+    user = factory.SubFactory(UserFactory)
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """A confirmed subscriber to every new analysis, by email as published."""
+
+    class Meta:
+        model = "notifications.Subscriber"
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"subscriber{n}@example.org")
+    all_analyses = True
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def topics(self, create: bool, topics: list | None, **kwargs) -> None:
+        if create and topics:
+            self.topics.set(topics)
