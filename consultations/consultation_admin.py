@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from comments.models import ModerationEvent, PolicyClause, PolicyVersion
@@ -423,22 +423,12 @@ class AnswerModerationAdmin(admin.ModelAdmin):
         events = ModerationEvent.objects.filter(
             object_id=obj.pk, content_type=ContentType.objects.get_for_model(Answer)
         ).select_related("actor", "clause")
-        return format_html(
-            "<ul>{}</ul>",
-            format_html(
-                "".join(
-                    format_html(
-                        "<li>{} {} → {} {} {}</li>",
-                        e.created_at,
-                        e.actor or _("system"),
-                        e.to_status,
-                        e.clause or "",
-                        e.note,
-                    )
-                    for e in events
-                )
-            ),
-        )
+        rows = (
+            (timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"), e.actor or _("system"), e.action, e.to_status,
+             e.clause or "", e.note)
+            for e in events
+        )  # fmt: skip
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{} {}: {} → {} {} {}</li>", rows)) or "—"
 
     def save_model(self, request: HttpRequest, obj: Answer, form, change: bool) -> None:
         data = form.cleaned_data
