@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from comments.api import AnalysisDiscussionViewSet, CommentPolicyViewSet, CommentViewSet, WebinarDiscussionViewSet
 from config.api_errors import not_found
 from consultations.api import QuoteViewSet, SpeakerViewSet, WebinarViewSet
 from policies.api import AnalysisViewSet, AuthorViewSet, ReportViewSet, TopicViewSet
@@ -22,6 +23,10 @@ router.register("reports", ReportViewSet, basename="report")
 router.register("webinars", WebinarViewSet, basename="webinar")
 router.register("speakers", SpeakerViewSet, basename="speaker")
 router.register("quotes", QuoteViewSet, basename="quote")
+router.register(r"analyses/(?P<slug>[-a-zA-Z0-9_]+)/comments", AnalysisDiscussionViewSet, basename="analysis-comments")
+router.register(r"webinars/(?P<slug>[-a-zA-Z0-9_]+)/comments", WebinarDiscussionViewSet, basename="webinar-comments")
+router.register("comments", CommentViewSet, basename="comment")
+router.register("comment-policy", CommentPolicyViewSet, basename="comment-policy")
 
 app_name = "api"
 

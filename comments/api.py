@@ -1,0 +1,413 @@
+"""Comments through the API: threads under each discussable object, submitting and replying,
+reader reports, and the comment policy a commenter accepts.
+
+Input is checked by the site's own forms and saved by ``comments.services``, so a comment sent
+here meets every rule a comment sent from a page meets: the pipeline, rate limits, bans and
+the policy tick.
+"""
+
+from django.conf import settings
+from django.db.models import Model, QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from comments import selectors, services
+from comments.forms import CommentForm, ReportForm, timing_token
+from comments.models import Comment, PolicyVersion
+from comments.templatetags.comment_tags import comment_html
+from comments.views import posted_message
+from config.api_common import Pagination, StrictSerializer
+from config.api_schema import AutoSchema
+from config.api_views import ConditionalGetMixin
+from consultations.models import Webinar
+from policies.models import PolicyAnalysis
+
+Status = Comment.Status
+
+
+class State:
+    """How a comment stands, as its author is told: spam and rejection are not revealed."""
+
+    PUBLISHED = "published"
+    PENDING = "pending"
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
+    REMOVED = "removed"
+    CHOICES = [PUBLISHED, PENDING, AWAITING_CONFIRMATION, REMOVED]
+
+    @classmethod
+    def of(cls, comment: Comment) -> str:
+        if getattr(comment, "placeholder", False):
+            return cls.REMOVED
+        if comment.status == Status.APPROVED:
+            return cls.PUBLISHED
+        if comment.status == Status.UNCONFIRMED:
+            return cls.AWAITING_CONFIRMATION
+        return cls.PENDING
+
+
+def refused(message: str) -> ValidationError:
+    return ValidationError({"non_field_errors": [message]}, code="refused")
+
+
+def form_errors(form) -> ValidationError:
+    errors = {
+        ("non_field_errors" if field == "__all__" else field): messages for field, messages in form.errors.items()
+    }
+    return ValidationError(errors)
+
+
+# --- Reading -----------------------------------------------------------------------------------
+
+
+class CommentSerializer(serializers.Serializer):
+    """A comment as the public sees it. A removed comment with visible replies keeps its place, empty."""
+
+    id = serializers.IntegerField()
+    parent = serializers.IntegerField(source="parent_id", allow_null=True)
+    depth = serializers.IntegerField()
+    state = serializers.SerializerMethodField()
+    author_name = serializers.SerializerMethodField()
+    organisation = serializers.SerializerMethodField()
+    declaration_of_interest = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField(help_text="Exactly as typed: escape it before showing it as HTML.")
+    text_html = serializers.SerializerMethodField(help_text="The text escaped, with line breaks and links.")
+    created_at = serializers.DateTimeField()
+    edited = serializers.BooleanField(source="is_edited")
+    html_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=State.CHOICES))
+    def get_state(self, comment: Comment) -> str:
+        return State.of(comment)
+
+    def _shown(self, comment: Comment, value: str) -> str:
+        return "" if getattr(comment, "placeholder", False) else value
+
+    def get_author_name(self, comment: Comment) -> str:
+        return self._shown(comment, comment.author_name)
+
+    def get_organisation(self, comment: Comment) -> str:
+        return self._shown(comment, comment.organisation)
+
+    def get_declaration_of_interest(self, comment: Comment) -> str:
+        return self._shown(comment, comment.declaration_of_interest)
+
+    def get_text(self, comment: Comment) -> str:
+        return self._shown(comment, comment.text)
+
+    def get_text_html(self, comment: Comment) -> str:
+        return self._shown(comment, str(comment_html(comment.text)))
+
+    def get_html_url(self, comment: Comment) -> str:
+        return self.context["request"].build_absolute_uri(reverse("comments:permalink", kwargs={"pk": comment.pk}))
+
+
+class ThreadSerializer(CommentSerializer):
+    replies = CommentSerializer(many=True, help_text="Every reply in the thread, depth first; `parent` nests them.")
+
+
+class ThreadPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Threads, not comments.")
+    comment_count = serializers.IntegerField(help_text="Published comments on the object.")
+    accepts_comments = serializers.BooleanField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ThreadSerializer(many=True)
+
+
+def as_threads(comments: list[Comment]) -> list[Comment]:
+    """Roots with their replies attached, from the flat depth-first list the selector returns."""
+    threads: list[Comment] = []
+    for comment in comments:
+        if comment.depth == 0 or not threads:
+            comment.replies_in_order = []
+            threads.append(comment)
+        else:
+            threads[-1].replies_in_order.append(comment)
+    return threads
+
+
+# --- Writing -------------------------------------------------------------------------------------
+
+
+class CommentInputSerializer(StrictSerializer):
+    """What a commenter sends; the site's comment form then applies its rules to it."""
+
+    text = serializers.CharField(trim_whitespace=False, help_text="Your comment, as plain text.")
+    accept_policy = serializers.BooleanField(help_text="Must be true: you have read and accept the comment policy.")
+    issued = serializers.CharField(
+        help_text="The `issued` token from GET /api/v1/comment-policy/, fetched when you start writing."
+    )
+    name = serializers.CharField(
+        required=False, allow_blank=True, help_text="Required for guests; ignored when signed in."
+    )
+    email = serializers.CharField(
+        required=False, allow_blank=True, help_text="Required for guests, to confirm the comment; never published."
+    )
+    parent = serializers.IntegerField(required=False, allow_null=True, help_text="The id of the comment replied to.")
+    notify_replies = serializers.BooleanField(required=False, default=False)
+    on_behalf = serializers.BooleanField(required=False, default=False, help_text="Responding for an organisation.")
+    organisation = serializers.CharField(required=False, allow_blank=True, default="")
+    declaration_of_interest = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SubmittedSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=State.CHOICES, help_text="Never `removed` for a new comment.")
+    message = serializers.CharField()
+    comment = CommentSerializer()
+
+
+def comment_submit_from_api(*, request: Request, target: Model, data: dict) -> Comment:
+    form = CommentForm({**data, "website": ""}, target=target, user=request.user)
+    if not form.is_valid():
+        raise form_errors(form)
+    cleaned = form.cleaned_data
+    try:
+        return services.comment_submit(
+            target=target,
+            text=cleaned["text"],
+            author_name=cleaned["name"],
+            author_email=cleaned["email"],
+            user=request.user,
+            parent=cleaned["parent"],
+            ip_address=request.META.get("REMOTE_ADDR"),
+            honeypot="",
+            seconds_to_write=form.seconds_to_write,
+            organisation=cleaned["organisation"],
+            declaration_of_interest=cleaned["declaration_of_interest"],
+            notify_replies=cleaned["notify_replies"],
+        )
+    except services.CommentRefused as refusal:
+        raise refused(str(refusal)) from None
+
+
+# --- Discussions: /<objects>/<slug>/comments/ -------------------------------------------------------
+
+PAGE = OpenApiParameter("page", int, description="A page of threads.")
+
+
+class OneObjectSchema(AutoSchema):
+    """A "list" here answers one object (a page of threads, the policy), not an array."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
+class DiscussionViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
+    """The comments under one object, and the way to add one."""
+
+    schema = OneObjectSchema()
+    permission_classes = [AllowAny]
+    queryset = Comment.objects.none()
+    lookup_field = "slug"
+    pagination_class = None
+
+    def target_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    def get_target(self) -> Model:
+        return get_object_or_404(self.target_queryset(), slug=self.kwargs["slug"])
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        return CommentInputSerializer if self.action == "create" else ThreadPageSerializer
+
+    def list(self, request: Request, slug: str) -> Response:
+        page_number = Pagination._positive_int(request, "page", default=1, maximum=None)
+        target = self.get_target()
+        section = selectors.comment_section(target=target, user=request.user, page_number=page_number)
+        if section.page.number != page_number and section.page.paginator.count:
+            raise NotFound(_("There is no page %(page)s of comments.") % {"page": page_number})
+        context = self.get_serializer_context()
+        threads = [
+            {
+                **CommentSerializer(root, context=context).data,
+                "replies": CommentSerializer(root.replies_in_order, many=True, context=context).data,
+            }
+            for root in as_threads(section.comments)
+        ]
+        return Response(
+            {
+                "count": section.page.paginator.count,
+                "comment_count": section.count,
+                "accepts_comments": not section.closed,
+                "next": self._page_link(request, section.page.next_page_number() if section.page.has_next() else None),
+                "previous": self._page_link(
+                    request, section.page.previous_page_number() if section.page.has_previous() else None
+                ),
+                "results": threads,
+            }
+        )
+
+    def create(self, request: Request, slug: str) -> Response:
+        target = self.get_target()
+        serializer = CommentInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comment = comment_submit_from_api(request=request, target=target, data=serializer.validated_data)
+        body = {
+            "state": State.of(comment),
+            "message": posted_message(comment),
+            "comment": CommentSerializer(comment, context=self.get_serializer_context()).data,
+        }
+        location = reverse("api:comment-detail", kwargs={"pk": comment.pk})
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+    @staticmethod
+    def _page_link(request: Request, number: int | None) -> str | None:
+        if number is None:
+            return None
+        query = request.query_params.copy()
+        query["page"] = number
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+def discussion_schema(noun: str) -> dict:
+    return {
+        "list": extend_schema(
+            summary=f"Read the comments on {noun}",
+            description=(
+                "Published comments as threads, oldest thread first, a page of threads at a time. "
+                "Signed-in readers also see their own comments that wait for moderation."
+            ),
+            parameters=[PAGE],
+            responses=ThreadPageSerializer,
+        ),
+        "create": extend_schema(
+            summary=f"Comment on {noun}, or reply to a comment",
+            description=(
+                "Fetch GET /api/v1/comment-policy/ first: accept its policy and send back its `issued` "
+                "token. Guests give a name and an email address and are sent a link to confirm it; "
+                "the response says whether the comment is published, pending moderation or awaiting "
+                "that confirmation."
+            ),
+            request=CommentInputSerializer,
+            responses={201: SubmittedSerializer},
+        ),
+    }
+
+
+@extend_schema(tags=["comments"])
+@extend_schema_view(**discussion_schema("an analysis"))
+class AnalysisDiscussionViewSet(DiscussionViewSet):
+    def target_queryset(self) -> QuerySet:
+        return PolicyAnalysis.objects.visible_to(self.request.user)
+
+
+@extend_schema(tags=["comments"])
+@extend_schema_view(**discussion_schema("a webinar"))
+class WebinarDiscussionViewSet(DiscussionViewSet):
+    def target_queryset(self) -> QuerySet:
+        return Webinar.objects.all()
+
+
+# --- Single comments: /comments/<id>/ ----------------------------------------------------------------
+
+
+class ReportInputSerializer(StrictSerializer):
+    clause = serializers.IntegerField(help_text="The id of the policy clause the comment breaks.")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Anything moderators should know."
+    )
+
+
+class ReportedSerializer(serializers.Serializer):
+    message = serializers.CharField()
+
+
+@extend_schema(tags=["comments"])
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="Read a comment",
+        description="A published comment, or your own while it waits.",
+        responses=CommentSerializer,
+    ),
+    report=extend_schema(
+        summary="Report a comment",
+        description="Say which clause of the comment policy it breaks. One report per person per comment.",
+        request=ReportInputSerializer,
+        responses={201: ReportedSerializer},
+    ),
+)
+class CommentViewSet(ConditionalGetMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = CommentSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def get_queryset(self) -> QuerySet[Comment]:
+        return Comment.objects.only(*selectors.PUBLIC_COLUMNS, "policy_version_id")
+
+    def get_object(self) -> Comment:
+        comment = super().get_object()
+        if not selectors.is_visible(comment, set(), self.request.user):
+            raise NotFound()
+        return comment
+
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], serializer_class=ReportInputSerializer)
+    def report(self, request: Request, pk: str) -> Response:
+        comment = get_object_or_404(Comment, pk=pk, status=Status.APPROVED)
+        serializer = ReportInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        form = ReportForm(serializer.validated_data, version=comment.policy_version)
+        if not form.is_valid():
+            raise form_errors(form)
+        try:
+            services.comment_report(comment=comment, user=request.user, **form.cleaned_data)
+        except services.CommentRefused as refusal:
+            raise refused(str(refusal)) from None
+        message = _("Thank you. The moderators will look at this comment.")
+        return Response({"message": message}, status=status.HTTP_201_CREATED)
+
+
+# --- The comment policy -------------------------------------------------------------------------------
+
+
+class ClauseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    text = serializers.CharField()
+
+
+class CommentPolicySerializer(serializers.Serializer):
+    version = serializers.IntegerField(source="number")
+    effective_at = serializers.DateTimeField()
+    text_html = serializers.CharField()
+    clauses = ClauseSerializer(many=True)
+    max_length = serializers.SerializerMethodField(help_text="The longest comment accepted, in characters.")
+    issued = serializers.SerializerMethodField(
+        help_text="Send this back with your comment. Fetch it when you start writing: it records when you began."
+    )
+
+    def get_max_length(self, version: PolicyVersion) -> int:
+        return settings.COMMENTS_MAX_LENGTH
+
+    def get_issued(self, version: PolicyVersion) -> str:
+        return timing_token()
+
+
+@extend_schema(tags=["comments"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="Read the comment policy",
+        description="The version in force, its numbered clauses, and the `issued` token a new comment sends back.",
+        responses=CommentPolicySerializer,
+    )
+)
+class CommentPolicyViewSet(viewsets.GenericViewSet):
+    schema = OneObjectSchema()
+    permission_classes = [AllowAny]
+    queryset = PolicyVersion.objects.none()
+    serializer_class = CommentPolicySerializer
+    pagination_class = None
+
+    def list(self, request: Request) -> Response:
+        version = selectors.policy_in_force()
+        if version is None:
+            raise NotFound(_("There is no comment policy yet, so comments are not open."))
+        return Response(CommentPolicySerializer(version, context=self.get_serializer_context()).data)
