@@ -32,6 +32,10 @@ ROLE_MODELS: dict[str, dict[str, tuple[str, ...]]] = {
         "comments.commentpolicy": FULL,
         "comments.policyversion": FULL,
         "comments.policyclause": FULL,
+        "notifications.subscriber": FULL,
+        "notifications.suppression": FULL,
+        "notifications.broadcast": ("view",),
+        "notifications.delivery": ("view", "change"),
     },
     MODERATORS: {
         "consultations.answer": ("view", "moderate"),

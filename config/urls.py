@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/", include("config.api")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
+    path("notifications/", include("notifications.urls")),
     path("", include("comments.urls")),
     path("", include("consultations.urls")),
     path("", include("policies.urls")),

@@ -1,43 +1,69 @@
-"""Rendering emails from templates found by name.
+"""One function per kind of email the notifications app sends itself."""
 
-``templates/emails/<name>-subject.txt``, ``<name>-body.txt`` and
-``<name>-body.html``; the HTML extends ``emails/layout.html``. Every email
-gets the site's name, address and postal address in its context.
-"""
-
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.template import Context
-from django.template.loader import get_template, render_to_string
+from django.utils.translation import gettext as _
+
+from notifications import tokens
+from notifications.models import Frequency, Subscriber
+from notifications.services.outbox import delivery_enqueue
+
+if TYPE_CHECKING:
+    from notifications.services.subscribers import Choices
 
 
-@dataclass(frozen=True)
-class Rendered:
-    subject: str
-    text: str
-    html: str
+def describe(choices: "Choices") -> str:
+    """The choices in a sentence, so the confirmation says what is being confirmed."""
+    parts = []
+    if choices.all_analyses:
+        parts.append(_("all new analyses"))
+    elif choices.topics:
+        names = ", ".join(topic.name for topic in choices.topics)
+        parts.append(_("new analyses about %(topics)s") % {"topics": names})
+    if choices.webinars:
+        parts.append(_("new webinars"))
+    if choices.consultations:
+        parts.append(_("consultations"))
+    how = _("as they are published") if choices.frequency == Frequency.IMMEDIATE else _("in a weekly digest")
+    return _("%(what)s, %(how)s") % {"what": "; ".join(parts) or _("nothing yet"), "how": how}
 
 
-def site_context() -> dict[str, str]:
-    return {
-        "site_name": settings.SITE_NAME,
-        "site_url": settings.SITE_URL,
-        "postal_address": settings.SITE_POSTAL_ADDRESS,
-    }
+def send_subscription_confirmation(*, subscriber: Subscriber, choices: "Choices") -> None:
+    delivery_enqueue(
+        recipient=subscriber.email,
+        template="subscription-confirm",
+        context={
+            "summary": describe(choices),
+            "confirm_url": tokens.absolute_url(tokens.CONFIRM, subscriber.email),
+            "link_days": settings.NOTIFICATIONS_LINK_DAYS[tokens.CONFIRM],
+        },
+        kind="subscription_confirmation",
+        idempotency_key=f"subscription-confirm:{subscriber.pk}:{subscriber.link_sent_at:%Y%m%d%H%M%S}",
+        about=subscriber,
+    )
 
 
-def render_text(name: str, context: dict) -> str:
-    # Plain text is not HTML: "Q&A" must stay "Q&A", not become "Q&amp;A".
-    return get_template(name).template.render(Context(context, autoescape=False))
+def send_already_subscribed(*, subscriber: Subscriber) -> None:
+    delivery_enqueue(
+        recipient=subscriber.email,
+        template="subscription-exists",
+        context={"preferences_url": tokens.absolute_url(tokens.PREFERENCES, subscriber.email)},
+        kind="subscription_exists",
+        idempotency_key=f"subscription-exists:{subscriber.pk}:{subscriber.link_sent_at:%Y%m%d%H%M%S}",
+        about=subscriber,
+    )
 
 
-def render(template: str, context: dict) -> Rendered:
-    full = {**site_context(), **context}
-    subject = render_text(f"emails/{template}-subject.txt", full)
-    return Rendered(
-        # A header cannot hold a line break, and templates end with one.
-        subject=" ".join(subject.split()),
-        text=render_text(f"emails/{template}-body.txt", full).strip() + "\n",
-        html=render_to_string(f"emails/{template}-body.html", full),
+def send_preferences_link(*, subscriber: Subscriber) -> None:
+    delivery_enqueue(
+        recipient=subscriber.email,
+        template="subscription-preferences-link",
+        context={
+            "preferences_url": tokens.absolute_url(tokens.PREFERENCES, subscriber.email),
+            "link_days": settings.NOTIFICATIONS_LINK_DAYS[tokens.PREFERENCES],
+        },
+        kind="preferences_link",
+        idempotency_key=f"preferences-link:{subscriber.pk}:{subscriber.link_sent_at:%Y%m%d%H%M%S}",
+        about=subscriber,
     )

@@ -65,7 +65,9 @@ class Subscriber(models.Model):
     frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.IMMEDIATE)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
-    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    link_sent_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text=_("When a confirmation or preferences link was last sent.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

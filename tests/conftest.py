@@ -47,3 +47,21 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process(request):
+    """Run Celery tasks in-process, even where REDIS_URL is set (as in CI), except in integration tests.
+
+    Emails queued in ``on_commit`` then land in ``django.core.mail.outbox`` once the
+    test runs the callbacks (``django_capture_on_commit_callbacks(execute=True)``).
+    """
+    from config.celery import app
+
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager

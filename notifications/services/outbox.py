@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from notifications import emails, tokens
+from notifications import rendering, tokens
 from notifications.models import Delivery, Stream, Suppression, normalise_email
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def delivery_enqueue(
         links = tokens.bulk_links(recipient)
         context = {**context, **links}
         headers = {**tokens.unsubscribe_headers(links), **headers}
-    rendered = emails.render(template, context)
+    rendered = rendering.render(template, context)
     suppressed = stream == Stream.BULK and Suppression.objects.filter(email=recipient).exists()
     delivery = Delivery(
         recipient=recipient,

@@ -1,0 +1,203 @@
+import csv
+import io
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from notifications.forms import ChoicesForm
+from notifications.models import Broadcast, Delivery, Subscriber, Suppression
+from notifications.services import deliveries_retry
+from notifications.services.subscribers import subscribers_import
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ("recipient", "kind", "stream", "status", "attempts", "created_at", "sent_at")
+    list_filter = ("status", "kind", "stream")
+    search_fields = ("^recipient",)
+    date_hierarchy = "created_at"
+    actions = ("retry",)
+    change_list_template = "notifications/admin/delivery_change_list.html"
+    readonly_fields = [field.name for field in Delivery._meta.fields if field.name != "id"]
+    fieldsets = (
+        (None, {"fields": ("recipient", "kind", "stream", "status", "idempotency_key", "content_type", "object_id")}),
+        (_("Message"), {"fields": ("subject", "body_text", "headers", "broadcast")}),
+        (
+            _("Sending"),
+            {"fields": ("attempts", "last_error", "created_at", "dispatched_at", "claimed_at", "next_attempt_at")},
+        ),
+        (_("Sent"), {"fields": ("sent_at",)}),
+    )
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        counts = Delivery.objects.counts_by_status()
+        status_counts = [(value, label, counts.get(value, 0)) for value, label in Delivery.Status.choices]
+        return super().changelist_view(request, {**(extra_context or {}), "status_counts": status_counts})
+
+    @admin.action(description=_("Retry the selected failed deliveries"), permissions=["change"])
+    def retry(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = deliveries_retry(deliveries=queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d delivery queued again.", "%(count)d deliveries queued again.", count)
+            % {"count": count},
+        )
+
+
+@admin.register(Broadcast)
+class BroadcastAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "kind", "audience", "recipients", "created_at", "fanned_out_at")
+    list_filter = ("kind", "audience")
+    readonly_fields = [field.name for field in Broadcast._meta.fields if field.name != "id"]
+    exclude = ("body_html",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+class ConfirmedFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return (("confirmed", _("Confirmed")), ("pending", _("Waiting for confirmation")), ("left", _("Unsubscribed")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "confirmed":
+            return queryset.confirmed()
+        if self.value() == "pending":
+            return queryset.filter(confirmed_at__isnull=True, unsubscribed_at__isnull=True)
+        if self.value() == "left":
+            return queryset.filter(unsubscribed_at__isnull=False)
+        return queryset
+
+
+class ImportForm(ChoicesForm):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("One address per row, in the first column or a column headed “email”. Up to 5,000 rows."),
+    )
+    MAX_ROWS = 5000
+
+    def clean_file(self) -> list[str]:
+        upload = self.cleaned_data["file"]
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError(_("The file must be CSV saved as UTF-8.")) from None
+        rows = list(csv.reader(io.StringIO(text)))
+        if (
+            rows
+            and rows[0]
+            and rows[0][0].strip().lower() != "email"
+            and "email" in [c.strip().lower() for c in rows[0]]
+        ):
+            column = [c.strip().lower() for c in rows[0]].index("email")
+        else:
+            column = 0
+        addresses, invalid = [], []
+        for row in rows:
+            value = row[column].strip() if len(row) > column else ""
+            if not value or value.lower() == "email":
+                continue
+            try:
+                validate_email(value)
+            except ValidationError:
+                invalid.append(value)
+            else:
+                addresses.append(value)
+        if invalid:
+            raise ValidationError(
+                _("These are not email addresses: %(list)s") % {"list": ", ".join(invalid[:10])}, code="invalid"
+            )
+        if not addresses:
+            raise ValidationError(_("The file holds no email addresses."))
+        if len(addresses) > self.MAX_ROWS:
+            raise ValidationError(_("Up to %(max)d addresses at a time, please.") % {"max": self.MAX_ROWS})
+        return addresses
+
+
+def _csv_cell(value: str) -> str:
+    # A cell starting with these is run as a formula by spreadsheet programs.
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ("email", "status", "frequency", "all_analyses", "webinars", "consultations", "created_at")
+    list_filter = (ConfirmedFilter, "frequency", "topics", "all_analyses", "webinars", "consultations")
+    search_fields = ("email",)
+    filter_horizontal = ("topics",)
+    readonly_fields = ("confirmed_at", "unsubscribed_at", "link_sent_at", "created_at", "updated_at")
+    raw_id_fields = ("user",)
+    actions = ("export_confirmed",)
+    change_list_template = "notifications/admin/subscriber_change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="notifications_subscriber_import"), *super().get_urls()]
+
+    @admin.action(description=_("Export the confirmed ones as CSV"), permissions=["view"])
+    def export_confirmed(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="subscribers-{timezone.now():%Y-%m-%d}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["email", "frequency", "all_analyses", "topics", "webinars", "consultations", "confirmed_at"])
+        for subscriber in queryset.confirmed().prefetch_related("topics").order_by("email").iterator(chunk_size=2000):
+            writer.writerow(
+                [
+                    _csv_cell(subscriber.email),
+                    subscriber.frequency,
+                    subscriber.all_analyses,
+                    "; ".join(topic.name for topic in subscriber.topics.all()),
+                    subscriber.webinars,
+                    subscriber.consultations,
+                    subscriber.confirmed_at.isoformat(),
+                ]
+            )
+        return response
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            count = subscribers_import(emails_to_add=form.cleaned_data["file"], choices=form.choices())
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d address was sent a confirmation email.",
+                    "%(count)d addresses were sent a confirmation email.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect(reverse("admin:notifications_subscriber_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "title": _("Import subscribers"),
+        }
+        return TemplateResponse(request, "notifications/admin/subscriber_import.html", context)
+
+
+@admin.register(Suppression)
+class SuppressionAdmin(admin.ModelAdmin):
+    list_display = ("email", "reason", "created_at")
+    list_filter = ("reason",)
+    search_fields = ("email",)

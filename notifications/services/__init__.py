@@ -1,0 +1,32 @@
+"""The notifications app's writes. Other apps send email with ``delivery_enqueue``
+and announce to subscribers with ``announcement_fan_out``."""
+
+from notifications.services.broadcasts import (
+    analysis_announce,
+    announcement_fan_out,
+    announcements_find_due,
+    broadcast_fan_out,
+    broadcasts_resume,
+    webinar_announce,
+)
+from notifications.services.outbox import (
+    deliveries_dispatch,
+    deliveries_dispatch_in_chunks,
+    deliveries_retry,
+    deliveries_sweep,
+    delivery_enqueue,
+)
+
+__all__ = [
+    "analysis_announce",
+    "announcement_fan_out",
+    "announcements_find_due",
+    "broadcast_fan_out",
+    "broadcasts_resume",
+    "deliveries_dispatch",
+    "deliveries_dispatch_in_chunks",
+    "deliveries_retry",
+    "deliveries_sweep",
+    "delivery_enqueue",
+    "webinar_announce",
+]

@@ -1,0 +1,190 @@
+"""Announcements: one broadcast per event, fanned out to one delivery per subscriber.
+
+The fan-out inserts rows in batches and ignores rows already there (the
+recipient and the broadcast's key are unique together), so running it twice,
+or again after a worker died half-way, adds nothing.
+"""
+
+import logging
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from consultations.models import Webinar
+from notifications import rendering, sending
+from notifications.models import Broadcast, Delivery, Frequency, Stream, Subscriber
+from notifications.services.outbox import deliveries_dispatch_in_chunks
+from policies.models import PolicyAnalysis
+
+log = logging.getLogger(__name__)
+
+Audience = Broadcast.Audience
+
+# The name a broadcast's template knows its object by.
+CONTEXT_NAMES = {"policyanalysis": "analysis"}
+
+ANALYSIS_PUBLISHED = "analysis_published"
+WEBINAR_ANNOUNCED = "webinar_announced"
+
+
+def announcement_fan_out(
+    *,
+    about: models.Model,
+    template: str,
+    context: dict,
+    kind: str,
+    key: str,
+    audience: str | None = None,
+) -> Broadcast:
+    """Announce ``about`` once to its audience of subscribers with immediate frequency.
+
+    The broadcast row is written in the caller's transaction; after commit a bulk
+    worker renders it once and fans it out. Calling again with the same key does nothing.
+    ``context`` must be JSON-safe: it is stored until the fan-out renders it.
+    """
+    broadcast, created = Broadcast.objects.get_or_create(
+        key=key,
+        defaults={
+            "kind": kind,
+            "audience": audience or kind,
+            "template": template,
+            "context": context,
+            "content_type": ContentType.objects.get_for_model(about),
+            "object_id": about.pk,
+        },
+    )
+    if created:
+        transaction.on_commit(partial(broadcast_dispatch, broadcast_id=broadcast.pk))
+    return broadcast
+
+
+def broadcast_dispatch(*, broadcast_id: int) -> None:
+    from notifications.tasks import fan_out_broadcast
+
+    try:
+        fan_out_broadcast.delay(broadcast_id)
+    except (OperationalError, OSError) as error:
+        log.warning("Broker unavailable; broadcast %s left for the sweeper: %s", broadcast_id, error)
+
+
+def analysis_announce(*, analysis: PolicyAnalysis) -> Broadcast | None:
+    """Announce a published analysis; a scheduled one is announced by the beat job when its time comes."""
+    if not analysis.is_published:
+        return None
+    return announcement_fan_out(
+        about=analysis,
+        template="analysis-published",
+        context={},
+        kind=ANALYSIS_PUBLISHED,
+        key=f"analysis-published:{analysis.pk}",
+        audience=Audience.ANALYSES,
+    )
+
+
+def webinar_announce(*, webinar: Webinar) -> Broadcast | None:
+    if not webinar.is_upcoming:
+        return None
+    return announcement_fan_out(
+        about=webinar,
+        template="webinar-announced",
+        context={},
+        kind=WEBINAR_ANNOUNCED,
+        key=f"webinar-announced:{webinar.pk}",
+        audience=Audience.WEBINARS,
+    )
+
+
+def _not_announced(model: type[models.Model], kind: str) -> Exists:
+    ct = ContentType.objects.get_for_model(model)
+    return ~Exists(Broadcast.objects.filter(kind=kind, content_type=ct, object_id=OuterRef("pk")))
+
+
+def announcements_find_due() -> int:
+    """Announce what became public recently and has not been announced: scheduled analyses reaching
+    their time, and webinars added since. Safe to run as often as wanted."""
+    since = timezone.now() - timedelta(hours=settings.NOTIFICATIONS_ANNOUNCE_WINDOW_HOURS)
+    count = 0
+    for analysis in PolicyAnalysis.objects.published().filter(
+        _not_announced(PolicyAnalysis, ANALYSIS_PUBLISHED), publish_at__gte=since
+    ):
+        with transaction.atomic():
+            count += analysis_announce(analysis=analysis) is not None
+    for webinar in Webinar.objects.upcoming().filter(_not_announced(Webinar, WEBINAR_ANNOUNCED), created_at__gte=since):
+        with transaction.atomic():
+            count += webinar_announce(webinar=webinar) is not None
+    return count
+
+
+def broadcasts_resume() -> int:
+    """Re-dispatch fan-outs that never finished (broker down, worker killed)."""
+    grace = timezone.now() - timedelta(seconds=settings.NOTIFICATIONS_DISPATCH_GRACE_SECONDS)
+    stalled = list(
+        Broadcast.objects.filter(fanned_out_at__isnull=True, created_at__lt=grace).values_list("pk", flat=True)
+    )
+    for pk in stalled:
+        broadcast_dispatch(broadcast_id=pk)
+    return len(stalled)
+
+
+def audience_of(broadcast: Broadcast) -> models.QuerySet:
+    subscribers = Subscriber.objects.receiving(Frequency.IMMEDIATE)
+    if broadcast.audience == Audience.ANALYSES:
+        topic_ids = list(broadcast.about.topics.values_list("pk", flat=True))
+        return subscribers.interested_in_analysis(topic_ids)
+    if broadcast.audience == Audience.WEBINARS:
+        return subscribers.interested_in_webinars()
+    if broadcast.audience == Audience.CONSULTATIONS:
+        return subscribers.filter(consultations=True)
+    raise ValueError(f"Unknown audience {broadcast.audience!r}")
+
+
+def broadcast_render(*, broadcast: Broadcast) -> None:
+    """Render once, with placeholders where each reader's own links go."""
+    if broadcast.subject:
+        return
+    about = broadcast.about
+    context = {
+        **broadcast.context,
+        CONTEXT_NAMES.get(broadcast.content_type.model, broadcast.content_type.model): about,
+        "about_url": f"{settings.SITE_URL}{about.get_absolute_url()}" if hasattr(about, "get_absolute_url") else "",
+        **sending.PLACEHOLDER_CONTEXT,
+    }
+    rendered = rendering.render(broadcast.template, context)
+    broadcast.subject, broadcast.body_text, broadcast.body_html = rendered.subject, rendered.text, rendered.html
+    broadcast.save(update_fields=["subject", "body_text", "body_html"])
+
+
+def broadcast_fan_out(*, broadcast: Broadcast) -> int:
+    """Create every delivery of the broadcast in batches, then dispatch the queued ones in chunks."""
+    broadcast_render(broadcast=broadcast)
+    audience = audience_of(broadcast).order_by("pk").values_list("pk", "email")
+    batch_size, last_pk, now = settings.NOTIFICATIONS_FAN_OUT_BATCH, 0, timezone.now()
+    while batch := list(audience.filter(pk__gt=last_pk)[:batch_size]):
+        last_pk = batch[-1][0]
+        Delivery.objects.bulk_create(
+            [
+                Delivery(
+                    recipient=email,
+                    kind=broadcast.kind,
+                    stream=Stream.BULK,
+                    idempotency_key=broadcast.key,
+                    broadcast=broadcast,
+                    content_type_id=broadcast.content_type_id,
+                    object_id=broadcast.object_id,
+                    created_at=now,
+                )
+                for _pk, email in batch
+            ],
+            ignore_conflicts=True,
+        )
+    recipients = broadcast.deliveries.count()
+    Broadcast.objects.filter(pk=broadcast.pk).update(fanned_out_at=timezone.now(), recipients=recipients)
+    waiting = broadcast.deliveries.filter(status=Delivery.Status.QUEUED, dispatched_at__isnull=True)
+    deliveries_dispatch_in_chunks(ids=list(waiting.order_by("pk").values_list("pk", flat=True)), stream=Stream.BULK)
+    return recipients
