@@ -5,8 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from comments.api import AnalysisDiscussionViewSet, CommentPolicyViewSet, CommentViewSet, WebinarDiscussionViewSet
+from comments.moderation_api import DecisionViewSet, QueueViewSet
 from config.api_errors import not_found
 from consultations.api import QuoteViewSet, SpeakerViewSet, WebinarViewSet
+from notifications.api import SubscriptionViewSet
 from policies.api import AnalysisViewSet, AuthorViewSet, ReportViewSet, TopicViewSet
 
 
@@ -27,6 +29,9 @@ router.register(r"analyses/(?P<slug>[-a-zA-Z0-9_]+)/comments", AnalysisDiscussio
 router.register(r"webinars/(?P<slug>[-a-zA-Z0-9_]+)/comments", WebinarDiscussionViewSet, basename="webinar-comments")
 router.register("comments", CommentViewSet, basename="comment")
 router.register("comment-policy", CommentPolicyViewSet, basename="comment-policy")
+router.register("subscriptions", SubscriptionViewSet, basename="subscription")
+router.register("moderation/queues", QueueViewSet, basename="moderation-queue")
+router.register("moderation/comments", DecisionViewSet, basename="moderation-comment")
 
 app_name = "api"
 
