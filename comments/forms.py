@@ -41,6 +41,15 @@ class CommentTextField(forms.CharField):
             raise forms.ValidationError(_("Write your comment."), code="required")
 
 
+class CommentTextMixin(forms.Form):
+    text = CommentTextField()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Built again per form so that a changed COMMENTS_MAX_LENGTH applies without a restart.
+        self.fields["text"] = CommentTextField()
+
+
 class OrganisationMixin(forms.Form):
     on_behalf = forms.BooleanField(label=_("I am responding on behalf of an organisation"), required=False)
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
@@ -64,10 +73,9 @@ class OrganisationMixin(forms.Form):
         return data
 
 
-class CommentForm(OrganisationMixin):
+class CommentForm(CommentTextMixin, OrganisationMixin):
     name = forms.CharField(label=_("Name"), max_length=80)
     email = forms.EmailField(label=_("Email"), max_length=254)
-    text = CommentTextField()
     accept_policy = forms.BooleanField(
         label=_("I have read and accept the comment policy"),
         error_messages={"required": _("Tick the box to accept the comment policy.")},
@@ -107,8 +115,7 @@ class CommentForm(OrganisationMixin):
         return seconds_since(self.cleaned_data.get("issued") or "")
 
 
-class CommentEditForm(OrganisationMixin):
-    text = CommentTextField()
+class CommentEditForm(CommentTextMixin, OrganisationMixin):
 
     field_order = ["text", "on_behalf", "organisation", "declaration_of_interest"]
 
