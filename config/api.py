@@ -8,6 +8,7 @@ from comments.api import AnalysisDiscussionViewSet, CommentPolicyViewSet, Commen
 from comments.moderation_api import DecisionViewSet, QueueViewSet
 from config.api_errors import not_found
 from consultations.api import QuoteViewSet, SpeakerViewSet, WebinarViewSet
+from consultations.consultation_api import ConsultationViewSet
 from notifications.api import SubscriptionViewSet
 from policies.api import AnalysisViewSet, AuthorViewSet, ReportViewSet, TopicViewSet
 
@@ -25,6 +26,7 @@ router.register("reports", ReportViewSet, basename="report")
 router.register("webinars", WebinarViewSet, basename="webinar")
 router.register("speakers", SpeakerViewSet, basename="speaker")
 router.register("quotes", QuoteViewSet, basename="quote")
+router.register("consultations", ConsultationViewSet, basename="consultation")
 router.register(r"analyses/(?P<slug>[-a-zA-Z0-9_]+)/comments", AnalysisDiscussionViewSet, basename="analysis-comments")
 router.register(r"webinars/(?P<slug>[-a-zA-Z0-9_]+)/comments", WebinarDiscussionViewSet, basename="webinar-comments")
 router.register("comments", CommentViewSet, basename="comment")

@@ -3,7 +3,7 @@
 from collections import Counter
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from consultations.duplicates import Group, near_duplicate_groups
@@ -23,23 +23,28 @@ def consultation_for_page(*, slug: str, user) -> Consultation:
 
 def consultation_sections(consultation: Consultation) -> list[Section]:
     return list(
-        consultation.sections.prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order", "pk")))
+        Section.objects.filter(consultation=consultation).prefetch_related(
+            Prefetch("questions", queryset=Question.objects.order_by("order", "pk"))
+        )
     )
 
 
-def published_responses(*, consultation: Consultation, page_number) -> Page:
-    """Responses with at least one published answer, showing only those answers."""
+def published_responses_queryset(*, consultation: Consultation) -> QuerySet[Response]:
+    """Responses with at least one published answer, each carrying only those answers."""
     answers = (
         Answer.objects.published().select_related("question").order_by("question__section__order", "question__order")
     )
-    responses = (
+    return (
         consultation.responses.submitted()
         .filter(answers__publication__in=[Answer.Publication.APPROVED, Answer.Publication.REDACTED])
         .distinct()
         .prefetch_related(Prefetch("answers", queryset=answers, to_attr="published_answers"))
         .order_by("submitted_at", "pk")
     )
-    return Paginator(responses, 20).get_page(page_number)
+
+
+def published_responses(*, consultation: Consultation, page_number) -> Page:
+    return Paginator(published_responses_queryset(consultation=consultation), 20).get_page(page_number)
 
 
 def response_answers(response: Response) -> list[tuple[Question, Answer | None]]:
