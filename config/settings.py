@@ -207,6 +207,7 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "notifications.fan_out_broadcast": {"queue": "bulk"},
     "notifications.send_weekly_digest": {"queue": "bulk"},
+    "notifications.send_digest_batch": {"queue": "bulk"},
 }
 # A request that enqueues email must not hang when Redis is down: give up
 # publishing after about a second; the row waits in the outbox for the sweeper.

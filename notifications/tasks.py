@@ -1,9 +1,13 @@
 """Celery tasks: thin, by id, safe to run twice (acks_late redelivers a task whose worker died)."""
 
+from datetime import datetime
+
 from celery import shared_task
+from django.utils import timezone
 
 from notifications import sending, services
 from notifications.models import Broadcast
+from notifications.services import digest
 
 
 @shared_task(name="notifications.send_deliveries")
@@ -25,3 +29,18 @@ def sweep_deliveries() -> dict[str, int]:
 @shared_task(name="notifications.announce_new_content")
 def announce_new_content() -> int:
     return services.announcements_find_due()
+
+
+@shared_task(name="notifications.send_weekly_digest")
+def send_weekly_digest() -> int:
+    """Beat, Monday morning: split the digest subscribers into batches, each its own task."""
+    end = timezone.now()
+    batches = digest.digest_batches()
+    for ids in batches:
+        send_digest_batch.apply_async(args=[ids, end.isoformat()], queue="bulk")
+    return len(batches)
+
+
+@shared_task(name="notifications.send_digest_batch")
+def send_digest_batch(subscriber_ids: list[int], end: str) -> int:
+    return digest.digest_send(subscriber_ids=subscriber_ids, end=datetime.fromisoformat(end))

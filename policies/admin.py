@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from notifications.services import analysis_announce
 from policies.models import Author, PolicyAnalysis, QuoteCitation, Report, Topic
 
 
@@ -65,6 +66,12 @@ class PolicyAnalysisAdmin(StampedAdmin):
         (_("Publication"), {"fields": ("status", "publish_at", "comments_open", "close_comments_after_days")}),
         (_("History"), {"classes": ("collapse",), "fields": StampedAdmin.readonly_fields}),
     )
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # After the topics are saved, so the announcement reaches their subscribers;
+        # a scheduled analysis is announced by the beat job when its time comes.
+        analysis_announce(analysis=form.instance)
 
     @admin.display(boolean=True, description=_("on the site"))
     def is_live(self, obj: PolicyAnalysis) -> bool:

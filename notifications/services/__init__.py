@@ -9,6 +9,7 @@ from notifications.services.broadcasts import (
     broadcasts_resume,
     webinar_announce,
 )
+from notifications.services.digest import digest_send
 from notifications.services.outbox import (
     deliveries_dispatch,
     deliveries_dispatch_in_chunks,
@@ -28,5 +29,6 @@ __all__ = [
     "deliveries_retry",
     "deliveries_sweep",
     "delivery_enqueue",
+    "digest_send",
     "webinar_announce",
 ]
