@@ -1,0 +1,104 @@
+"""A guest comments in a real browser: errors keep the text, the emailed link confirms, the comment waits."""
+
+import re
+import time
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from comments.models import Comment, ConfirmedAddress
+from policies.demo import SEED_SLUG
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+URL = f"/analyses/{SEED_SLUG}/"
+
+
+@pytest.fixture
+def demo(settings):
+    # A test types faster than a person; the timing check is tested on its own.
+    settings.COMMENTS_MIN_SECONDS_TO_WRITE = 0
+    call_command("load_demo_content", verbosity=0)
+
+
+def emailed_link() -> str:
+    for _ in range(50):
+        for message in mail.outbox:
+            if found := re.search(r"https?://\S+(/comments/confirm/\S+/)", message.body):
+                return found.group(1)
+        time.sleep(0.1)
+    raise AssertionError("No confirmation email was sent.")
+
+
+def test_a_guest_comments_confirms_by_email_and_sees_it_awaiting_moderation(page, demo):
+    page.goto(URL)
+    form = page.locator("form.comment-form")
+    form.get_by_role("textbox", name="Name").fill("Ada Guest")
+    typed = "Clusters need housing and transport too.\nOtherwise talent cannot move there."
+    form.get_by_role("textbox", name="Comment").fill(typed)
+    assert "characters left" in page.locator("#id_text_counter").inner_text()
+    form.get_by_role("button", name="Post comment").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your comment"
+    assert "Enter your email address." in page.locator(".field", has=page.locator("#id_email")).inner_text()
+    assert "Tick the box" in page.locator(".field", has=page.locator("#id_accept_policy")).inner_text()
+    assert page.get_by_role("textbox", name="Comment").input_value() == typed
+    assert page.get_by_role("textbox", name="Name").input_value() == "Ada Guest"
+
+    page.get_by_role("textbox", name="Email").fill("ada@example.org")
+    page.get_by_label("I have read and accept the comment policy").check()
+    page.get_by_role("button", name="Post comment").click()
+
+    comment = Comment.objects.get(author_email="ada@example.org")
+    assert page.url.endswith(f"{URL}#comment-{comment.pk}")
+    assert "We have emailed you a link" in page.locator(".message").inner_text()
+    mine = page.locator(f"#comment-{comment.pk}")
+    assert "awaiting your email confirmation" in mine.inner_text()
+    assert "ada@example.org" not in page.content()
+
+    page.goto(emailed_link())
+    page.get_by_role("button", name="Confirm my comment").click()
+    mine = page.locator(f"#comment-{comment.pk}")
+    assert "awaiting moderation" in mine.inner_text()
+    assert "Otherwise talent cannot move there." in mine.inner_text()
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+
+
+def test_reply_moves_the_form_under_the_comment(page, demo):
+    ConfirmedAddress.objects.create(email="bo@example.org")
+    helen = Comment.objects.filter(author_name="Helen Marsh").earliest("pk")
+    page.goto(URL)
+    page.locator(f"#comment-{helen.pk}").get_by_role("link", name="Reply").click()
+
+    respond = page.locator("#respond")
+    assert respond.get_by_role("heading").inner_text() == "Reply to Helen Marsh"
+    assert page.evaluate(
+        "id => document.getElementById(id).parentElement.contains(document.getElementById('respond'))",
+        f"comment-{helen.pk}",
+    )
+    assert page.evaluate("document.activeElement.name") == "text"
+    assert "replyto" not in page.url
+
+    respond.get_by_role("textbox", name="Name").fill("Bo Reader")
+    respond.get_by_role("textbox", name="Email").fill("bo@example.org")
+    respond.get_by_role("textbox", name="Comment").fill("Good point about transport.")
+    respond.get_by_label("I have read and accept the comment policy").check()
+    respond.get_by_role("button", name="Post comment").click()
+
+    reply = Comment.objects.get(author_email="bo@example.org")
+    assert reply.parent_id == helen.pk
+    assert reply.status == Comment.Status.PENDING
+    nested = page.locator(f"#comment-{helen.pk} + ol #comment-{reply.pk}")
+    assert "awaiting moderation" in nested.inner_text()
+
+
+def test_cancel_reply_puts_the_form_back(page, demo):
+    page.goto(URL)
+    first = Comment.objects.filter(status="approved").earliest("pk")
+    page.locator(f"#comment-{first.pk}").get_by_role("link", name="Reply").click()
+    page.get_by_role("link", name="Cancel reply").click()
+    assert page.locator("#respond").get_by_role("heading").inner_text() == "Leave a reply"
+    assert page.locator("#respond input[name=parent]").input_value() == ""
+    assert page.evaluate("document.getElementById('respond').closest('.comment-list') === null")
