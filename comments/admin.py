@@ -222,8 +222,16 @@ class QueueAdmin(CommentPermissions, admin.ModelAdmin):
                 % {"action": action.label, "n": count},
                 messages.SUCCESS,
             )
-        for comment, reason in outcome.refused:
+        for comment, reason in [*outcome.refused, *self.left_the_queue(request, queryset)]:
             self.message_user(request, f"#{comment.pk} ({comment.author_name}): {reason}", messages.WARNING)
+
+    def left_the_queue(self, request, queryset) -> list[tuple[Comment, str]]:
+        """Selected rows another moderator decided meanwhile: the admin drops them, the moderator hears why."""
+        selected = {int(pk) for pk in request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME) if pk.isdigit()}
+        gone = selected - set(queryset.values_list("pk", flat=True))
+        return [
+            (comment, moderation.already_decided_message(comment)) for comment in Comment.objects.filter(pk__in=gone)
+        ]
 
     # --- Columns ----------------------------------------------------------------------
 

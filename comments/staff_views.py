@@ -241,7 +241,14 @@ def figures_csv(result: figures.Figures) -> HttpResponse:
     for row in [*result.targets, result.total]:
         label = row.label or _("All discussions")
         writer.writerow(
-            [spreadsheet_safe(label), row.received, row.published, row.rejected, row.spam, row.median_hours or ""]
+            [
+                spreadsheet_safe(label),
+                row.received,
+                row.published,
+                row.rejected,
+                row.spam,
+                "" if row.median_hours is None else row.median_hours,
+            ]
         )
     writer.writerow([])
     writer.writerow(["clause", "rejections and removals"])
