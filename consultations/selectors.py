@@ -48,8 +48,12 @@ def published_responses(*, consultation: Consultation, page_number) -> Page:
 
 
 def response_answers(response: Response) -> list[tuple[Question, Answer | None]]:
+    """Every question with the response's answer, each question knowing its page of the questionnaire."""
     answers = {answer.question_id: answer for answer in response.answers.all()}
-    questions = Question.objects.filter(consultation_id=response.consultation_id).select_related("section")
+    questions = list(Question.objects.filter(consultation_id=response.consultation_id).select_related("section"))
+    pages = {section_id: number for number, section_id in enumerate(dict.fromkeys(q.section_id for q in questions), 2)}
+    for question in questions:
+        question.page = pages[question.section_id]
     return [(question, answers.get(question.pk)) for question in questions]
 
 

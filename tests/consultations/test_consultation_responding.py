@@ -54,6 +54,7 @@ def test_it_walks_an_individual_through_every_page_to_a_receipt(
     assert client.post(f"{base}4/", declaration()).url == f"{base}check/"
     check = client.get(f"{base}check/")
     assert "More money" in check.content.decode() and "Wales" in check.content.decode()
+    assert f'href="{base}3/">Change your answers on “Places”' in check.content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
         done = client.post(f"{base}check/", {"action": "submit"})
