@@ -7,8 +7,7 @@ status is ever edited as a field.
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
-from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models import Prefetch
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -38,28 +37,10 @@ from comments.models import (
     TrustedCommenter,
 )
 from comments.moderation_forms import BanForm, DecisionActionForm
+from comments.queues import attach_history
 
 Action = services.Action
 Status = Comment.Status
-
-
-def attach_history(comments: list[Comment]) -> None:
-    """Each author's approved and rejected totals, for a whole page in one grouped query."""
-    emails = {comment.author_email.lower() for comment in comments}
-    totals = {
-        row["email"]: row
-        for row in Comment.objects.annotate(email=Lower("author_email"))
-        .filter(email__in=emails)
-        .values("email")
-        .annotate(
-            approved=Count("pk", filter=Q(status=Status.APPROVED)),
-            rejected=Count("pk", filter=Q(status__in=[Status.REJECTED, Status.SPAM, Status.REMOVED])),
-        )
-    }
-    for comment in comments:
-        row = totals.get(comment.author_email.lower(), {})
-        comment.approved_count = row.get("approved", 0)
-        comment.rejected_count = row.get("rejected", 0)
 
 
 class QueueChangeList(ChangeList):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from comments.models import (
@@ -97,3 +97,23 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return capped_count(self.object_list, PAGE_COUNT_CAP)
+
+
+def attach_history(comments: list[Comment]) -> None:
+    """Each author's approved and rejected totals, for a whole page in one grouped query."""
+    # Addresses are stored lower-cased, so an exact match can use the author index.
+    emails = {comment.author_email for comment in comments}
+    totals = {
+        row["author_email"]: row
+        for row in Comment.objects.filter(author_email__in=emails)
+        .order_by()
+        .values("author_email")
+        .annotate(
+            approved=Count("pk", filter=Q(status=Status.APPROVED)),
+            rejected=Count("pk", filter=Q(status__in=[Status.REJECTED, Status.SPAM, Status.REMOVED])),
+        )
+    }
+    for comment in comments:
+        row = totals.get(comment.author_email, {})
+        comment.approved_count = row.get("approved", 0)
+        comment.rejected_count = row.get("rejected", 0)

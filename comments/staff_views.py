@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from comments import figures, moderation, pipeline, services
 from comments.models import Comment, CommentClaim, Flag, ModerationEvent, TeamResponse
 from comments.moderation_forms import DecisionForm, OfficialReplyForm, ResponseForm
+from comments.queues import attach_history
 
 THREAD_LIMIT = 200
 
@@ -126,7 +127,7 @@ def next_url(request, comment: Comment) -> str:
 def moderation_page_context(request, *, model_admin, comment: Comment, forms: dict) -> dict:
     comment_type = ContentType.objects.get_for_model(Comment)
     thread = Comment.objects.filter(root_id=comment.root_id or comment.pk).order_by("path")[:THREAD_LIMIT]
-    history = Comment.objects.filter(author_email__iexact=comment.author_email)
+    attach_history([comment])
     claim = CommentClaim.objects.filter(comment=comment).select_related("moderator").first()
     allowed = [action for action in services.Action if comment.status in services.ALLOWED_FROM[action]]
     return {
@@ -141,10 +142,8 @@ def moderation_page_context(request, *, model_admin, comment: Comment, forms: di
         .order_by("created_at", "pk"),
         "flags": Flag.objects.filter(comment=comment).select_related("clause", "user"),
         "reasons": [pipeline.reason_label(reason) for reason in comment.reasons],
-        "approved_count": history.filter(status=Comment.Status.APPROVED).count(),
-        "rejected_count": history.filter(
-            status__in=[Comment.Status.REJECTED, Comment.Status.SPAM, Comment.Status.REMOVED]
-        ).count(),
+        "approved_count": comment.approved_count,
+        "rejected_count": comment.rejected_count,
         "new_below": settings.COMMENTS_APPROVED_TO_TRUST,
         "claim": claim if claim and claim.is_live else None,
         "claimed_by_me": bool(claim and claim.is_live and claim.moderator_id == request.user.pk),
