@@ -1,0 +1,34 @@
+"""What readers see of moderation: the policy team's badge and response status, at no extra query cost."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from comments import moderation
+from tests.factories import CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_official_replies_and_response_statuses_show_on_the_page(client, moderator, policy_version):
+    comment = CommentFactory(text="Please fund clusters for ten years")
+    moderation.comment_official_reply(parent=comment, staff=moderator, text="We make this case to the Treasury.")
+    moderation.comment_response_set(comment=comment, status="reflected", moderator=moderator)
+    html = client.get(comment.target.get_absolute_url()).content.decode()
+    assert "We make this case to the Treasury." in html
+    assert 'class="badge badge--official">Policy team<' in html
+    assert "Policy team: Reflected in our response" in html
+    assert "moderator@example.org" not in html
+
+
+def test_the_marks_cost_no_extra_query(client, moderator, policy_version, django_assert_num_queries):
+    comment = CommentFactory()
+    url = comment.target.get_absolute_url()
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for each in CommentFactory.create_batch(5, target=comment.target):
+        moderation.comment_official_reply(parent=each, staff=moderator, text="Thank you.")
+        moderation.comment_response_set(comment=each, status="noted", moderator=moderator)
+    with django_assert_num_queries(len(before.captured_queries)):
+        client.get(url)
