@@ -27,7 +27,7 @@ from comments.views import posted_message
 from config.api_common import Pagination, StrictSerializer
 from config.api_schema import AutoSchema
 from config.api_views import ConditionalGetMixin
-from consultations.models import Webinar
+from consultations.models import Consultation, Webinar
 from policies.models import PolicyAnalysis
 
 Status = Comment.Status
@@ -148,7 +148,7 @@ class CommentInputSerializer(StrictSerializer):
     name = serializers.CharField(
         required=False, allow_blank=True, help_text="Required for guests; ignored when signed in."
     )
-    email = serializers.CharField(
+    email = serializers.EmailField(
         required=False, allow_blank=True, help_text="Required for guests, to confirm the comment; never published."
     )
     parent = serializers.IntegerField(required=False, allow_null=True, help_text="The id of the comment replied to.")
@@ -190,7 +190,7 @@ def comment_submit_from_api(*, request: Request, target: Model, data: dict) -> C
 
 # --- Discussions: /<objects>/<slug>/comments/ -------------------------------------------------------
 
-PAGE = OpenApiParameter("page", int, description="A page of threads.")
+PAGE = OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="A page of threads.")
 
 
 class OneObjectSchema(AutoSchema):
@@ -304,6 +304,13 @@ class AnalysisDiscussionViewSet(DiscussionViewSet):
 class WebinarDiscussionViewSet(DiscussionViewSet):
     def target_queryset(self) -> QuerySet:
         return Webinar.objects.all()
+
+
+@extend_schema(tags=["comments"])
+@extend_schema_view(**discussion_schema("a consultation"))
+class ConsultationDiscussionViewSet(DiscussionViewSet):
+    def target_queryset(self) -> QuerySet:
+        return Consultation.objects.published()
 
 
 # --- Single comments: /comments/<id>/ ----------------------------------------------------------------

@@ -22,6 +22,7 @@ from comments.models import Comment
 from comments.moderation_forms import DecisionForm
 from comments.pipeline import reason_label
 from config.api_common import Pagination, StrictSerializer
+from config.api_schema import AutoSchema
 
 QUEUES = {queue.key: queue for queue in queues.QUEUES}
 
@@ -121,6 +122,13 @@ class QueuePagination(Pagination):
     django_paginator_class = queues.CappedPaginator
 
 
+class QueueSchema(AutoSchema):
+    """Only a queue's comments are paged; the queues themselves are a short fixed list."""
+
+    def _get_paginator(self):
+        return None if self.view.action == "list" else super()._get_paginator()
+
+
 @extend_schema(tags=["moderation"])
 @extend_schema_view(
     list=extend_schema(
@@ -137,6 +145,7 @@ class QueuePagination(Pagination):
     ),
 )
 class QueueViewSet(viewsets.GenericViewSet):
+    schema = QueueSchema()
     permission_classes = [CanSeeComments]
     queryset = Comment.objects.none()
     lookup_field = "key"

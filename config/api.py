@@ -4,7 +4,13 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from comments.api import AnalysisDiscussionViewSet, CommentPolicyViewSet, CommentViewSet, WebinarDiscussionViewSet
+from comments.api import (
+    AnalysisDiscussionViewSet,
+    CommentPolicyViewSet,
+    CommentViewSet,
+    ConsultationDiscussionViewSet,
+    WebinarDiscussionViewSet,
+)
 from comments.moderation_api import DecisionViewSet, QueueViewSet
 from config.api_errors import not_found
 from consultations.api import QuoteViewSet, SpeakerViewSet, WebinarViewSet
@@ -29,6 +35,9 @@ router.register("quotes", QuoteViewSet, basename="quote")
 router.register("consultations", ConsultationViewSet, basename="consultation")
 router.register(r"analyses/(?P<slug>[-a-zA-Z0-9_]+)/comments", AnalysisDiscussionViewSet, basename="analysis-comments")
 router.register(r"webinars/(?P<slug>[-a-zA-Z0-9_]+)/comments", WebinarDiscussionViewSet, basename="webinar-comments")
+router.register(
+    r"consultations/(?P<slug>[-a-zA-Z0-9_]+)/comments", ConsultationDiscussionViewSet, basename="consultation-comments"
+)
 router.register("comments", CommentViewSet, basename="comment")
 router.register("comment-policy", CommentPolicyViewSet, basename="comment-policy")
 router.register("subscriptions", SubscriptionViewSet, basename="subscription")
@@ -42,5 +51,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
-    re_path(r"^.*$", not_found),
+    # Matches every remaining path, even one with a newline in it.
+    re_path(r"^", not_found),
 ]

@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers, status
@@ -104,6 +106,20 @@ class RatesFromSettings:
 
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter, except that a filter given with no value is an error rather than silently ignored."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet, view) -> QuerySet:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            blank = [name for name in filterset_class.base_filters if "" in request.query_params.getlist(name)]
+            if blank:
+                raise serializers.ValidationError(
+                    {name: [_("Give a value, or leave the parameter out.")] for name in blank}
+                )
+        return super().filter_queryset(request, queryset, view)
 
 
 class AnonymousThrottle(RatesFromSettings, AnonRateThrottle):

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -88,6 +89,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     return response
 
 
+@csrf_exempt
 def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
-    """Any /api/ address no route matches: the error shape rather than the site's HTML page."""
+    """Any /api/ address no route matches, whatever the method: the error shape rather than the site's HTML page."""
     return JsonResponse(error_body(exceptions.NotFound()), status=status.HTTP_404_NOT_FOUND)

@@ -17,7 +17,7 @@ from policies.models import Topic
 
 
 class SubscriptionInputSerializer(StrictSerializer):
-    email = serializers.CharField(help_text="Where to send the confirmation link, and then the emails.")
+    email = serializers.EmailField(help_text="Where to send the confirmation link, and then the emails.")
     all_analyses = serializers.BooleanField(required=False, default=False, help_text="Every new analysis.")
     topics = serializers.ListField(
         child=serializers.SlugField(),

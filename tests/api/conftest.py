@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -7,11 +6,15 @@ PERSONAS = ["anonymous", "stakeholder", "moderator", "editor"]
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    """Throttle counters live in the cache; each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
+def _fresh_throttle_counts(settings, request):
+    """Throttle counters live in the cache: each test gets an empty one of its own.
+
+    A private in-memory cache rather than clearing the shared one, which in CI is a Redis
+    database other tests and the Celery broker use too.
+    """
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}
+    }
 
 
 @pytest.fixture
