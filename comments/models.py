@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from comments.rendering import comment_html
 from policies.markdown import render_markdown
 
 # Path segments are zero-padded ids, so sorting the text sorts a thread depth-first.
@@ -169,6 +170,7 @@ class Comment(models.Model):
     organisation = models.CharField(max_length=200, blank=True)
     declaration_of_interest = models.TextField(blank=True)
     text = models.TextField(_("comment"))
+    text_html = models.TextField(editable=False, default="")
     notify_replies = models.BooleanField(default=False)
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
@@ -196,6 +198,13 @@ class Comment(models.Model):
     def __str__(self) -> str:
         excerpt = self.text if len(self.text) <= 50 else f"{self.text[:47]}…"
         return f"{self.author_name}: {excerpt}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.text_html = comment_html(self.text)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "text" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "text_html"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("comments:permalink", kwargs={"pk": self.pk})

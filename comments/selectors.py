@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Count, Q
+from django.urls import reverse
 
 from comments.models import Comment, PolicyVersion
 from comments.services import can_edit
@@ -20,6 +20,8 @@ from comments.services import can_edit
 Status = Comment.Status
 
 # The columns a page shows; the author's email, IP hash and reasons are never loaded.
+# The policy team's badge and response status, joined into the same query (comments.moderation_models).
+STAFF_MARKS = ("official__created_at", "team_response__status")
 PUBLIC_COLUMNS = (
     "id",
     "parent_id",
@@ -30,7 +32,7 @@ PUBLIC_COLUMNS = (
     "author_name",
     "organisation",
     "declaration_of_interest",
-    "text",
+    "text_html",
     "status",
     "created_at",
     "edited_at",
@@ -41,10 +43,31 @@ PUBLIC_COLUMNS = (
 class CommentSection:
     target: models.Model
     comments: list[Comment]
-    page: Page
+    page: "ThreadPage"
     count: int
     newest_first: bool
     closed: bool
+
+    @property
+    def page_query(self) -> str:
+        """The query string that keeps the reader on this page of comments, ready for one more parameter."""
+        return f"comments_page={self.page.number}&" if self.page.number > 1 else ""
+
+
+class CommentLinks:
+    """Each comment's links, reversed once per page rather than once per comment."""
+
+    PLACEHOLDER = "2147483647"
+
+    def __init__(self) -> None:
+        self.patterns = {
+            name: reverse(f"comments:{name}", kwargs={"pk": int(self.PLACEHOLDER)}).split(self.PLACEHOLDER)
+            for name in ("report", "edit", "delete")
+        }
+
+    def url(self, name: str, pk: int) -> str:
+        before, after = self.patterns[name]
+        return f"{before}{pk}{after}"
 
 
 def target_comments(target: models.Model) -> models.QuerySet:
@@ -73,6 +96,74 @@ def thread_order(newest_first: bool) -> str:
     return "-root_id" if newest_first else "root_id"
 
 
+@dataclass(frozen=True)
+class ThreadPage:
+    """A page of whole threads: at most COMMENTS_THREADS_PER_PAGE of them, and no more comments than
+    COMMENTS_PER_PAGE unless a single thread is larger on its own."""
+
+    number: int
+    num_pages: int
+    roots: list[int]
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def thread_sizes(visible: models.QuerySet, newest_first: bool) -> list[dict]:
+    """Each visible thread's root, how many of its comments the reader sees, and how many are public."""
+    return list(
+        visible.values("root_id")
+        .annotate(shown=Count("pk"), public=Count("pk", filter=Q(status=Status.APPROVED)))
+        .order_by(thread_order(newest_first))
+    )
+
+
+def page_starts(sizes: list[int]) -> list[int]:
+    """Where each page begins in the list of threads, filling pages greedily."""
+    starts, threads, comments = [0], 0, 0
+    for index, size in enumerate(sizes):
+        full = threads == settings.COMMENTS_THREADS_PER_PAGE or comments + size > settings.COMMENTS_PER_PAGE
+        if threads and full:
+            starts.append(index)
+            threads, comments = 0, 0
+        threads += 1
+        comments += size
+    return starts
+
+
+def page_number_from(value: int | str | None, num_pages: int) -> int:
+    try:
+        number = int(value or 1)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), num_pages)
+
+
+def thread_page(threads: list[dict], page_number: int | str | None) -> ThreadPage:
+    starts = page_starts([thread["shown"] for thread in threads])
+    number = page_number_from(page_number, len(starts))
+    end = starts[number] if number < len(starts) else len(threads)
+    roots = [thread["root_id"] for thread in threads[starts[number - 1] : end]]
+    return ThreadPage(number=number, num_pages=len(starts), roots=roots)
+
+
 def comment_section(
     *,
     target: models.Model,
@@ -84,28 +175,21 @@ def comment_section(
     """One page of threads for a target, in two queries whatever the number of comments."""
     newest_first = settings.COMMENTS_NEWEST_FIRST if newest_first is None else newest_first
     comments = target_comments(target)
-    visible = comments.filter(visible_filter(own_ids=own_ids, user=user))
-    totals = visible.aggregate(
-        public=Count("pk", filter=Q(status=Status.APPROVED)), threads=Count("root_id", distinct=True)
-    )
-    paginator = Paginator(range(totals["threads"]), settings.COMMENTS_THREADS_PER_PAGE)
-    page = paginator.get_page(page_number)
-    offset = page.start_index() - 1 if totals["threads"] else 0
-    roots = (
-        visible.order_by(thread_order(newest_first))
-        .values_list("root_id", flat=True)
-        .distinct()[offset : offset + paginator.per_page]
-    )
+    threads = thread_sizes(comments.filter(visible_filter(own_ids=own_ids, user=user)), newest_first)
+    page = thread_page(threads, page_number)
     rows = (
-        comments.filter(root_id__in=roots).only(*PUBLIC_COLUMNS).order_by(thread_order(newest_first), "path")
-        if totals["threads"]
+        comments.filter(root_id__in=page.roots)
+        .select_related("official", "team_response")
+        .only(*PUBLIC_COLUMNS, *STAFF_MARKS)
+        .order_by(thread_order(newest_first), "path")
+        if page.roots
         else []
     )
     return CommentSection(
         target=target,
         comments=arrange(list(rows), own_ids=set(own_ids), user=user),
         page=page,
-        count=totals["public"],
+        count=sum(thread["public"] for thread in threads),
         newest_first=newest_first,
         closed=not getattr(target, "accepts_comments", True),
     )
@@ -128,6 +212,7 @@ def arrange(rows: list[Comment], *, own_ids: set[int], user) -> list[Comment]:
     (how many reply lists end after it), so the template nests lists in one flat loop.
     """
     signed_in = user is not None and user.is_authenticated
+    links = CommentLinks()
     shown_below: set[int] = set()
     kept: list[Comment] = []
     for comment in reversed(rows):
@@ -137,6 +222,9 @@ def arrange(rows: list[Comment], *, own_ids: set[int], user) -> list[Comment]:
         comment.placeholder = not visible
         comment.is_own = visible and comment.status != Status.APPROVED
         comment.editable = signed_in and comment.user_id == user.pk and can_edit(comment=comment, user=user)
+        comment.report_url = links.url("report", comment.pk)
+        if comment.editable:
+            comment.edit_url, comment.delete_url = links.url("edit", comment.pk), links.url("delete", comment.pk)
         if comment.parent_id:
             shown_below.add(comment.parent_id)
         kept.append(comment)
@@ -149,16 +237,13 @@ def arrange(rows: list[Comment], *, own_ids: set[int], user) -> list[Comment]:
 
 
 def thread_page_of(*, comment: Comment, own_ids: Collection[int] = (), user=None) -> int:
-    """The page of the comment section on which a comment's thread appears."""
-    newest_first = settings.COMMENTS_NEWEST_FIRST
-    before = Q(root_id__gt=comment.root_id) if newest_first else Q(root_id__lt=comment.root_id)
-    earlier_threads = (
-        Comment.objects.filter(content_type_id=comment.content_type_id, object_id=comment.object_id)
-        .filter(visible_filter(own_ids=own_ids, user=user))
-        .filter(before)
-        .aggregate(threads=Count("root_id", distinct=True))["threads"]
+    """The page of the comment section on which a comment's thread appears, paged as the section pages."""
+    visible = Comment.objects.filter(content_type_id=comment.content_type_id, object_id=comment.object_id).filter(
+        visible_filter(own_ids=own_ids, user=user)
     )
-    return earlier_threads // settings.COMMENTS_THREADS_PER_PAGE + 1
+    threads = thread_sizes(visible, settings.COMMENTS_NEWEST_FIRST)
+    index = next((i for i, thread in enumerate(threads) if thread["root_id"] == comment.root_id), 0)
+    return sum(1 for start in page_starts([thread["shown"] for thread in threads]) if start <= index)
 
 
 def policy_in_force() -> PolicyVersion | None:

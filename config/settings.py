@@ -265,7 +265,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["config.api_common.LimitedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "config.api_common.Pagination",
-    "DEFAULT_FILTER_BACKENDS": ["config.api_common.StrictFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["config.api_common.AnonymousThrottle", "config.api_common.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/minute"),
@@ -326,6 +326,9 @@ COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
 COMMENTS_RATE_LIMIT_SECONDS = env_int("COMMENTS_RATE_LIMIT_SECONDS", 15)
 COMMENTS_MIN_SECONDS_TO_WRITE = env_int("COMMENTS_MIN_SECONDS_TO_WRITE", 3)
 COMMENTS_THREADS_PER_PAGE = env_int("COMMENTS_THREADS_PER_PAGE", 20)
+# Rendering costs per comment shown, so a page also stops adding threads at this many comments
+# (a single larger thread still shows whole).
+COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 150)
 COMMENTS_NEWEST_FIRST = env_bool("COMMENTS_NEWEST_FIRST", False)
 COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 15)
 COMMENTS_UNCONFIRMED_HOURS = env_int("COMMENTS_UNCONFIRMED_HOURS", 48)

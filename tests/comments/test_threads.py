@@ -229,3 +229,22 @@ def test_the_page_costs_the_same_queries_for_a_signed_in_reader(
     client = client_for(stakeholder)
     with django_assert_max_num_queries(10):
         assert client.get(analysis.get_absolute_url(), {"comments_page": 7}).status_code == 200
+
+
+def test_a_page_stops_adding_threads_at_the_comment_budget(analysis, settings, client):
+    settings.COMMENTS_PER_PAGE = 10
+    roots = build_threads(analysis, threads=5, replies_per_thread=3)
+    first = anchors(client.get(analysis.get_absolute_url()).content.decode())
+    assert first[0] == roots[0].pk
+    assert len(first) == 8
+    third = anchors(client.get(analysis.get_absolute_url(), {"comments_page": 3}).content.decode())
+    assert third[0] == roots[4].pk
+    last = Comment.objects.filter(root=roots[4]).latest("path")
+    assert client.get(last.get_absolute_url())["Location"].endswith(f"?comments_page=3#comment-{last.pk}")
+
+
+def test_a_thread_larger_than_the_budget_still_shows_whole(analysis, settings, client):
+    settings.COMMENTS_PER_PAGE = 3
+    roots = build_threads(analysis, threads=2, replies_per_thread=5)
+    assert len(anchors(client.get(analysis.get_absolute_url()).content.decode())) == 6
+    assert anchors(client.get(analysis.get_absolute_url(), {"comments_page": 2}).content.decode())[0] == roots[1].pk
