@@ -265,7 +265,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["config.api_common.LimitedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "config.api_common.Pagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["config.api_common.StrictFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["config.api_common.AnonymousThrottle", "config.api_common.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/minute"),
