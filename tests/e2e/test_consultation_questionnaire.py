@@ -3,13 +3,12 @@
 import pytest
 
 from consultations.models import Response
-from tests.e2e.conftest import browser, page  # noqa: F401 - the real-browser fixtures
 from tests.factories import ConsultationFactory, QuestionFactory, SectionFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_person_answers_as_an_organisation_and_gets_a_receipt(page):  # noqa: F811
+def test_a_person_answers_as_an_organisation_and_gets_a_receipt(page):
     consultation = ConsultationFactory(slug="clusters", title="Supporting research clusters")
     section = SectionFactory(consultation=consultation, title="Funding")
     QuestionFactory(section=section, text="What should change?", required=True)
