@@ -2,8 +2,9 @@
 
 python -m bench.moderation_queues [comments] [runs]
 
-Fills DATABASE_URL's database (default: the local consult_moderation) with the given number
-of comments by COPY, once; a second run with the same size reuses them. Prints one JSON line
+Fills MODERATION_BENCH_DATABASE_URL's database (default: the local consult_moderation; never
+DATABASE_URL's, since filling empties the comment tables) with the given number of comments by
+COPY, once; a second run with the same size reuses them. Prints one JSON line
 per page: median and p95 server time through Django's test client, and the queries it ran.
 """
 
@@ -136,44 +137,33 @@ def fill(size: int) -> None:
     )
 
 
-def main(size: int, runs: int) -> None:
-    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE)
-    setup_django()
-    from django.core.management import call_command
-    from django.db import connection
+PAGES = {
+    "index": "/admin/",
+    "pending": "/admin/comments/pendingcomment/",
+    "pending_page_3": "/admin/comments/pendingcomment/?p=3",
+    "pending_by_reason": "/admin/comments/pendingcomment/?reason=suspect_term",
+    "reported": "/admin/comments/reportedcomment/",
+    "spam": "/admin/comments/spamcomment/",
+    "approved": "/admin/comments/approvedcomment/",
+    "rejected": "/admin/comments/rejectedcomment/",
+    "all": "/admin/comments/comment/",
+}
+
+
+def measure(size: int, runs: int) -> list[dict]:
+    """Time each queue page and a comment's page as a moderator sees them."""
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from accounts.roles import MODERATORS
     from comments.models import Comment
     from tests.factories import UserFactory
 
-    if connection.vendor != "postgresql":
-        raise SystemExit("This benchmark needs PostgreSQL: set DATABASE_URL.")
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT max(id) FROM comments_comment")
-        existing = cursor.fetchone()[0] or 0
-    if existing != size or not Comment.objects.filter(pk=size).exists():
-        fill(size)
-
     moderator = UserFactory(username="bench-moderator", is_staff=True, groups=[MODERATORS])
     client = Client()
     client.force_login(moderator)
     pending_id = Comment.objects.filter(status="pending").order_by("created_at").values_list("pk", flat=True).first()
-    pages = {
-        "index": "/admin/",
-        "pending": "/admin/comments/pendingcomment/",
-        "pending_page_5": "/admin/comments/pendingcomment/?p=5",
-        "pending_by_reason": "/admin/comments/pendingcomment/?reason=suspect_term",
-        "reported": "/admin/comments/reportedcomment/",
-        "spam": "/admin/comments/spamcomment/",
-        "approved": "/admin/comments/approvedcomment/",
-        "rejected": "/admin/comments/rejectedcomment/",
-        "all": "/admin/comments/comment/",
-        "comment_page": f"/admin/comments/pendingcomment/{pending_id}/change/",
-    }
+    pages = {**PAGES, "comment_page": f"/admin/comments/pendingcomment/{pending_id}/change/"}
+    records = []
     for name, url in pages.items():
         client.get(url)
         with count_queries() as queries:
@@ -181,8 +171,8 @@ def main(size: int, runs: int) -> None:
         assert response.status_code == 200, (url, response.status_code)
         # A count with no LIMIT inside would be a full COUNT(*) of the queue.
         full_counts = [q for q in queries if "COUNT(*)" in q.upper() and "LIMIT" not in q.upper()]
-        timings = time_calls(lambda url=url: client.get(url), repeat=runs)
-        emit(
+        timings = time_calls(lambda url=url: client.get(url), repeat=runs, warmup=1)
+        records.append(
             {
                 "bench": "moderation_queues",
                 "page": name,
@@ -192,6 +182,30 @@ def main(size: int, runs: int) -> None:
                 **summary(timings),
             }
         )
+    return records
+
+
+def main(size: int, runs: int) -> None:
+    # Its own database, never DATABASE_URL's: filling starts by emptying the comment tables.
+    os.environ["DATABASE_URL"] = os.environ.get("MODERATION_BENCH_DATABASE_URL", DEFAULT_DATABASE)
+    setup_django()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    from comments.models import Comment
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("This benchmark needs PostgreSQL: set MODERATION_BENCH_DATABASE_URL.")
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(id) FROM comments_comment")
+        existing = cursor.fetchone()[0] or 0
+    if existing != size or not Comment.objects.filter(pk=size).exists():
+        fill(size)
+    for record in measure(size, runs):
+        emit(record)
 
 
 if __name__ == "__main__":
