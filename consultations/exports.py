@@ -25,9 +25,9 @@ from consultations.models import Answer, Consultation, Question, Response
 
 CHUNK = 1000
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# XML 1.0 cannot hold most control characters.
-ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 EXCEL_CELL_LIMIT = 32_767
+# XML cannot hold most control characters; XlsxWriter would keep them as "_x0007_" codes.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 RESPONSE_FIELDS = (
     "pk",
@@ -167,7 +167,7 @@ def xlsx_file(consultation: Consultation) -> IO[bytes]:
     for number, row in enumerate(rows(consultation)):
         for column, value in enumerate(row):
             if value:
-                sheet.write_string(number, column, ILLEGAL_XML.sub("", value)[:EXCEL_CELL_LIMIT])
+                sheet.write_string(number, column, CONTROL_CHARACTERS.sub("", value)[:EXCEL_CELL_LIMIT])
     workbook.close()
     output.seek(0)
     return output
