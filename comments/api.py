@@ -22,7 +22,6 @@ from rest_framework.response import Response
 from comments import selectors, services
 from comments.forms import CommentForm, ReportForm, timing_token
 from comments.models import Comment, PolicyVersion
-from comments.templatetags.comment_tags import comment_html
 from comments.views import posted_message
 from config.api_common import Pagination, StrictSerializer
 from config.api_schema import AutoSchema
@@ -77,8 +76,9 @@ class CommentSerializer(serializers.Serializer):
     author_name = serializers.SerializerMethodField()
     organisation = serializers.SerializerMethodField()
     declaration_of_interest = serializers.SerializerMethodField()
-    text = serializers.SerializerMethodField(help_text="Exactly as typed: escape it before showing it as HTML.")
-    text_html = serializers.SerializerMethodField(help_text="The text escaped, with line breaks and links.")
+    text_html = serializers.SerializerMethodField(
+        help_text="The text as typed, escaped, with its line breaks kept and web addresses made links."
+    )
     created_at = serializers.DateTimeField()
     edited = serializers.BooleanField(source="is_edited")
     html_url = serializers.SerializerMethodField()
@@ -99,11 +99,8 @@ class CommentSerializer(serializers.Serializer):
     def get_declaration_of_interest(self, comment: Comment) -> str:
         return self._shown(comment, comment.declaration_of_interest)
 
-    def get_text(self, comment: Comment) -> str:
-        return self._shown(comment, comment.text)
-
     def get_text_html(self, comment: Comment) -> str:
-        return self._shown(comment, str(comment_html(comment.text)))
+        return self._shown(comment, comment.text_html)
 
     def get_html_url(self, comment: Comment) -> str:
         return self.context["request"].build_absolute_uri(reverse("comments:permalink", kwargs={"pk": comment.pk}))
@@ -114,7 +111,9 @@ class ThreadSerializer(CommentSerializer):
 
 
 class ThreadPageSerializer(serializers.Serializer):
-    count = serializers.IntegerField(help_text="Threads, not comments.")
+    pages = serializers.IntegerField(
+        help_text="Pages of threads. A page holds whole threads, up to a number of threads and of comments."
+    )
     comment_count = serializers.IntegerField(help_text="Published comments on the object.")
     accepts_comments = serializers.BooleanField()
     next = serializers.URLField(allow_null=True)
@@ -222,7 +221,7 @@ class DiscussionViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
         page_number = Pagination._positive_int(request, "page", default=1, maximum=None)
         target = self.get_target()
         section = selectors.comment_section(target=target, user=request.user, page_number=page_number)
-        if section.page.number != page_number and section.page.paginator.count:
+        if section.page.number != page_number:
             raise NotFound(_("There is no page %(page)s of comments.") % {"page": page_number})
         context = self.get_serializer_context()
         threads = [
@@ -234,12 +233,12 @@ class DiscussionViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
         ]
         return Response(
             {
-                "count": section.page.paginator.count,
+                "pages": section.page.num_pages,
                 "comment_count": section.count,
                 "accepts_comments": not section.closed,
-                "next": self._page_link(request, section.page.next_page_number() if section.page.has_next() else None),
+                "next": self._page_link(request, section.page.next_page_number if section.page.has_next else None),
                 "previous": self._page_link(
-                    request, section.page.previous_page_number() if section.page.has_previous() else None
+                    request, section.page.previous_page_number if section.page.has_previous else None
                 ),
                 "results": threads,
             }

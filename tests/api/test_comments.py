@@ -69,13 +69,13 @@ def test_threads_hold_published_comments_with_their_replies_in_order(api, analys
 
     assert response.status_code == 200
     body = response.json()
-    assert body["count"] == 2
+    assert body["pages"] == 1
     assert body["comment_count"] == 3
     assert body["accepts_comments"] is True
     assert [thread["id"] for thread in body["results"]] == [first.pk, second.pk]
     thread = body["results"][0]
-    assert thread["text"] == "First <b>bold</b>"
-    assert "&lt;b&gt;bold&lt;/b&gt;" in thread["text_html"]
+    assert "First &lt;b&gt;bold&lt;/b&gt;" in thread["text_html"]
+    assert "<b>" not in thread["text_html"]
     assert thread["state"] == "published"
     assert [(item["id"], item["parent"], item["depth"]) for item in thread["replies"]] == [(reply.pk, first.pk, 1)]
 
@@ -105,7 +105,7 @@ def test_a_removed_comment_with_published_replies_leaves_an_empty_placeholder(ap
     thread = api.get(url).json()["results"][0]
 
     assert thread["state"] == "removed"
-    assert thread["text"] == thread["author_name"] == thread["text_html"] == ""
+    assert thread["author_name"] == thread["text_html"] == ""
     assert len(thread["replies"]) == 1
 
 
