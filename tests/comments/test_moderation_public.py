@@ -32,3 +32,18 @@ def test_the_marks_cost_no_extra_query(client, moderator, policy_version, django
         moderation.comment_response_set(comment=each, status="noted", moderator=moderator)
     with django_assert_num_queries(len(before.captured_queries)):
         client.get(url)
+
+
+def test_the_demo_gives_moderators_a_mixed_queue_once(client_for, moderator):
+    from django.core.management import call_command
+
+    from comments.models import Comment
+    from comments.moderation_demo import QUEUE
+
+    call_command("load_demo_content", verbosity=0)
+    call_command("load_demo_content", verbosity=0)
+    demo = Comment.objects.filter(author_email__in=[row[1] for row in QUEUE])
+    assert demo.filter(status="pending").count() == 4
+    assert demo.filter(status="spam").count() == 1
+    html = client_for(moderator).get("/admin/comments/reportedcomment/").content.decode()
+    assert "anyone who disagrees is an idiot" in html and "Name-calling." in html
