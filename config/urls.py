@@ -19,6 +19,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path("notifications/", include("notifications.urls")),
     path("", include("comments.urls")),
+    path("", include("comments.moderation_urls")),
     path("", include("consultations.urls")),
     path("", include("policies.urls")),
 ]
