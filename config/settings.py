@@ -350,6 +350,23 @@ CELERY_BEAT_SCHEDULE |= {
     "comments-batched-alerts": {"task": "comments.tasks.send_batched_alerts", "schedule": COMMENTS_ALERT_MINUTES * 60},
 }
 
+# --- Staff moderation ---------------------------------------------------------------
+
+# A claim tells other moderators a comment is taken; it lapses so a forgotten one frees itself.
+COMMENTS_CLAIM_MINUTES = env_int("COMMENTS_CLAIM_MINUTES", 10)
+# Moderators are alerted when the oldest pending comment has waited longer than this.
+COMMENTS_STALE_PENDING_HOURS = env_int("COMMENTS_STALE_PENDING_HOURS", 24)
+COMMENTS_SUMMARY_HOUR = env_int("COMMENTS_SUMMARY_HOUR", 8)
+CELERY_IMPORTS = ["comments.moderation_tasks"]
+CELERY_BEAT_SCHEDULE |= {
+    # Europe/London (CELERY_TIMEZONE); the job is keyed by date, so a second run sends nothing.
+    "moderation-daily-summary": {
+        "task": "comments.moderation_tasks.send_daily_summary",
+        "schedule": crontab(minute=0, hour=COMMENTS_SUMMARY_HOUR),
+    },
+    "moderation-stale-alert": {"task": "comments.moderation_tasks.alert_stale_pending", "schedule": 900},
+}
+
 # --- Security ---------------------------------------------------------------------
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
