@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
             ],
+        "ConsultationStatusEnum": "consultations.models.Consultation.Status",
         },
     },
 ]
