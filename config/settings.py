@@ -80,7 +80,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
             ],
-        "ConsultationStatusEnum": "consultations.models.Consultation.Status",
         },
     },
 ]
@@ -291,6 +290,7 @@ SPECTACULAR_SETTINGS = {
         "AnalysisStatusEnum": "policies.models.PolicyAnalysis.Status",
         "CommentStatusEnum": "comments.models.Comment.Status",
         "CommentStateEnum": "comments.api.State.CHOICES",
+        "ConsultationStatusEnum": "consultations.models.Consultation.Status",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
