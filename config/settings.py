@@ -297,20 +297,6 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# --- Consultations ----------------------------------------------------------------------
-
-# Respondents' names, emails and roles are removed this many months after the outcome; answers stay.
-CONSULTATION_RETENTION_MONTHS = env_int("CONSULTATION_RETENTION_MONTHS", 12)
-CELERY_TASK_ROUTES |= {"consultations.send_outcome": {"queue": "bulk"}}
-CELERY_BEAT_SCHEDULE |= {
-    "consultations-announce-opening": {"task": "consultations.announce_openings", "schedule": 300},
-    "consultations-remind-drafts": {"task": "consultations.remind_drafts", "schedule": 3600},
-    "consultations-remove-personal-data": {
-        "task": "consultations.remove_expired_personal_data",
-        "schedule": crontab(minute=30, hour=3),
-    },
-}
-
 # --- Comments -------------------------------------------------------------------------
 
 # hold_all: every comment waits for a moderator; hold_new: only commenters with fewer
@@ -366,6 +352,20 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": crontab(minute=0, hour=COMMENTS_SUMMARY_HOUR),
     },
     "moderation-stale-alert": {"task": "comments.moderation_tasks.alert_stale_pending", "schedule": 900},
+}
+
+# --- Consultations ----------------------------------------------------------------------
+
+# Respondents' names, emails and roles are removed this many months after the outcome; answers stay.
+CONSULTATION_RETENTION_MONTHS = env_int("CONSULTATION_RETENTION_MONTHS", 12)
+CELERY_TASK_ROUTES |= {"consultations.send_outcome": {"queue": "bulk"}}
+CELERY_BEAT_SCHEDULE |= {
+    "consultations-announce-opening": {"task": "consultations.announce_openings", "schedule": 300},
+    "consultations-remind-drafts": {"task": "consultations.remind_drafts", "schedule": 3600},
+    "consultations-remove-personal-data": {
+        "task": "consultations.remove_expired_personal_data",
+        "schedule": crontab(minute=30, hour=3),
+    },
 }
 
 # --- Security ---------------------------------------------------------------------
