@@ -8,6 +8,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -142,6 +143,10 @@ class Consultation(Stamped):
     def get_absolute_url(self) -> str:
         return reverse("consultations:consultation", kwargs={"slug": self.slug})
 
+    def clean(self) -> None:
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("A consultation must close after it opens.")})
+
     @property
     def status(self) -> str:
         now = timezone.now()
@@ -214,6 +219,10 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def clean(self) -> None:
+        if self.section_id and self.consultation_id and self.section.consultation_id != self.consultation_id:
+            raise ValidationError({"section": _("Choose a section of this consultation.")})
 
     @property
     def is_choice(self) -> bool:

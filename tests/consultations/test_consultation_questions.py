@@ -89,3 +89,26 @@ def test_editors_see_why_the_questions_are_locked_once_responses_arrive(client_f
     section_inline, question_inline = page.context["inline_admin_formsets"]
     assert not question_inline.has_change_permission and not question_inline.has_add_permission
     assert not section_inline.has_delete_permission
+
+
+def test_the_admin_refuses_a_closing_time_before_the_opening_time(client_for, editor):
+    page = client_for(editor).post(
+        "/admin/consultations/consultation/add/",
+        {
+            "title": "Backwards",
+            "slug": "backwards",
+            "summary": "S",
+            "body": "B",
+            "opens_at_0": "2027-03-10",
+            "opens_at_1": "09:00",
+            "closes_at_0": "2027-03-01",
+            "closes_at_1": "09:00",
+            "contact_email": "policy@example.org",
+            "sections-TOTAL_FORMS": "0",
+            "sections-INITIAL_FORMS": "0",
+            "questions-TOTAL_FORMS": "0",
+            "questions-INITIAL_FORMS": "0",
+        },
+    )
+    assert page.status_code == 200
+    assert "A consultation must close after it opens." in page.content.decode()
