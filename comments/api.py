@@ -23,7 +23,7 @@ from comments import selectors, services
 from comments.forms import CommentForm, ReportForm, timing_token
 from comments.models import Comment, PolicyVersion
 from comments.views import posted_message
-from config.api_common import Pagination, StrictSerializer
+from config.api_common import LinkField, Pagination, StrictSerializer
 from config.api_schema import AutoSchema
 from config.api_views import ConditionalGetMixin
 from consultations.models import Consultation, Webinar
@@ -81,7 +81,7 @@ class CommentSerializer(serializers.Serializer):
     )
     created_at = serializers.DateTimeField()
     edited = serializers.BooleanField(source="is_edited")
-    html_url = serializers.SerializerMethodField()
+    html_url = LinkField("comments:permalink", lookup_field="pk", help_text="The comment in its page on the site.")
 
     @extend_schema_field(serializers.ChoiceField(choices=State.CHOICES))
     def get_state(self, comment: Comment) -> str:
@@ -101,9 +101,6 @@ class CommentSerializer(serializers.Serializer):
 
     def get_text_html(self, comment: Comment) -> str:
         return self._shown(comment, comment.text_html)
-
-    def get_html_url(self, comment: Comment) -> str:
-        return self.context["request"].build_absolute_uri(reverse("comments:permalink", kwargs={"pk": comment.pk}))
 
 
 class ThreadSerializer(CommentSerializer):

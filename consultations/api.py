@@ -6,7 +6,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from config.api_common import SiteUrlField
+from config.api_common import LinkField
 from config.api_views import PublicReadViewSet
 from consultations.models import Appearance, Quote, Speaker, Webinar
 from policies.api import TopicSummarySerializer
@@ -14,7 +14,7 @@ from policies.models import Topic
 
 
 class SpeakerSummarySerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:speaker-detail", lookup_field="slug")
+    url = LinkField("api:speaker-detail")
 
     class Meta:
         model = Speaker
@@ -22,8 +22,8 @@ class SpeakerSummarySerializer(serializers.ModelSerializer):
 
 
 class SpeakerSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:speaker-detail", lookup_field="slug")
-    html_url = SiteUrlField()
+    url = LinkField("api:speaker-detail")
+    html_url = LinkField("consultations:speaker", help_text="The page on the site.")
     photo = serializers.ImageField(read_only=True, allow_null=True)
 
     class Meta:
@@ -32,7 +32,7 @@ class SpeakerSerializer(serializers.ModelSerializer):
 
 
 class WebinarSummarySerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:webinar-detail", lookup_field="slug")
+    url = LinkField("api:webinar-detail")
 
     class Meta:
         model = Webinar
@@ -40,7 +40,7 @@ class WebinarSummarySerializer(serializers.ModelSerializer):
 
 
 class QuoteSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:quote-detail")
+    url = LinkField("api:quote-detail", lookup_field="pk")
     speaker = SpeakerSummarySerializer(read_only=True)
     webinar = WebinarSummarySerializer(read_only=True, allow_null=True)
 
@@ -58,8 +58,8 @@ class AppearanceSerializer(serializers.ModelSerializer):
 
 
 class WebinarSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:webinar-detail", lookup_field="slug")
-    html_url = SiteUrlField()
+    url = LinkField("api:webinar-detail")
+    html_url = LinkField("consultations:webinar", help_text="The page on the site.")
     topics = TopicSummarySerializer(many=True, read_only=True)
     speakers = AppearanceSerializer(source="appearances", many=True, read_only=True)
     is_upcoming = serializers.BooleanField(read_only=True)

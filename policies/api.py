@@ -6,14 +6,14 @@ from drf_spectacular.helpers import lazy_serializer
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 
-from config.api_common import SiteUrlField
+from config.api_common import LinkField
 from config.api_views import PublicReadViewSet, latest
 from policies.models import Author, PolicyAnalysis, QuoteCitation, Report, Topic
 
 
 class TopicSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:topic-detail", lookup_field="slug")
-    html_url = SiteUrlField()
+    url = LinkField("api:topic-detail")
+    html_url = LinkField("policies:topic", help_text="The page on the site.")
 
     class Meta:
         model = Topic
@@ -26,8 +26,8 @@ class TopicSummarySerializer(TopicSerializer):
 
 
 class AuthorSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:author-detail", lookup_field="slug")
-    html_url = SiteUrlField()
+    url = LinkField("api:author-detail")
+    html_url = LinkField("policies:author", help_text="The page on the site.")
     photo = serializers.ImageField(read_only=True, allow_null=True)
 
     class Meta:
@@ -41,7 +41,7 @@ class AuthorSummarySerializer(AuthorSerializer):
 
 
 class ReportSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:report-detail", lookup_field="slug")
+    url = LinkField("api:report-detail")
     link = serializers.SerializerMethodField(
         help_text="Where to read the report: its file here or its address elsewhere."
     )
@@ -72,8 +72,8 @@ class CitationSerializer(serializers.ModelSerializer):
 
 
 class AnalysisListSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:analysis-detail", lookup_field="slug")
-    html_url = SiteUrlField()
+    url = LinkField("api:analysis-detail")
+    html_url = LinkField("policies:analysis", help_text="The page on the site.")
     author = AuthorSummarySerializer(read_only=True)
     topics = TopicSummarySerializer(many=True, read_only=True)
     hero_image = serializers.ImageField(read_only=True, allow_null=True)
