@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.http import http_date
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
@@ -20,6 +20,11 @@ class ConditionalGetMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
+        # What a signed-in reader gets may differ (an editor sees drafts, an author their waiting
+        # comments), so shared caches must key on the credentials and never keep a personal answer.
+        patch_vary_headers(response, ["Authorization", "Cookie"])
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True)
         response.render()
         set_response_etag(response)
         if self.last_modified:

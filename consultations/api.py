@@ -121,6 +121,8 @@ class QuoteFilter(django_filters.FilterSet):
     retrieve=extend_schema(summary="Read a webinar", description="With its topics and speakers in running order."),
 )
 class WebinarViewSet(PublicReadViewSet):
+    """Webinars, upcoming and past, with their speakers."""
+
     serializer_class = WebinarSerializer
     filterset_class = WebinarFilter
     queryset = Webinar.objects.order_by("-starts_at", "-pk").prefetch_related(
@@ -130,6 +132,8 @@ class WebinarViewSet(PublicReadViewSet):
 
 @extend_schema_view(list=extend_schema(summary="List speakers"), retrieve=extend_schema(summary="Read a speaker"))
 class SpeakerViewSet(PublicReadViewSet):
+    """People who have spoken at the webinars."""
+
     serializer_class = SpeakerSerializer
     queryset = Speaker.objects.order_by("name", "pk")
 
@@ -139,6 +143,8 @@ class SpeakerViewSet(PublicReadViewSet):
     retrieve=extend_schema(summary="Read a quote"),
 )
 class QuoteViewSet(PublicReadViewSet):
+    """What speakers said, as the analyses cite it."""
+
     serializer_class = QuoteSerializer
     filterset_class = QuoteFilter
     queryset = Quote.objects.select_related("speaker", "webinar").order_by("speaker__name", "pk")

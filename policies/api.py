@@ -159,6 +159,8 @@ class AnalysisFilter(django_filters.FilterSet):
     ),
 )
 class AnalysisViewSet(PublicReadViewSet):
+    """Policy analyses: published ones for everyone, drafts and schedules for editors too."""
+
     filterset_class = AnalysisFilter
     queryset = PolicyAnalysis.objects.none()
 
@@ -192,12 +194,16 @@ class AnalysisViewSet(PublicReadViewSet):
 
 @extend_schema_view(list=extend_schema(summary="List topics"), retrieve=extend_schema(summary="Read a topic"))
 class TopicViewSet(PublicReadViewSet):
+    """The topics analyses and webinars are filed under."""
+
     queryset = Topic.objects.order_by("name", "pk")
     serializer_class = TopicSerializer
 
 
 @extend_schema_view(list=extend_schema(summary="List authors"), retrieve=extend_schema(summary="Read an author"))
 class AuthorViewSet(PublicReadViewSet):
+    """The policy team members who write the analyses."""
+
     queryset = Author.objects.order_by("name", "pk")
     serializer_class = AuthorSerializer
 
@@ -207,5 +213,7 @@ class AuthorViewSet(PublicReadViewSet):
     retrieve=extend_schema(summary="Read a report"),
 )
 class ReportViewSet(PublicReadViewSet):
+    """Publications the analyses refer to."""
+
     queryset = Report.objects.order_by("-published_on", "title", "pk")
     serializer_class = ReportSerializer

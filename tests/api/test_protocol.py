@@ -118,3 +118,14 @@ def test_the_docs_are_served_with_local_assets_only(client):
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
     assert "cdn" not in page.lower()
     assert "//unpkg" not in page and "jsdelivr" not in page
+
+
+def test_answers_vary_by_credentials_and_personal_ones_are_private(api_as):
+    TopicFactory()
+
+    anonymous = api_as("anonymous").get("/api/v1/topics/")
+    signed_in = api_as("editor").get("/api/v1/topics/")
+
+    assert {"Authorization", "Cookie"} <= {part.strip() for part in anonymous.headers["Vary"].split(",")}
+    assert "private" not in anonymous.headers.get("Cache-Control", "")
+    assert "private" in signed_in.headers["Cache-Control"]
