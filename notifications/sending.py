@@ -236,7 +236,7 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
                     _release(to_send[index + 1 :])
                     break
             else:
-                _mark(delivery, status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="")
+                _mark_sent(delivery)
                 counts["sent"] += 1
     finally:
         connection.close()
@@ -250,6 +250,26 @@ def _skip_waiting_for_disk() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit TO OFF")
+
+
+def _mark_sent(delivery: Delivery) -> None:
+    """The one write per message, so it skips the ORM's query building: same statement as ``_mark``."""
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, sent_at = %s, attempts = attempts + 1, last_error = '' "  # noqa: S608
+            "WHERE id = %s AND claim_token = %s",
+            [
+                Delivery.Status.SENT,
+                _db_value("sent_at", timezone.now()),
+                delivery.pk,
+                _db_value("claim_token", delivery.claim_token),
+            ],
+        )
+
+
+def _db_value(field: str, value):
+    return Delivery._meta.get_field(field).get_db_prep_value(value, connection)
 
 
 def _mark(delivery: Delivery, **fields) -> int:

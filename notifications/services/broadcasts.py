@@ -11,8 +11,8 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
-from django.db.models import Exists, OuterRef
+from django.db import connection, models, transaction
+from django.db.models import Exists, Max, Min, OuterRef
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -160,31 +160,70 @@ def broadcast_render(*, broadcast: Broadcast) -> None:
     broadcast.save(update_fields=["subject", "body_text", "body_html"])
 
 
-def broadcast_fan_out(*, broadcast: Broadcast) -> int:
-    """Create every delivery of the broadcast in batches, then dispatch the queued ones in chunks."""
-    broadcast_render(broadcast=broadcast)
-    audience = audience_of(broadcast).order_by("pk").values_list("pk", "email")
-    batch_size, last_pk, now = settings.NOTIFICATIONS_FAN_OUT_BATCH, 0, timezone.now()
-    while batch := list(audience.filter(pk__gt=last_pk)[:batch_size]):
-        last_pk = batch[-1][0]
-        Delivery.objects.bulk_create(
-            [
-                Delivery(
-                    recipient=email,
-                    kind=broadcast.kind,
-                    stream=Stream.BULK,
-                    idempotency_key=broadcast.key,
-                    broadcast=broadcast,
-                    content_type_id=broadcast.content_type_id,
-                    object_id=broadcast.object_id,
-                    created_at=now,
-                )
-                for _pk, email in batch
-            ],
-            ignore_conflicts=True,
-        )
+def broadcast_create_deliveries(*, broadcast: Broadcast) -> int:
+    """One queued row per member of the audience, in batches of subscriber ids; rows already there are skipped."""
+    audience = audience_of(broadcast)
+    bounds = audience.aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is not None:
+        batch = settings.NOTIFICATIONS_FAN_OUT_BATCH
+        for low in range(bounds["low"], bounds["high"] + 1, batch):
+            _insert_deliveries(broadcast, audience.filter(pk__gte=low, pk__lt=low + batch))
     recipients = broadcast.deliveries.count()
     Broadcast.objects.filter(pk=broadcast.pk).update(fanned_out_at=timezone.now(), recipients=recipients)
+    return recipients
+
+
+def _insert_deliveries(broadcast: Broadcast, audience: models.QuerySet) -> None:
+    """INSERT ... SELECT ... ON CONFLICT DO NOTHING: the database copies the addresses itself.
+
+    Building model instances for ``bulk_create`` costs Python time per row; at
+    100,000 subscribers this statement is several times faster, and just as idempotent.
+    """
+    select_sql, select_params = audience.order_by().values_list("email").query.sql_with_params()
+    fields = {
+        "recipient": None,
+        "kind": broadcast.kind,
+        "stream": Stream.BULK,
+        "status": Delivery.Status.QUEUED,
+        "idempotency_key": broadcast.key,
+        "subject": "",
+        "body_text": "",
+        "body_html": "",
+        "headers": "{}",
+        "broadcast": broadcast.pk,
+        "content_type": broadcast.content_type_id,
+        "object_id": broadcast.object_id,
+        "attempts": 0,
+        "last_error": "",
+        "created_at": timezone.now(),
+    }
+    columns = ", ".join(connection.ops.quote_name(Delivery._meta.get_field(name).column) for name in fields)
+    json = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    values = ", ".join(json if name == "headers" else "%s" for name in list(fields)[1:])
+    unique = ", ".join(
+        connection.ops.quote_name(Delivery._meta.get_field(name).column) for name in ("recipient", "idempotency_key")
+    )
+    # Only quoted identifiers and the ORM's own SQL are interpolated; every value is a parameter.
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(Delivery._meta.db_table)} ({columns}) "  # noqa: S608
+        f"SELECT audience.email, {values} FROM ({select_sql}) AS audience "
+        # SQLite needs a WHERE here to tell ON CONFLICT from a join constraint.
+        f"WHERE true ON CONFLICT ({unique}) DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*list(fields.values())[1:], *select_params])
+
+
+def broadcast_dispatch_deliveries(*, broadcast: Broadcast) -> int:
     waiting = broadcast.deliveries.filter(status=Delivery.Status.QUEUED, dispatched_at__isnull=True)
-    deliveries_dispatch_in_chunks(ids=list(waiting.order_by("pk").values_list("pk", flat=True)), stream=Stream.BULK)
+    ids = list(waiting.order_by("pk").values_list("pk", flat=True))
+    deliveries_dispatch_in_chunks(ids=ids, stream=Stream.BULK)
+    return len(ids)
+
+
+def broadcast_fan_out(*, broadcast: Broadcast) -> int:
+    """Render once, create every delivery, then hand them to workers in chunks. Safe to run again."""
+    broadcast_render(broadcast=broadcast)
+    recipients = broadcast_create_deliveries(broadcast=broadcast)
+    broadcast_dispatch_deliveries(broadcast=broadcast)
     return recipients

@@ -3,7 +3,13 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 
 # Each app with demo content has a ``demo`` module with a ``load()``; order matters.
-DEMO_MODULES = ["policies.demo", "consultations.demo", "comments.demo", "comments.moderation_demo"]
+DEMO_MODULES = [
+    "policies.demo",
+    "consultations.demo",
+    "comments.demo",
+    "comments.moderation_demo",
+    "notifications.demo",
+]
 
 
 class Command(BaseCommand):
