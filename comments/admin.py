@@ -506,6 +506,8 @@ class BanAdmin(admin.ModelAdmin):
 
 
 class StampedListAdmin(admin.ModelAdmin):
+    readonly_fields = ("created_at", "created_by")
+
     def save_model(self, request, obj, form, change: bool) -> None:
         if not change:
             obj.created_by = request.user

@@ -25,7 +25,7 @@ from comments.models import (
 Status = Comment.Status
 
 COUNT_CAP = 1000
-PAGE_COUNT_CAP = 10_000
+PAGE_COUNT_CAP = 1000
 
 
 def open_reports() -> QuerySet[Flag]:
@@ -92,11 +92,21 @@ def queue_counts() -> list[QueueCount]:
 
 
 class CappedPaginator(Paginator):
-    """Pages through a queue without a full COUNT(*): beyond the cap it offers the first pages only."""
+    """Pages through a queue without a full COUNT(*): beyond the cap it offers the first pages only.
+
+    Moderators work from the front of a queue (oldest first) or narrow it with a filter,
+    so twenty pages of fifty is enough to reach, and cheap to count.
+    """
+
+    cap = PAGE_COUNT_CAP
 
     @cached_property
     def count(self) -> int:
-        return capped_count(self.object_list, PAGE_COUNT_CAP)
+        return capped_count(self.object_list, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
 
 
 def attach_history(comments: list[Comment]) -> None:

@@ -145,6 +145,7 @@ def moderation_page_context(request, *, model_admin, comment: Comment, forms: di
         "approved_count": comment.approved_count,
         "rejected_count": comment.rejected_count,
         "new_below": settings.COMMENTS_APPROVED_TO_TRUST,
+        "claim_minutes": settings.COMMENTS_CLAIM_MINUTES,
         "claim": claim if claim and claim.is_live else None,
         "claimed_by_me": bool(claim and claim.is_live and claim.moderator_id == request.user.pk),
         "allowed_actions": allowed,

@@ -368,3 +368,22 @@ def test_the_monthly_figures_count_by_discussion_clause_and_check(client_for, mo
     total = next(row for row in rows if row and row[0] == "All discussions")
     assert total[1:5] == ["3", "1", "1", "0"]
     assert float(total[5]) == pytest.approx(2.0, abs=0.1)
+
+
+def test_moderators_keep_the_lists_of_terms_and_trusted_commenters(client_for, moderator):
+    from comments.models import BlockedTerm, TrustedCommenter
+
+    client = client_for(moderator)
+    client.post("/admin/comments/blockedterm/add/", {"term": "Miracle Cure", "action": "hold"})
+    client.post("/admin/comments/trustedcommenter/add/", {"email": "Known@Example.org", "note": "Our trustee"})
+    term = BlockedTerm.objects.get()
+    trusted = TrustedCommenter.objects.get()
+    assert (term.folded, term.created_by) == ("miracle cure", moderator)
+    assert (trusted.email, trusted.created_by) == ("known@example.org", moderator)
+
+
+def test_the_ban_list_shows_which_bans_are_in_force(client_for, moderator):
+    Ban.objects.create(kind="email", value="past@example.org", reason="r", until=timezone.now() - timedelta(days=1))
+    Ban.objects.create(kind="email", value="now@example.org", reason="r")
+    html = client_for(moderator).get("/admin/comments/ban/").content.decode()
+    assert html.count('alt="True"') == 1 and html.count('alt="False"') == 1
