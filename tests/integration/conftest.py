@@ -112,8 +112,10 @@ def database_url() -> str:
 class Worker:
     """A ``celery -A config worker`` process group (with embedded beat when asked)."""
 
-    def __init__(self, *, redis_url: str, smtp_port: int, log: Path, concurrency: int, beat: bool, env: dict) -> None:
-        command = [str(CELERY), "-A", "config", "worker", "-l", "info", "-Q", "transactional,bulk,celery"]
+    def __init__(
+        self, *, redis_url: str, smtp_port: int, log: Path, concurrency: int, beat: bool, queues: str, env: dict
+    ) -> None:
+        command = [str(CELERY), "-A", "config", "worker", "-l", "info", "-Q", queues]
         command += ["-c", str(concurrency), "--without-gossip", "--without-mingle", "--without-heartbeat"]
         if beat:
             command += ["-B", "-s", str(log.with_suffix(".schedule"))]
@@ -163,8 +165,16 @@ def start_worker(services, smtp_sink, tmp_path) -> Iterator[Callable[..., Worker
 
     started: list[Worker] = []
 
-    def start(*, redis_url: str = services, concurrency: int = 2, beat: bool = False, **env: str) -> Worker:
+    def start(
+        *,
+        redis_url: str = services,
+        concurrency: int = 2,
+        beat: bool = False,
+        queues: str = "transactional,bulk,celery",
+        **env: str,
+    ) -> Worker:
         worker = Worker(
+            queues=queues,
             redis_url=redis_url,
             smtp_port=smtp_sink.port,
             log=tmp_path / f"worker-{len(started)}.log",

@@ -82,6 +82,25 @@ def test_a_published_analysis_reaches_each_subscriber_once_with_unsubscribe_head
     assert broadcast.recipients == 300
 
 
+def test_transactional_mail_does_not_wait_behind_an_announcement(start_worker, smtp_sink):
+    subscribers(500)
+    start_worker(concurrency=1, queues="transactional")
+
+    _analysis, broadcast = publish(title="A large announcement")
+    response = Client().post(
+        reverse("notifications:subscribe"),
+        {"email": "newcomer@example.org", "webinars": "on", "frequency": "immediate"},
+    )
+    assert response.status_code == 302
+
+    wait_for(lambda: smtp_sink.count() >= 1, 30, "the confirmation")
+    [confirmation] = smtp_sink.messages()
+    assert confirmation.recipients == ("newcomer@example.org",)
+    assert confirmation.message["Subject"] == "Confirm your subscription to Policy & Insight"
+    broadcast.refresh_from_db()
+    assert broadcast.fanned_out_at is None, "the bulk queue has no worker in this test"
+
+
 def test_email_caused_while_the_broker_is_down_is_delivered_once_when_it_returns(
     start_worker, smtp_sink, private_redis
 ):

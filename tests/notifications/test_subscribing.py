@@ -289,3 +289,15 @@ def test_the_account_page_changes_and_cancels_a_subscription(client_for, stakeho
     assert (subscriber.all_analyses, subscriber.consultations, subscriber.frequency) == (False, True, "weekly")
     client.post(reverse("notifications:account"), {"action": "unsubscribe"})
     assert not Subscriber.objects.get().is_confirmed
+
+
+def test_the_pages_take_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    for n in range(5):
+        TopicFactory(name=f"Topic {n}")
+    subscriber = SubscriberFactory(email="reader@example.org")
+    subscriber.topics.set(TopicFactory._meta.model.objects.all())
+
+    with django_assert_max_num_queries(2):
+        assert client.get(SUBSCRIBE).status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get(preferences_url()).status_code == 200
