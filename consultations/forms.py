@@ -21,6 +21,9 @@ def _describe(form: forms.Form) -> None:
 class GovFormMixin:
     """GOV.UK's pattern: every error also listed in a summary at the top, linked to its field."""
 
+    # A page of questions names the question in the summary, where "Select an answer" alone would be vague.
+    summary_names_fields = False
+
     def error_summary(self) -> list[tuple[str, str]]:
         summary = []
         for name, errors in self.errors.items():
@@ -31,7 +34,9 @@ class GovFormMixin:
             anchor = field.auto_id
             if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
                 anchor = f"{anchor}_0"
-            summary.extend((anchor, str(error)) for error in errors)
+            for error in errors:
+                text = f"{field.label}: {error}" if self.summary_names_fields else str(error)
+                summary.append((anchor, text))
         return summary
 
     def full_clean(self) -> None:
@@ -55,6 +60,15 @@ class AboutYouForm(GovFormMixin, forms.ModelForm):
             "name": _("Optional for individuals. Published only if you ask us to publish with your name."),
         }
         widgets = {"respondent_type": forms.RadioSelect}
+        error_messages = {
+            "email": {
+                "required": _("Enter your email address, so that we can send your receipt."),
+                "invalid": _("Enter an email address in the right format, like name@example.org."),
+            },
+            "respondent_type": {
+                "required": _("Say whether you respond as an individual or on behalf of an organisation."),
+            },
+        }
 
     def __init__(self, *args, partial: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -104,6 +118,10 @@ class DeclarationForm(GovFormMixin, forms.ModelForm):
             "other_interests": _("For example funding, employment or membership relevant to this consultation."),
         }
         widgets = {"tobacco_links": forms.RadioSelect, "consent": forms.RadioSelect}
+        error_messages = {
+            "tobacco_links": {"required": _("Say whether you have links to the tobacco industry.")},
+            "consent": {"required": _("Say whether we may publish your response.")},
+        }
 
     def __init__(self, *args, partial: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -130,6 +148,8 @@ class DeclarationForm(GovFormMixin, forms.ModelForm):
 
 class SectionForm(GovFormMixin, forms.Form):
     """One page of the questionnaire: a field per question, plus "please specify" boxes for "Other"."""
+
+    summary_names_fields = True
 
     def __init__(self, *args, section: Section, answers: dict[int, Answer], partial: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -65,7 +65,7 @@ def test_yes_no_takes_yes_or_no():
     assert form_for(question, {f"q{question.pk}": "yes"}).is_valid()
     assert not form_for(question, {f"q{question.pk}": "maybe"}).is_valid()
     errors = form_for(question, {}).error_summary()
-    assert errors == [(f"id_q{question.pk}_0", "Select an answer.")]
+    assert errors == [(f"id_q{question.pk}_0", f"{question.text}: Select an answer.")]
 
 
 def test_help_text_is_linked_to_the_input():
