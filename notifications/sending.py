@@ -13,6 +13,7 @@ import time
 import uuid
 from datetime import timedelta
 
+from anymail.exceptions import AnymailInvalidAddress, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -187,7 +188,7 @@ def classify(error: Exception) -> str:
         return PERMANENT if 500 <= error.smtp_code < 600 else TRANSIENT
     if isinstance(error, smtplib.SMTPServerDisconnected | OSError):
         return CONNECTION
-    if type(error).__name__ in {"AnymailRecipientsRefused", "AnymailInvalidAddress"}:
+    if isinstance(error, AnymailRecipientsRefused | AnymailInvalidAddress):
         return PERMANENT
     return TRANSIENT
 

@@ -116,9 +116,13 @@ def deliveries_sweep() -> dict[str, int]:
     )
     dispatched = 0
     for stream in Stream.values:
-        ids = waiting.filter(stream=stream).order_by("pk").values_list("pk", flat=True)
-        dispatched += len(ids_list := list(ids[: settings.NOTIFICATIONS_SWEEP_LIMIT]))
-        deliveries_dispatch_in_chunks(ids=ids_list, stream=stream)
+        ids = list(
+            waiting.filter(stream=stream)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: settings.NOTIFICATIONS_SWEEP_LIMIT]
+        )
+        deliveries_dispatch_in_chunks(ids=ids, stream=stream)
+        dispatched += len(ids)
     return {"requeued": stuck, "dispatched": dispatched}
 
 

@@ -3,6 +3,7 @@ from datetime import timedelta
 from email import message_from_bytes
 
 import pytest
+from anymail.exceptions import AnymailRecipientsRefused
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
@@ -336,3 +337,24 @@ def test_the_request_succeeds_when_the_broker_is_down(django_capture_on_commit_c
     delivery.refresh_from_db()
     assert (delivery.status, delivery.dispatched_at) == (Delivery.Status.QUEUED, None)
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("error", "outcome"),
+    [
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"No such user")}), "permanent"),
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (451, b"Greylisted")}), "transient"),
+        (smtplib.SMTPDataError(554, b"Rejected"), "permanent"),
+        (smtplib.SMTPDataError(452, b"Full"), "transient"),
+        (smtplib.SMTPResponseException(421, b"Closing"), "connection"),
+        (smtplib.SMTPServerDisconnected("gone"), "connection"),
+        (ConnectionRefusedError(), "connection"),
+        (TimeoutError(), "connection"),
+        (AnymailRecipientsRefused(), "permanent"),
+        (ValueError("unexpected"), "transient"),
+    ],
+)
+def test_send_errors_are_classified(error, outcome):
+    from notifications.sending import classify
+
+    assert classify(error) == outcome
