@@ -47,3 +47,12 @@ def test_the_demo_gives_moderators_a_mixed_queue_once(client_for, moderator):
     assert demo.filter(status="spam").count() == 1
     html = client_for(moderator).get("/admin/comments/reportedcomment/").content.decode()
     assert "anyone who disagrees is an idiot" in html and "Name-calling." in html
+
+
+def test_moderators_reach_the_team_reply_from_the_page_and_readers_do_not(client_for, moderator, stakeholder):
+    comment = CommentFactory()
+    url = comment.target.get_absolute_url()
+    link = f"/admin/comments/comment/{comment.pk}/change/#respond-heading"
+    assert link in client_for(moderator).get(url).content.decode()
+    assert link not in client_for(stakeholder).get(url).content.decode()
+    assert link not in client_for(None).get(url).content.decode()
