@@ -193,11 +193,18 @@ PEOPLE = [
     ("Eilidh Ross", "individual", "", ""),
     ("Farid Haddad", "individual", "", ""),
 ]
-FREE_TEXT = [
-    "Funding for stop-smoking services has been cut every year; restore it first.",
-    "Licensing retailers would let trading standards act quickly on underage sales.",
-    "Smokefree outdoor spaces near schools and playgrounds.",
-]
+FREE_TEXT = {
+    CLOSED_SLUG: [
+        "Funding for stop-smoking services has been cut every year; restore it first.",
+        "Licensing retailers would let trading standards act quickly on underage sales.",
+        "Smokefree outdoor spaces near schools and playgrounds.",
+    ],
+    CONCLUDED_SLUG: [
+        "More training places for radiographers and endoscopists, funded for ten years.",
+        "Community diagnostic centres open in the evenings and at weekends.",
+        "Replace the old CT and MRI scanners; some are over ten years old.",
+    ],
+}
 CONSENTS = ["named", "anonymous", "private"]
 
 
@@ -229,7 +236,8 @@ def _answer(response: Response, question: Question, n: int) -> None:
     publishing = response.consent != Response.Consent.PRIVATE
     if question.kind == Question.Kind.FREE_TEXT:
         # A third of the closed consultation's answers are one campaign's words.
-        text = CAMPAIGN if n % 3 == 1 and response.consultation.slug == CLOSED_SLUG else FREE_TEXT[n % len(FREE_TEXT)]
+        texts = FREE_TEXT[response.consultation.slug]
+        text = CAMPAIGN if n % 3 == 1 and response.consultation.slug == CLOSED_SLUG else texts[n % len(texts)]
         selected = []
         status = Answer.Publication.APPROVED if publishing and n < 4 else Answer.Publication.PENDING
     else:
