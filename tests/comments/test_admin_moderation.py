@@ -387,3 +387,15 @@ def test_the_ban_list_shows_which_bans_are_in_force(client_for, moderator):
     Ban.objects.create(kind="email", value="now@example.org", reason="r")
     html = client_for(moderator).get("/admin/comments/ban/").content.decode()
     assert html.count('alt="True"') == 1 and html.count('alt="False"') == 1
+
+
+def test_hostile_text_is_escaped_in_the_queue_and_on_the_page(client_for, moderator, policy_version):
+    hostile = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    comment = CommentFactory(
+        status=Status.PENDING, text=hostile, author_name=hostile, organisation=hostile, declaration_of_interest=hostile
+    )
+    client = client_for(moderator)
+    for url in ("/admin/comments/pendingcomment/", f"/admin/comments/pendingcomment/{comment.pk}/change/"):
+        html = client.get(url).content.decode()
+        assert "<script>alert(1)" not in html and '<img src=x onerror="alert(2)">' not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
