@@ -227,7 +227,9 @@ class SectionForm(GovFormMixin, forms.Form):
 class AnnotateForm(forms.Form):
     """An analyst's tags and note on one answer."""
 
-    tags = forms.ModelMultipleChoiceField(queryset=QuestionTag.objects.none(), required=False)
+    tags = forms.ModelMultipleChoiceField(
+        queryset=QuestionTag.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, question: Question, **kwargs) -> None:
