@@ -276,6 +276,7 @@ def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(api, url, changes
         ('"just a string"', "application/json", 400, "invalid"),
         ("text=hello", "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
         ("\xff\xfe", "application/json", 400, "parse_error"),
+        ("[" * 30_000 + "]" * 30_000, "application/json", 400, "parse_error"),
     ],
 )
 def test_unreadable_bodies_are_refused_in_the_error_shape(api, url, payload, content_type, status, code):
