@@ -169,7 +169,12 @@ class QueueAdmin(CommentPermissions, admin.ModelAdmin):
             }
             for queue in queues.QUEUES
         ]
-        extra_context = {**(extra_context or {}), "queue": self.queue, "queue_tabs": tabs}
+        extra_context = {
+            **(extra_context or {}),
+            "title": gettext("%(queue)s: comments to moderate") % {"queue": self.queue.label},
+            "queue": self.queue,
+            "queue_tabs": tabs,
+        }
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
