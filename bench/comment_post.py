@@ -10,9 +10,11 @@ whose comment enters the queue (one alert per moderator). Tasks are queued on an
 in-memory broker, as a web process hands them to Redis, rather than sent in the request.
 """
 
+import statistics
 import sys
 from itertools import count
 
+from bench.comment_page import cpu_times
 from bench.harness import count_queries, emit, setup_django, summary, throwaway_database, time_calls
 
 
@@ -68,6 +70,7 @@ def main(runs: int) -> None:
                 post(confirmed)
             assert Comment.objects.latest("pk").status == status
             timings = time_calls(lambda confirmed=confirmed: post(confirmed), repeat=runs)
+            cpu = cpu_times(lambda confirmed=confirmed: post(confirmed), repeat=runs)
             emit(
                 {
                     "bench": "comment_post",
@@ -75,6 +78,7 @@ def main(runs: int) -> None:
                     "database": connection.vendor,
                     "queries": len(queries),
                     **summary(timings),
+                    "cpu_median_ms": round(statistics.median(cpu), 2),
                 }
             )
 

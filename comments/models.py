@@ -138,7 +138,8 @@ class CommentQuerySet(models.QuerySet):
         )
 
     def by_author(self, *, email: str = "", user=None) -> "CommentQuerySet":
-        match = Q(author_email__iexact=email) if email else Q(pk__in=[])
+        # Addresses are stored lower-cased, so an exact match can use the index.
+        match = Q(author_email=email.lower()) if email else Q(pk__in=[])
         if user is not None and user.is_authenticated:
             match |= Q(user=user)
         return self.filter(match)
