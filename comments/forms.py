@@ -116,7 +116,6 @@ class CommentForm(CommentTextMixin, OrganisationMixin):
 
 
 class CommentEditForm(CommentTextMixin, OrganisationMixin):
-
     field_order = ["text", "on_behalf", "organisation", "declaration_of_interest"]
 
 
