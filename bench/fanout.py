@@ -43,20 +43,19 @@ def wait_for(condition, timeout: float, what: str, interval: float = 0.05) -> No
     raise SystemExit(f"fanout: timed out after {timeout:.0f} s waiting for {what}")
 
 
-def rss_kb_of_group(pgid: int) -> list[int]:
-    """Resident memory of every process in a process group, from /proc."""
+def memory_kb_of_group(pgid: int) -> list[tuple[int, int]]:
+    """(RSS, PSS) of every process in a process group, from /proc. PSS shares the pages that
+    forked worker processes have in common between them, so PSS sums to the group's real use."""
     sizes = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            stat = (entry / "stat").read_text()
-            if int(stat.rsplit(")", 1)[1].split()[2]) != pgid:
+            if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) != pgid:
                 continue
-            for line in (entry / "status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    sizes.append(int(line.split()[1]))
-        except (OSError, ValueError, IndexError):
+            fields = dict(line.split(":", 1) for line in (entry / "smaps_rollup").read_text().splitlines()[1:])
+            sizes.append((int(fields["Rss"].split()[0]), int(fields["Pss"].split()[0])))
+        except (OSError, ValueError, IndexError, KeyError):
             continue
     return sizes
 
@@ -67,15 +66,16 @@ class Peak(threading.Thread):
     def __init__(self, pgid: int) -> None:
         super().__init__(daemon=True)
         self.pgid = pgid
-        self.worker_process_kb = self.worker_total_kb = 0
+        self.worker_process_kb = self.worker_total_kb = self.worker_pss_kb = 0
         self.stopped = threading.Event()
 
     def run(self) -> None:
         while not self.stopped.wait(0.2):
-            sizes = rss_kb_of_group(self.pgid)
+            sizes = memory_kb_of_group(self.pgid)
             if sizes:
-                self.worker_process_kb = max(self.worker_process_kb, max(sizes))
-                self.worker_total_kb = max(self.worker_total_kb, sum(sizes))
+                self.worker_process_kb = max(self.worker_process_kb, max(rss for rss, _pss in sizes))
+                self.worker_total_kb = max(self.worker_total_kb, sum(rss for rss, _pss in sizes))
+                self.worker_pss_kb = max(self.worker_pss_kb, sum(pss for _rss, pss in sizes))
 
 
 def sink_stats(port: int) -> dict:
@@ -229,6 +229,7 @@ def run(count: int, work: Path, redis_url: str, client, ports: dict, processes: 
             "worker_processes": WORKER_PROCESSES,
             "peak_worker_process_rss_mb": round(peak.worker_process_kb / 1024, 1),
             "peak_worker_group_rss_mb": round(peak.worker_total_kb / 1024, 1),
+            "peak_worker_group_pss_mb": round(peak.worker_pss_kb / 1024, 1),
             "peak_redis_used_memory_mb": round(memory["used_memory_peak"] / 1_048_576, 2),
             "redis_used_memory_at_start_mb": round(memory["used_memory_startup"] / 1_048_576, 2),
             "load_average_1m": os.getloadavg()[0],

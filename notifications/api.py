@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api_common import StrictSerializer
+from config.api_errors import form_errors
 from notifications.forms import SubscribeForm
 from notifications.models import Frequency, Subscriber
 from notifications.services import subscribers
@@ -60,11 +61,7 @@ class SubscriptionViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         form = SubscribeForm(serializer.validated_data)
         if not form.is_valid():
-            errors = {
-                ("non_field_errors" if name == "__all__" else name): list(messages)
-                for name, messages in form.errors.items()
-            }
-            raise ValidationError(errors)
+            raise form_errors(form)
         # The site form's own limit, on the same counter, so the API is no way around it.
         if _throttled(request._request, "subscribe", SUBSCRIBE_ATTEMPTS_PER_HOUR):
             raise Throttled(wait=3600)

@@ -204,7 +204,13 @@ def deliveries_claim(*, ids: list[int]) -> list[Delivery]:
     Delivery.objects.due().filter(pk__in=ids).update(
         status=Delivery.Status.SENDING, claim_token=token, claimed_at=timezone.now()
     )
-    return list(Delivery.objects.filter(pk__in=ids, claim_token=token).select_related("broadcast").order_by("pk"))
+    claimed = list(Delivery.objects.filter(pk__in=ids, claim_token=token).order_by("pk"))
+    # A chunk's rows share a broadcast or two; joining would copy its bodies into every row.
+    broadcasts = Broadcast.objects.in_bulk({d.broadcast_id for d in claimed if d.broadcast_id})
+    for delivery in claimed:
+        if delivery.broadcast_id:
+            delivery.broadcast = broadcasts[delivery.broadcast_id]
+    return claimed
 
 
 def deliveries_send(*, ids: list[int]) -> dict[str, int]:

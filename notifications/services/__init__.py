@@ -12,7 +12,6 @@ from notifications.services.broadcasts import (
 from notifications.services.digest import digest_send
 from notifications.services.outbox import (
     deliveries_dispatch,
-    deliveries_dispatch_in_chunks,
     deliveries_retry,
     deliveries_sweep,
     delivery_enqueue,
@@ -25,7 +24,6 @@ __all__ = [
     "broadcast_fan_out",
     "broadcasts_resume",
     "deliveries_dispatch",
-    "deliveries_dispatch_in_chunks",
     "deliveries_retry",
     "deliveries_sweep",
     "delivery_enqueue",

@@ -19,7 +19,7 @@ from kombu.exceptions import OperationalError
 from consultations.models import Webinar
 from notifications import rendering, sending
 from notifications.models import Broadcast, Delivery, Frequency, Stream, Subscriber
-from notifications.services.outbox import deliveries_dispatch_in_chunks
+from notifications.services.outbox import deliveries_dispatch
 from policies.models import PolicyAnalysis
 
 log = logging.getLogger(__name__)
@@ -217,7 +217,7 @@ def _insert_deliveries(broadcast: Broadcast, audience: models.QuerySet) -> None:
 def broadcast_dispatch_deliveries(*, broadcast: Broadcast) -> int:
     waiting = broadcast.deliveries.filter(status=Delivery.Status.QUEUED, dispatched_at__isnull=True)
     ids = list(waiting.order_by("pk").values_list("pk", flat=True))
-    deliveries_dispatch_in_chunks(ids=ids, stream=Stream.BULK)
+    deliveries_dispatch(ids=ids, stream=Stream.BULK)
     return len(ids)
 
 

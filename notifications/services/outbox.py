@@ -1,7 +1,6 @@
 """The one way the platform sends email: rows in the outbox, sent by Celery after commit."""
 
 import logging
-from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
 
@@ -69,34 +68,41 @@ def delivery_enqueue(
     return delivery
 
 
-def deliveries_dispatch(*, ids: list[int], stream: str) -> bool:
-    """Ask a worker to send these rows; if the broker is down they wait for the sweeper."""
+def deliveries_dispatch(*, ids: list[int], stream: str) -> int:
+    """Ask workers to send these rows: one task per chunk of NOTIFICATIONS_CHUNK_SIZE, all published over
+    one broker connection. Rows whose task could not be published (broker down) wait for the sweeper.
+    Returns the number of tasks published."""
+    if not ids:
+        return 0
+    size = settings.NOTIFICATIONS_CHUNK_SIZE
+    chunks = [ids[start : start + size] for start in range(0, len(ids), size)]
+    _stamp_dispatched(ids, timezone.now())
+    published = _publish(chunks, stream)
+    for chunk in chunks[published:]:
+        _stamp_dispatched(chunk, None)
+    return published
+
+
+def _stamp_dispatched(ids: list[int], when) -> None:
+    # In slices, to stay within the database's limit on query parameters.
+    for start in range(0, len(ids), 5000):
+        Delivery.objects.filter(pk__in=ids[start : start + 5000], status=Delivery.Status.QUEUED).update(
+            dispatched_at=when
+        )
+
+
+def _publish(chunks: list[list[int]], stream: str) -> int:
     from notifications.tasks import send_deliveries
 
-    if not ids:
-        return True
-    Delivery.objects.filter(pk__in=ids, status=Delivery.Status.QUEUED).update(dispatched_at=timezone.now())
+    published = 0
     try:
-        send_deliveries.apply_async(args=[ids], queue=stream)
+        with send_deliveries.app.producer_or_acquire() as producer:
+            for chunk in chunks:
+                send_deliveries.apply_async(args=[chunk], queue=stream, producer=producer)
+                published += 1
     except (OperationalError, OSError) as error:
-        log.warning("Broker unavailable; %s deliveries left for the sweeper: %s", len(ids), error)
-        Delivery.objects.filter(pk__in=ids, status=Delivery.Status.QUEUED).update(dispatched_at=None)
-        return False
-    return True
-
-
-def deliveries_dispatch_in_chunks(*, ids: Iterable[int], stream: str) -> int:
-    """Dispatch in chunks of NOTIFICATIONS_CHUNK_SIZE, each sent by one task over one connection."""
-    chunk: list[int] = []
-    count = 0
-    for pk in ids:
-        chunk.append(pk)
-        if len(chunk) == settings.NOTIFICATIONS_CHUNK_SIZE:
-            count += deliveries_dispatch(ids=chunk, stream=stream)
-            chunk = []
-    if chunk:
-        count += deliveries_dispatch(ids=chunk, stream=stream)
-    return count
+        log.warning("Broker unavailable; %s chunks left for the sweeper: %s", len(chunks) - published, error)
+    return published
 
 
 def deliveries_sweep() -> dict[str, int]:
@@ -121,7 +127,7 @@ def deliveries_sweep() -> dict[str, int]:
             .order_by("pk")
             .values_list("pk", flat=True)[: settings.NOTIFICATIONS_SWEEP_LIMIT]
         )
-        deliveries_dispatch_in_chunks(ids=ids, stream=stream)
+        deliveries_dispatch(ids=ids, stream=stream)
         dispatched += len(ids)
     return {"requeued": stuck, "dispatched": dispatched}
 
@@ -136,5 +142,5 @@ def deliveries_retry(*, deliveries: models.QuerySet) -> int:
         status=Delivery.Status.QUEUED, attempts=0, next_attempt_at=None, dispatched_at=None, claim_token=None
     )
     for stream, ids in by_stream.items():
-        transaction.on_commit(partial(deliveries_dispatch_in_chunks, ids=ids, stream=stream))
+        transaction.on_commit(partial(deliveries_dispatch, ids=ids, stream=stream))
     return count
