@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,6 +24,7 @@ from comments.forms import CommentForm, ReportForm, timing_token
 from comments.models import Comment, PolicyVersion
 from comments.views import posted_message
 from config.api_common import LinkField, Pagination, StrictSerializer
+from config.api_errors import form_errors, refused
 from config.api_schema import AutoSchema
 from config.api_views import ConditionalGetMixin
 from consultations.models import Consultation, Webinar
@@ -50,17 +51,6 @@ class State:
         if comment.status == Status.UNCONFIRMED:
             return cls.AWAITING_CONFIRMATION
         return cls.PENDING
-
-
-def refused(message: str) -> ValidationError:
-    return ValidationError({"non_field_errors": [message]}, code="refused")
-
-
-def form_errors(form) -> ValidationError:
-    errors = {
-        ("non_field_errors" if field == "__all__" else field): messages for field, messages in form.errors.items()
-    }
-    return ValidationError(errors)
 
 
 # --- Reading -----------------------------------------------------------------------------------

@@ -17,11 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from comments import queues, services
-from comments.api import form_errors, refused
 from comments.models import Comment
 from comments.moderation_forms import DecisionForm
 from comments.pipeline import reason_label
 from config.api_common import Pagination, StrictSerializer
+from config.api_errors import form_errors, refused
 from config.api_schema import AutoSchema
 
 QUEUES = {queue.key: queue for queue in queues.QUEUES}

@@ -89,6 +89,20 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     return response
 
 
+def form_errors(form) -> exceptions.ValidationError:
+    """A Django form's errors as the API's field errors, so a form shared with the site checks API input."""
+    errors = {
+        (api_settings.NON_FIELD_ERRORS_KEY if field == "__all__" else field): messages
+        for field, messages in form.errors.items()
+    }
+    return exceptions.ValidationError(errors)
+
+
+def refused(message: str) -> exceptions.ValidationError:
+    """A service declined the request as a whole: the reason, under the code ``refused``."""
+    return exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]}, code="refused")
+
+
 @csrf_exempt
 def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     """Any /api/ address no route matches, whatever the method: the error shape rather than the site's HTML page."""
