@@ -85,7 +85,13 @@ class ConsultationAdmin(StampedAdmin):
     date_hierarchy = "opens_at"
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("topics", "analyses", "reports", "webinars", "final_report")
-    readonly_fields = (*StampedAdmin.readonly_fields, "status_display", "concluded_at", "opening_announced_at")
+    readonly_fields = (
+        *StampedAdmin.readonly_fields,
+        "status_display",
+        "concluded_at",
+        "opening_announced_at",
+        "publish_outcome",
+    )
     inlines = (SectionInline, QuestionInline)
     fieldsets = (
         (None, {"fields": ("title", "slug", "summary", "body")}),
@@ -95,7 +101,7 @@ class ConsultationAdmin(StampedAdmin):
         (
             _("Outcome: we asked, you said, we did"),
             {
-                "fields": ("you_said", "we_did", "final_report", "concluded_at"),
+                "fields": ("you_said", "we_did", "final_report", "concluded_at", "publish_outcome"),
                 "description": _(
                     "Write the outcome here and save; then use “Publish the outcome” to conclude the "
                     "consultation and email the respondents who asked to hear."
@@ -111,6 +117,15 @@ class ConsultationAdmin(StampedAdmin):
     @admin.display(description=_("status"))
     def status_display(self, obj: Consultation) -> str:
         return obj.status_label if obj.pk else "—"
+
+    @admin.display(description=_("publish"))
+    def publish_outcome(self, obj: Consultation) -> str:
+        if obj.pk is None or obj.concluded_at:
+            return "—"
+        if obj.status != Consultation.Status.CLOSED:
+            return _("Once the consultation has closed, publish the outcome from here.")
+        url = reverse("admin:consultations_conclude", args=[obj.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Publish the outcome…"))
 
     @admin.display(description=_("responses"), ordering="responses_total")
     def responses_count(self, obj: Consultation) -> int:

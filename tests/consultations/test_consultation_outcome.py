@@ -72,6 +72,8 @@ def test_the_outcome_needs_a_closed_consultation_and_both_halves_written(closed,
 
 def test_the_admin_conclude_page_publishes_for_editors_only(client_for, closed, editor, moderator):
     url = f"/admin/consultations/consultation/{closed.pk}/conclude/"
+    change_page = client_for(editor).get(f"/admin/consultations/consultation/{closed.pk}/change/")
+    assert url in change_page.content.decode()
     assert client_for(moderator).get(url).status_code == 403
     assert "Publish the outcome" in client_for(editor).get(url).content.decode()
     assert client_for(editor).post(url).status_code == 302
