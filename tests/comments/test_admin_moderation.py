@@ -399,3 +399,64 @@ def test_hostile_text_is_escaped_in_the_queue_and_on_the_page(client_for, modera
         html = client.get(url).content.decode()
         assert "<script>alert(1)" not in html and '<img src=x onerror="alert(2)">' not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def changelist_action(action: str, **extra):
+    def run(client, comment, clause):
+        data = {"action": action, "_selected_action": [comment.pk], "index": 0, **extra}
+        if "clause" in extra:
+            data["clause"] = clause.pk
+        client.post("/admin/comments/comment/", data)
+
+    return run
+
+
+def page_op(op: str, **extra):
+    def run(client, comment, clause):
+        data = {"op": op, "seen_status": comment.status, **extra}
+        if data.get("clause") == "clause":
+            data["clause"] = clause.pk
+        client.post(f"/admin/comments/comment/{comment.pk}/change/", data)
+
+    return run
+
+
+def ban_author(client, comment, clause):
+    client.post("/admin/comments/ban/add/", {"kind": "email", "value": comment.author_email, "reason": "r"})
+
+
+OPERATIONS = {
+    "bulk approve": (changelist_action("approve_selected"), "pending", lambda c: c.status == "approved"),
+    "bulk reject": (changelist_action("reject_selected", clause=True), "pending", lambda c: c.status == "rejected"),
+    "bulk spam": (changelist_action("spam_selected"), "pending", lambda c: c.status == "spam"),
+    "bulk remove": (changelist_action("remove_selected", clause=True), "approved", lambda c: c.status == "removed"),
+    "bulk restore": (changelist_action("restore_selected"), "spam", lambda c: c.status == "approved"),
+    "bulk claim": (
+        changelist_action("claim_selected"),
+        "pending",
+        lambda c: CommentClaim.objects.filter(comment=c).exists(),
+    ),
+    "page approve": (page_op("decide", action="approve"), "pending", lambda c: c.status == "approved"),
+    "page claim": (page_op("claim"), "pending", lambda c: CommentClaim.objects.filter(comment=c).exists()),
+    "page respond": (page_op("respond", status="noted"), "approved", lambda c: TeamResponse.objects.exists()),
+    "page reply": (page_op("reply", text="Thanks."), "approved", lambda c: OfficialReply.objects.exists()),
+    "ban": (ban_author, "pending", lambda c: Ban.objects.exists()),
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS, indirect=True)
+@pytest.mark.parametrize("operation", list(OPERATIONS))
+def test_every_moderation_action_is_for_moderators_only(persona, operation, client_for, clause, request):
+    run, status, happened = OPERATIONS[operation]
+    comment = CommentFactory(status=status)
+    run(client_for(persona), comment, clause)
+    name = request.node.callspec.params["persona"]
+    assert bool(happened(Comment.objects.get(pk=comment.pk))) == (name in ("moderator", "superuser")), name
+
+
+def test_an_editor_who_is_also_a_moderator_can_moderate(client_for, policy_version):
+    from accounts.roles import EDITORS, MODERATORS
+
+    both = UserFactory(username="both", is_staff=True, groups=[EDITORS, MODERATORS])
+    assert client_for(both).get("/admin/comments/pendingcomment/").status_code == 200
+    assert client_for(both).get("/admin/policies/policyanalysis/").status_code == 200
