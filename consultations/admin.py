@@ -44,4 +44,4 @@ class AppearanceAdmin(admin.ModelAdmin):
     autocomplete_fields = ("speaker", "webinar")
 
 
-from consultations import consultation_admin  # noqa: E402, F401
+from consultations import answer_moderation_admin, consultation_admin  # noqa: E402, F401
