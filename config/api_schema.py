@@ -20,6 +20,18 @@ ERROR_DESCRIPTIONS = {
     "429": "Too many requests. Wait the number of seconds in `Retry-After`.",
 }
 
+SUCCESS_DESCRIPTIONS = {
+    "200": "Done; the body is the result.",
+    "201": "Created.",
+    "202": "Accepted; what follows happens by email.",
+    "204": "Done; no body.",
+}
+PATH_DESCRIPTIONS = {
+    "slug": "The object's slug, the last part of its `url`.",
+    "id": "The object's id.",
+    "key": "The queue's key.",
+}
+
 RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait before retrying."}}
 WWW_AUTHENTICATE = {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "The scheme to use: Token."}}
 
@@ -33,6 +45,12 @@ class AutoSchema(openapi.AutoSchema):
         for code in self._error_codes(operation):
             if code not in responses:
                 responses[code] = self._error_response(code)
+        for code, response in responses.items():
+            if not response.get("description"):
+                response["description"] = SUCCESS_DESCRIPTIONS.get(code, "")
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "path" and not parameter.get("description"):
+                parameter["description"] = PATH_DESCRIPTIONS.get(parameter["name"], "")
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 

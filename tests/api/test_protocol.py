@@ -104,6 +104,8 @@ def test_the_schema_describes_every_operation_and_its_errors(api):
     for path, method, operation in operations:
         assert operation.get("summary"), (path, method)
         assert "429" in operation["responses"], (path, method)
+        assert all(response["description"] for response in operation["responses"].values()), (path, method)
+        assert all(parameter.get("description") for parameter in operation.get("parameters", [])), (path, method)
         errors = [code for code in operation["responses"] if code.startswith("4")]
         for code in errors:
             content = operation["responses"][code]["content"]["application/json"]["schema"]
