@@ -232,3 +232,22 @@ def test_other_apps_announce_to_consultation_subscribers(django_capture_on_commi
 
     assert Broadcast.objects.get().audience == "consultations"
     assert recipients() == ["consulted@example.org"]
+
+
+def test_the_sweeper_restarts_a_fan_out_that_never_ran(audience, settings, django_capture_on_commit_callbacks):
+    from notifications.tasks import sweep_deliveries
+    from tests.notifications.brokers import broker_at
+
+    analysis = AnalysisFactory()
+    with broker_at("redis://127.0.0.1:1/0"), django_capture_on_commit_callbacks(execute=True):
+        broadcast = analysis_announce(analysis=analysis)
+    assert Broadcast.objects.get(pk=broadcast.pk).fanned_out_at is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_deliveries()["broadcasts"] == 0
+    later = timezone.now() + timedelta(seconds=settings.NOTIFICATIONS_DISPATCH_GRACE_SECONDS + 1)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        assert sweep_deliveries()["broadcasts"] == 1
+
+    assert recipients() == ["all@example.org", "both@example.org"]
+    assert Broadcast.objects.get(pk=broadcast.pk).fanned_out_at is not None
