@@ -67,11 +67,11 @@ def reason_label(reason: str) -> str:
     return f"{label} ({detail})" if detail else label
 
 
-def status_for(reasons: list[str]) -> str:
-    """The status the first decisive reason leads to; no reason at all publishes."""
+def status_for(reasons: list[str], *, staff: bool = False) -> str:
+    """The status the first decisive reason leads to; no reason at all publishes. Staff skip holds."""
     for reason in reasons:
         code = reason_code(reason)
-        if code in REASONS:
+        if code in REASONS and not (staff and REASONS[code][0] == Outcome.HOLD):
             return OUTCOME_STATUS[REASONS[code][0]]
     return Comment.Status.APPROVED
 

@@ -283,11 +283,16 @@ def comment_from_confirmation_token(token: str) -> Comment:
 def comment_confirm(*, comment: Comment) -> Comment:
     """The guest proved the address: it is remembered, and each of its waiting comments enters moderation."""
     ConfirmedAddress.objects.get_or_create(email=comment.author_email)
-    waiting = Comment.objects.select_for_update().filter(author_email=comment.author_email, status=Status.UNCONFIRMED)
+    waiting = (
+        Comment.objects.select_for_update()
+        .select_related("user")
+        .filter(author_email=comment.author_email, status=Status.UNCONFIRMED)
+    )
     for each in waiting:
         each.confirmed_at = timezone.now()
         each.save(update_fields=["confirmed_at"])
-        comment_set_status(comment=each, status=pipeline.status_for(each.reasons))
+        staff = each.user is not None and each.user.is_staff
+        comment_set_status(comment=each, status=pipeline.status_for(each.reasons, staff=staff))
         moderation_event_record(
             subject=each, actor=None, action="confirm", from_status=Status.UNCONFIRMED, to_status=each.status
         )

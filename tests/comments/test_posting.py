@@ -288,3 +288,14 @@ def test_a_reply_must_answer_a_published_comment_on_the_same_page(analysis, form
         assert response.status_code == 400
         assert "no longer available" in response.content.decode()
     assert Comment.objects.count() == 2
+
+
+def test_a_staff_member_confirming_their_address_is_published_at_once(analysis, form_data, post_url, client_for):
+    staff = UserFactory(is_staff=True, email="staff@example.org")
+    client = client_for(staff)
+    client.post(post_url(analysis), form_data(text="Sources: https://a.example https://b.example https://c.example"))
+    comment = Comment.objects.get()
+    assert (comment.status, comment.reasons) == (Status.UNCONFIRMED, ["too_many_links"])
+    client.post(f"/comments/confirm/{confirmation_token(comment)}/")
+    comment.refresh_from_db()
+    assert comment.status == Status.APPROVED
