@@ -5,7 +5,7 @@ import pytest
 from consultations.models import Response
 from tests.factories import ConsultationFactory, QuestionFactory, SectionFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_person_answers_as_an_organisation_and_gets_a_receipt(page):
