@@ -284,7 +284,7 @@ def comment_confirm(*, comment: Comment) -> Comment:
     """The guest proved the address: it is remembered, and each of its waiting comments enters moderation."""
     ConfirmedAddress.objects.get_or_create(email=comment.author_email)
     waiting = (
-        Comment.objects.select_for_update()
+        Comment.objects.select_for_update(of=("self",))
         .select_related("user")
         .filter(author_email=comment.author_email, status=Status.UNCONFIRMED)
     )
