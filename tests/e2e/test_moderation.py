@@ -1,6 +1,7 @@
 """A moderator clears a queue in a real browser: one rejection with a clause, one bulk approval."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.roles import MODERATORS, sync_groups
 from comments.models import Comment, ModerationEvent
@@ -25,21 +26,21 @@ def test_a_moderator_rejects_one_comment_and_approves_another_which_then_shows_o
     page.get_by_role("button", name="Log in").click()
 
     queues = page.locator("#moderation-queues")
-    assert "Pending" in queues.inner_text()
+    expect(queues).to_contain_text("Pending")
     queues.get_by_role("link", name="Pending").click()
-    assert page.locator("#result_list").is_visible()
+    expect(page.locator("#result_list")).to_be_visible()
 
     page.get_by_role("link", name="You are all idiots").click()
     page.get_by_label("Policy clause").select_option(str(clause.pk))
     page.get_by_label("Note for the commenter").fill("Please keep to the analysis.")
     page.get_by_role("button", name="Reject").click()
 
-    assert "Reject: done." in page.locator(".messagelist").inner_text()
-    assert page.get_by_text("You are all idiots").count() == 0
+    expect(page.locator(".messagelist")).to_contain_text("Reject: done.")
+    expect(page.get_by_text("You are all idiots")).to_have_count(0)
     page.locator(f'input[name="_selected_action"][value="{good.pk}"]').check()
     page.locator('select[name="action"]').select_option("approve_selected")
     page.get_by_role("button", name="Go").click()
-    assert "Approve: 1 comment." in page.locator(".messagelist").inner_text()
+    expect(page.locator(".messagelist")).to_contain_text("Approve: 1 comment.")
 
     assert Comment.objects.get(pk=rude.pk).status == "rejected"
     assert Comment.objects.get(pk=good.pk).status == "approved"
@@ -52,5 +53,5 @@ def test_a_moderator_rejects_one_comment_and_approves_another_which_then_shows_o
 
     page.goto(analysis.get_absolute_url())
     comments = page.locator("#comments")
-    assert "Clusters need ten-year funding, not three." in comments.inner_text()
-    assert "You are all idiots" not in comments.inner_text()
+    expect(comments).to_contain_text("Clusters need ten-year funding, not three.")
+    expect(comments).not_to_contain_text("You are all idiots")
