@@ -78,10 +78,14 @@ def sync_groups(apps=global_apps, schema_editor=None) -> None:
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     # Permissions are normally created after all migrations; make them now.
+    # create_permissions skips app configs without a models module, which is
+    # every config of a migration's state: mark them for the call, then put back
+    # what was there (the real registry's configs must keep theirs).
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
     for role in ROLE_MODELS:
         group, _ = Group.objects.get_or_create(name=role)
         wanted = role_codenames(role, apps)
