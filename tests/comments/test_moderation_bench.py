@@ -7,8 +7,7 @@ from bench.moderation_queues import fill, measure
 from tests.services import require_postgresql
 
 
-# serialized_rollback puts back the groups the migrations made, which the flush after this test removes.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_queue_benchmark_runs_and_every_page_stays_within_its_budget():
     require_postgresql()
     sync_groups()

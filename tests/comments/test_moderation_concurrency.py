@@ -13,8 +13,7 @@ from tests.services import require_postgresql
 Status = Comment.Status
 
 
-# serialized_rollback puts back the groups the migrations made, which the flush after this test removes.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_decisions_one_wins_the_other_is_told_by_whom():
     require_postgresql()
     clause = PolicyVersionFactory().clauses.first()
