@@ -187,7 +187,7 @@ def ban_create(*, ban: Ban, moderator, reject_pending: bool = False, clause: Pol
         actor=moderator,
         action="ban",
         from_status="",
-        to_status="permanent" if ban.until is None else "until " + ban.until.isoformat(),
+        to_status="permanent" if ban.until is None else f"until {ban.until:%Y-%m-%d}",
         note=ban.reason,
     )
     if not reject_pending:
