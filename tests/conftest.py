@@ -65,3 +65,17 @@ def _celery_in_process(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_type_cache(request) -> None:
+    """Forget cached content types before a test that commits, such as a browser test.
+
+    A content type cached inside another test's rolled-back transaction, or before a
+    flush gave the rows new ids, would otherwise point rows at an id that is gone.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames:
+        from django.contrib.contenttypes.models import ContentType
+
+        ContentType.objects.clear_cache()
