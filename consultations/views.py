@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from comments.views import comment_context
 from consultations.models import Appearance, Quote, Speaker, Webinar
 from policies.selectors import analyses_citing
 
@@ -23,7 +24,11 @@ def webinar_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug=slug,
     )
-    context = {"webinar": webinar, "citing": analyses_citing(quotes=webinar.quotes.all())}
+    context = {
+        "webinar": webinar,
+        "citing": analyses_citing(quotes=webinar.quotes.all()),
+        **comment_context(request, webinar),
+    }
     return render(request, "consultations/webinar_detail.html", context)
 
 

@@ -50,3 +50,34 @@ def test_webinar_list_splits_upcoming_and_past(client):
     response = client.get("/webinars/")
     assert [w.title for w in response.context["upcoming"]] == ["Next month"]
     assert [w.title for w in response.context["past"]] == ["Last year"]
+
+
+def test_readers_discuss_a_webinar_under_its_page(client, django_assert_max_num_queries):
+    from comments.models import Comment
+    from tests.factories import CommentFactory
+
+    webinar = WebinarFactory()
+    CommentFactory(target=webinar, status=Comment.Status.APPROVED, text="A useful session.")
+    CommentFactory(target=webinar, status=Comment.Status.PENDING, text="Still waiting.")
+    with django_assert_max_num_queries(12):
+        response = client.get(webinar.get_absolute_url())
+    html = response.content.decode()
+    assert "Tell us what you think" in html
+    assert "A useful session." in html and "Still waiting." not in html
+    assert f'action="/comments/webinar/{webinar.pk}/post/"' in html
+
+
+def test_a_guest_comment_on_a_webinar_is_kept_for_confirmation(client):
+    from comments.models import Comment
+    from tests.factories import PolicyVersionFactory
+
+    PolicyVersionFactory()
+    webinar = WebinarFactory()
+    page = client.get(webinar.get_absolute_url())
+    form = page.context["comment_form"]
+    data = {name: field.value() or "" for name, field in ((n, form[n]) for n in form.fields)}
+    data.update(name="Ada", email="ada@example.org", text="Will the slides be shared?", accept_policy="on")
+    response = client.post(f"/comments/webinar/{webinar.pk}/post/", data)
+    assert response.status_code == 302, response.context["comment_form"].errors
+    comment = Comment.objects.get(text="Will the slides be shared?")
+    assert comment.target == webinar
