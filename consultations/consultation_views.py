@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from comments.views import comment_context
 from consultations import selectors, services
 from consultations.forms import AboutYouForm, DeclarationForm, SectionForm
 from consultations.models import Consultation, LateResponseLink, Response
@@ -68,6 +69,7 @@ def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "sections": selectors.consultation_sections(consultation),
         "draft": _session_response(request, consultation),
         "published": selectors.published_responses(consultation=consultation, page_number=request.GET.get("page")),
+        **comment_context(request, consultation),
     }
     return render(request, "consultations/consultation_detail.html", context)
 

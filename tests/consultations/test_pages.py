@@ -81,3 +81,14 @@ def test_a_guest_comment_on_a_webinar_is_kept_for_confirmation(client):
     assert response.status_code == 302, response.context["comment_form"].errors
     comment = Comment.objects.get(text="Will the slides be shared?")
     assert comment.target == webinar
+
+
+def test_readers_discuss_a_consultation_under_its_page(client):
+    from comments.models import Comment
+    from tests.factories import CommentFactory, ConsultationFactory
+
+    consultation = ConsultationFactory()
+    CommentFactory(target=consultation, status=Comment.Status.APPROVED, text="Will charities be heard?")
+    html = client.get(consultation.get_absolute_url()).content.decode()
+    assert "Will charities be heard?" in html
+    assert f'action="/comments/consultation/{consultation.pk}/post/"' in html
