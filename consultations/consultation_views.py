@@ -5,7 +5,6 @@ when they follow their emailed link), so the secret token stays out of page URLs
 """
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from comments.views import comment_context
+from config.throttle import hourly_limit_reached
 from consultations import selectors, services
 from consultations.forms import AboutYouForm, DeclarationForm, SectionForm
 from consultations.models import Consultation, LateResponseLink, Response
@@ -20,15 +20,6 @@ from consultations.models import Consultation, LateResponseLink, Response
 SESSION_KEY = "consultation_responses"
 STARTS_PER_HOUR = 20
 LINKS_PER_HOUR = 5
-
-
-def _throttled(request: HttpRequest, scope: str, limit: int) -> bool:
-    key = f"throttle:{scope}:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        return cache.incr(key) > limit
-    except ValueError:
-        return False
 
 
 def _remember(request: HttpRequest, response: Response) -> None:
@@ -80,7 +71,7 @@ def respond_start(request: HttpRequest, slug: str) -> HttpResponse:
     draft = _session_response(request, consultation)
     if draft and draft.status == Response.Status.DRAFT:
         return redirect("consultations:respond_page", slug=slug, page=1)
-    if _throttled(request, "consultation-start", STARTS_PER_HOUR):
+    if hourly_limit_reached(request, "consultation-start", STARTS_PER_HOUR):
         return _closed(request, consultation, _("Too many responses were started from here. Try again in an hour."))
     try:
         response = services.response_start(consultation=consultation, user=request.user)
@@ -146,7 +137,7 @@ def respond_page(request: HttpRequest, slug: str, page: int) -> HttpResponse:
 
 
 def _send_link(request: HttpRequest, response: Response) -> HttpResponse:
-    if _throttled(request, f"consultation-link:{response.pk}", LINKS_PER_HOUR):
+    if hourly_limit_reached(request, f"consultation-link:{response.pk}", LINKS_PER_HOUR):
         messages.error(request, _("We have already sent several links. Check your inbox, or try again later."))
         return redirect("consultations:respond_page", slug=response.consultation.slug, page=1)
     try:

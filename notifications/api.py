@@ -10,10 +10,11 @@ from rest_framework.response import Response
 
 from config.api_common import StrictSerializer
 from config.api_errors import form_errors
+from config.throttle import hourly_limit_reached
 from notifications.forms import SubscribeForm
 from notifications.models import Frequency, Subscriber
 from notifications.services import subscribers
-from notifications.views import SUBSCRIBE_ATTEMPTS_PER_HOUR, _throttled
+from notifications.views import SUBSCRIBE_ATTEMPTS_PER_HOUR
 from policies.models import Topic
 
 
@@ -63,7 +64,7 @@ class SubscriptionViewSet(viewsets.GenericViewSet):
         if not form.is_valid():
             raise form_errors(form)
         # The site form's own limit, on the same counter, so the API is no way around it.
-        if _throttled(request._request, "subscribe", SUBSCRIBE_ATTEMPTS_PER_HOUR):
+        if hourly_limit_reached(request._request, "subscribe", SUBSCRIBE_ATTEMPTS_PER_HOUR):
             raise Throttled(wait=3600)
         subscribers.subscriber_subscribe(email=form.cleaned_data["email"], choices=form.choices())
         message = _(

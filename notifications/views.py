@@ -2,29 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from config.throttle import hourly_limit_reached
 from notifications import tokens
 from notifications.forms import ChoicesForm, EmailForm, SubscribeForm
 from notifications.models import Subscriber
 from notifications.services import subscribers as service
 
 SUBSCRIBE_ATTEMPTS_PER_HOUR = 20
-
-
-def _throttled(request: HttpRequest, scope: str, limit: int) -> bool:
-    """A coarse per-address limit, so the forms cannot be used to mail-bomb strangers."""
-    key = f"notifications:{scope}:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        return cache.incr(key) > limit
-    except ValueError:
-        return False
 
 
 def _link_problem(request: HttpRequest, error: tokens.BadToken) -> HttpResponse:
@@ -35,7 +25,7 @@ def _link_problem(request: HttpRequest, error: tokens.BadToken) -> HttpResponse:
 def subscribe(request: HttpRequest) -> HttpResponse:
     form = SubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _throttled(request, "subscribe", SUBSCRIBE_ATTEMPTS_PER_HOUR):
+        if hourly_limit_reached(request, "subscribe", SUBSCRIBE_ATTEMPTS_PER_HOUR):
             form.add_error(None, _("Too many requests from your network. Please try again in an hour."))
             return render(request, "notifications/subscribe.html", {"form": form}, status=429)
         service.subscriber_subscribe(email=form.cleaned_data["email"], choices=form.choices())
@@ -85,7 +75,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
 def preferences_request(request: HttpRequest) -> HttpResponse:
     form = EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not _throttled(request, "preferences-link", SUBSCRIBE_ATTEMPTS_PER_HOUR):
+        if not hourly_limit_reached(request, "preferences-link", SUBSCRIBE_ATTEMPTS_PER_HOUR):
             service.subscriber_send_preferences_link(email=form.cleaned_data["email"])
         return render(request, "notifications/preferences_sent.html")
     return render(request, "notifications/preferences_request.html", {"form": form}, status=400 if form.errors else 200)
