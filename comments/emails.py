@@ -9,11 +9,8 @@ from django.urls import NoReverseMatch, reverse
 
 from comments.models import Comment
 from comments.reply_tokens import stop_replies_token
+from config.site import absolute_url
 from notifications.services import delivery_enqueue
-
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def queue_path() -> str:
@@ -26,7 +23,7 @@ def queue_path() -> str:
 def guest_confirmation(*, comment: Comment) -> None:
     from comments.services import confirmation_token
 
-    url = absolute(reverse("comments:confirm", kwargs={"token": confirmation_token(comment)}))
+    url = absolute_url(reverse("comments:confirm", kwargs={"token": confirmation_token(comment)}))
     delivery_enqueue(
         recipient=comment.author_email,
         template="comment-confirm",
@@ -50,7 +47,7 @@ def moderator_alert(*, moderator, waiting: int, window: int, comment: Comment | 
         template="comment-moderator-alert",
         context={
             "waiting": waiting,
-            "queue_url": absolute(queue_path()),
+            "queue_url": absolute_url(queue_path()),
             "excerpt": comment.text[:300] if comment else "",
             "target_title": str(comment.target) if comment else "",
             "reasons": comment.reasons if comment else [],
@@ -68,7 +65,7 @@ def reply_notification(*, comment: Comment) -> None:
         return
     if parent.status != Comment.Status.APPROVED or parent.confirmed_at is None:
         return
-    stop_url = absolute(reverse("comments_moderation:stop_replies", kwargs={"token": stop_replies_token(parent)}))
+    stop_url = absolute_url(reverse("comments_moderation:stop_replies", kwargs={"token": stop_replies_token(parent)}))
     delivery_enqueue(
         recipient=parent.author_email,
         template="comment-reply",
@@ -77,7 +74,7 @@ def reply_notification(*, comment: Comment) -> None:
             "replier": comment.author_name,
             "excerpt": comment.text[:300],
             "target_title": str(comment.target),
-            "reply_url": absolute(comment.get_absolute_url()),
+            "reply_url": absolute_url(comment.get_absolute_url()),
             "stop_url": stop_url,
         },
         kind="comment_reply",
@@ -99,7 +96,7 @@ def comment_approved(*, comment: Comment) -> None:
             "name": comment.author_name,
             "excerpt": comment.text[:300],
             "target_title": str(comment.target),
-            "comment_url": absolute(comment.get_absolute_url()),
+            "comment_url": absolute_url(comment.get_absolute_url()),
         },
         kind="comment_approved",
         idempotency_key=f"comment-approved:{comment.pk}",
@@ -119,7 +116,7 @@ def comment_rejected(*, comment: Comment, clause, note: str) -> None:
             "clause_title": clause.title if clause else "",
             "clause_text": clause.text if clause else "",
             "note": note,
-            "policy_url": absolute(comment.policy_version.get_absolute_url()),
+            "policy_url": absolute_url(comment.policy_version.get_absolute_url()),
         },
         kind="comment_rejected",
         idempotency_key=f"comment-rejected:{comment.pk}",
@@ -137,7 +134,7 @@ def comment_response(*, comment: Comment, response) -> None:
             "excerpt": comment.text[:300],
             "target_title": str(comment.target),
             "status": response.get_status_display(),
-            "comment_url": absolute(comment.get_absolute_url()),
+            "comment_url": absolute_url(comment.get_absolute_url()),
         },
         kind="comment_response",
         idempotency_key=f"comment-response:{comment.pk}:{response.status}",
@@ -153,8 +150,8 @@ def moderation_summary(*, moderator, pending: int, reported: int, oldest: Commen
             "pending": pending,
             "reported": reported,
             "oldest_at": oldest.created_at if oldest else None,
-            "pending_url": absolute(reverse("admin:comments_pendingcomment_changelist")),
-            "reported_url": absolute(reverse("admin:comments_reportedcomment_changelist")),
+            "pending_url": absolute_url(reverse("admin:comments_pendingcomment_changelist")),
+            "reported_url": absolute_url(reverse("admin:comments_reportedcomment_changelist")),
         },
         kind="moderation_summary",
         idempotency_key=f"moderation-summary:{day}",
@@ -169,7 +166,7 @@ def moderation_stale_alert(*, moderator, oldest: Comment) -> None:
         context={
             "oldest_at": oldest.created_at,
             "hours": settings.COMMENTS_STALE_PENDING_HOURS,
-            "pending_url": absolute(reverse("admin:comments_pendingcomment_changelist")),
+            "pending_url": absolute_url(reverse("admin:comments_pendingcomment_changelist")),
         },
         kind="moderation_stale",
         idempotency_key=f"moderation-stale:{oldest.pk}",

@@ -3,18 +3,14 @@
 Every email has an idempotency key, so a retried service or beat job adds no second row.
 """
 
-from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
+from config.site import absolute_url
 from consultations.models import Consultation, LateResponseLink, Response
 from notifications.services import delivery_enqueue
 
 KIND = "consultation"
-
-
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def _when(moment) -> str:
@@ -36,7 +32,7 @@ def send_return_link(*, response: Response, sequence: int) -> None:
         context={
             "consultation_title": response.consultation.title,
             "closes_at": _when(response.consultation.closes_at),
-            "link": _absolute(response.get_absolute_url()),
+            "link": absolute_url(response.get_absolute_url()),
         },
         kind=KIND,
         idempotency_key=f"consultation-return-link:{response.pk}:{sequence}",
@@ -53,7 +49,7 @@ def send_receipt(*, response: Response) -> None:
             "reference": response.reference,
             "respondent_type": str(response.get_respondent_type_display()),
             "organisation": response.organisation,
-            "link": _absolute(response.get_absolute_url()),
+            "link": absolute_url(response.get_absolute_url()),
             "closes_at": _when(response.consultation.closes_at),
             "answers": _answers_copy(response),
         },
@@ -70,7 +66,7 @@ def send_draft_reminder(*, response: Response) -> None:
         context={
             "consultation_title": response.consultation.title,
             "closes_at": _when(response.consultation.closes_at),
-            "link": _absolute(response.get_absolute_url()),
+            "link": absolute_url(response.get_absolute_url()),
         },
         kind=KIND,
         idempotency_key=f"consultation-reminder:{response.pk}",
@@ -97,7 +93,7 @@ def send_late_link(*, link: LateResponseLink) -> None:
         context={
             "consultation_title": link.consultation.title,
             "expires_at": _when(link.expires_at),
-            "link": _absolute(link.get_absolute_url()),
+            "link": absolute_url(link.get_absolute_url()),
         },
         kind=KIND,
         idempotency_key=f"consultation-late-link:{link.pk}",
@@ -110,7 +106,7 @@ def outcome_context(consultation: Consultation) -> dict[str, str]:
         "consultation_title": consultation.title,
         "you_said": consultation.you_said,
         "we_did": consultation.we_did,
-        "link": _absolute(consultation.get_absolute_url()),
+        "link": absolute_url(consultation.get_absolute_url()),
         "report_title": consultation.final_report.title if consultation.final_report else "",
         "report_link": consultation.final_report.link if consultation.final_report else "",
     }
@@ -121,5 +117,5 @@ def opening_context(consultation: Consultation) -> dict[str, str]:
         "consultation_title": consultation.title,
         "summary": consultation.summary,
         "closes_at": _when(consultation.closes_at),
-        "link": _absolute(consultation.get_absolute_url()),
+        "link": absolute_url(consultation.get_absolute_url()),
     }
