@@ -1,6 +1,7 @@
 """Fan-out and delivery of one announcement to N confirmed subscribers, into a local SMTP sink.
 
 python -m bench.fanout [N]          (default 100,000; needs DATABASE_URL=postgres://...)
+                                    BENCH_WORKER_PROCESSES=1 to compare one worker process
 
 Starts its own Redis (for a clean memory figure), a counting SMTP sink and a
 ``celery -A config worker -c 2`` (two worker processes); creates N subscribers in
@@ -25,7 +26,7 @@ from bench.harness import emit, setup_django, throwaway_database
 
 ROOT = Path(__file__).resolve().parent.parent
 ANCHOR = ROOT.parent / "shared" / "anchors" / "smtp" / "run"
-WORKER_PROCESSES = 2
+WORKER_PROCESSES = int(os.environ.get("BENCH_WORKER_PROCESSES", "2"))
 
 
 def free_port() -> int:
@@ -184,6 +185,9 @@ def run(count: int, work: Path, redis_url: str, client, ports: dict, processes: 
             "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
             "REDIS_URL": redis_url,
             "EMAIL_URL": f"smtp://127.0.0.1:{ports['smtp_port']}",
+            # As in production: DEBUG off, so no per-query bookkeeping.
+            "DEBUG": "false",
+            "SECRET_KEY": "bench-" + "x" * 50,
         },
     )
     processes.append(worker)

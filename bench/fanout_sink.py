@@ -8,6 +8,7 @@ stats port returns one JSON line: messages received and distinct recipients.
 
 import asyncio
 import json
+import logging
 import sys
 
 from aiosmtpd.smtp import SMTP
@@ -25,6 +26,7 @@ class Counter:
 
 
 async def main(ready_file: str) -> None:
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # as the anchor's sink does
     counter = Counter()
     loop = asyncio.get_running_loop()
     smtp = await loop.create_server(lambda: SMTP(counter, hostname="sink.localhost"), "127.0.0.1", 0)
