@@ -2,10 +2,14 @@
 
 from collections import Counter
 
+from allauth.account.models import EmailAddress
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
+from consultations import services
 from consultations.duplicates import Group, near_duplicate_groups
 from consultations.models import Answer, Consultation, Question, Response, Section
 
@@ -116,17 +120,70 @@ def question_answers(*, question: Question, page_number, tag_id: int | None = No
     return Paginator(answers, 25).get_page(page_number)
 
 
-def duplicate_groups(question: Question) -> list[Group]:
-    """Near-identical texts among a question's answers, largest campaign first."""
+# Bump when duplicates.py changes how texts are grouped, so no page shows groups made the old way.
+GROUPS_CACHE_VERSION = 1
+GROUPS_CACHE_SECONDS = 7 * 24 * 60 * 60
+
+
+def _answers_to_group(question: Question) -> QuerySet[Answer]:
+    return Answer.objects.filter(question=question, response__status=Response.Status.SUBMITTED).exclude(fingerprint="")
+
+
+def _groups_cache_key(question: Question, answers: QuerySet[Answer]) -> str | None:
+    """A key that changes whenever the set of submitted answers changes; None when there are none.
+
+    A submitted answer's text never changes (only drafts are editable), so the set can
+    only grow by a submission, which raises the count, the id total and the latest
+    submission time, or shrink by a withdrawal, which lowers the count and the id total.
+    """
+    state = answers.aggregate(count=Count("pk"), ids=Sum("pk"), latest=Max("response__submitted_at"))
+    if not state["count"]:
+        return None
+    latest = state["latest"].isoformat() if state["latest"] else ""
+    return f"consultations:groups:v{GROUPS_CACHE_VERSION}:{question.pk}:{state['count']}:{state['ids']}:{latest}"
+
+
+def _compute_duplicate_groups(answers: QuerySet[Answer]) -> list[Group]:
     counts: Counter = Counter()
     samples: dict[str, str] = {}
-    rows = (
-        Answer.objects.filter(question=question, response__status=Response.Status.SUBMITTED)
-        .exclude(fingerprint="")
-        .values_list("fingerprint", "text")
-        .iterator(chunk_size=2000)
-    )
-    for key, text in rows:
+    for key, text in answers.values_list("fingerprint", "text").iterator(chunk_size=2000):
         counts[key] += 1
         samples.setdefault(key, text)
     return near_duplicate_groups([(key, samples[key], n) for key, n in counts.items()])
+
+
+def duplicate_groups(question: Question) -> list[Group]:
+    """Near-identical texts among a question's answers, largest campaign first.
+
+    Reading every text and comparing signatures is the slow part of the question page,
+    so the groups are cached under a key that one aggregate query derives from the answers.
+    """
+    answers = _answers_to_group(question)
+    key = _groups_cache_key(question, answers)
+    if key is None:
+        return []
+    groups = cache.get(key)
+    if groups is None:
+        groups = _compute_duplicate_groups(answers)
+        cache.set(key, groups, GROUPS_CACHE_SECONDS)
+    return groups
+
+
+# --- A person's own responses ----------------------------------------------------------
+
+
+def responses_of_person(user) -> list[Response]:
+    """Responses linked to the account or given under one of its verified email addresses, newest first.
+
+    One query; each response carries ``can_continue`` (a draft that still accepts changes).
+    """
+    verified = EmailAddress.objects.filter(user=user, verified=True).annotate(folded=Lower("email")).values("folded")
+    responses = list(
+        Response.objects.annotate(email_folded=Lower("email"))
+        .filter(Q(user=user) | Q(email_folded__in=Subquery(verified)))
+        .select_related("consultation", "late_link__consultation")
+        .order_by("-started_at", "-pk")
+    )
+    for response in responses:
+        response.can_continue = services.response_accepts_changes(response)
+    return responses
