@@ -1,6 +1,9 @@
-from django.contrib.sitemaps import Sitemap
+from datetime import datetime
 
-from consultations.models import Speaker, Webinar
+from django.contrib.sitemaps import Sitemap
+from django.utils import timezone
+
+from consultations.models import Consultation, Speaker, Webinar
 from policies.models import Author, PolicyAnalysis, Topic
 
 
@@ -22,6 +25,20 @@ class WebinarSitemap(Sitemap):
         return item.updated_at
 
 
+class ConsultationSitemap(Sitemap):
+    """Every published consultation (upcoming, open, closed, concluded); drafts never."""
+
+    changefreq = "daily"
+
+    def items(self):
+        return Consultation.objects.published().order_by("-opens_at", "pk")
+
+    def lastmod(self, item: Consultation) -> datetime:
+        # Opening and closing change the page (the form appears, then goes) without an edit.
+        now = timezone.now()
+        return max(moment for moment in (item.updated_at, item.opens_at, item.closes_at) if moment <= now)
+
+
 class PlainSitemap(Sitemap):
     """Pages of a model listed in name order."""
 
@@ -35,6 +52,7 @@ class PlainSitemap(Sitemap):
 SITEMAPS = {
     "analyses": AnalysisSitemap,
     "webinars": WebinarSitemap,
+    "consultations": ConsultationSitemap,
     "topics": PlainSitemap(Topic),
     "authors": PlainSitemap(Author),
     "speakers": PlainSitemap(Speaker),

@@ -1,0 +1,35 @@
+"""Dates and times as GOV.UK writes them: "11:59pm on 12 January 2027", always UK time."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django import template
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+UK = ZoneInfo("Europe/London")
+
+
+def uk_time(moment: datetime) -> str:
+    """ "9am", "5:30pm", "midday", "midnight": no leading zero, no ":00", lower-case am and pm."""
+    local = moment.astimezone(UK)
+    if local.minute == 0 and local.hour == 0:
+        return _("midnight")
+    if local.minute == 0 and local.hour == 12:
+        return _("midday")
+    hour = local.hour % 12 or 12
+    minutes = f":{local.minute:02d}" if local.minute else ""
+    return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
+
+
+@register.filter
+def uk_moment(moment: datetime | None) -> str:
+    """The time and the date spelled out, in UK time whatever the active time zone."""
+    if moment is None:
+        return ""
+    return _("%(time)s on %(date)s") % {
+        "time": uk_time(moment),
+        "date": dateformat.format(moment.astimezone(UK), "j F Y"),
+    }
