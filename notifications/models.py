@@ -188,6 +188,14 @@ class Delivery(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # A database default, because the fan-out inserts rows with its own INSERT ... SELECT.
+    provider_message_id = models.CharField(
+        max_length=200,
+        blank=True,
+        db_default="",
+        editable=False,
+        help_text=_("The email provider's id for the sent message, which its bounce and complaint reports quote."),
+    )
 
     objects = DeliveryQuerySet.as_manager()
 
@@ -201,6 +209,11 @@ class Delivery(models.Model):
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["status", "claimed_at"]),
             models.Index(fields=["content_type", "object_id"]),
+            models.Index(
+                fields=["provider_message_id"],
+                condition=~Q(provider_message_id=""),
+                name="delivery_provider_message_id",
+            ),
         ]
 
     def __str__(self) -> str:

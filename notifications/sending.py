@@ -179,12 +179,23 @@ class Transport:
         if isinstance(connection, SmtpBackend):
             self.envelope_from = sanitize_address(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
 
-    def send(self, delivery: Delivery) -> None:
+    def send(self, delivery: Delivery) -> str:
+        """Send one row; returns the provider's message id where an API backend reports one."""
         data = self.builder.build_bytes(delivery) if self.envelope_from else None
-        if data is None:
-            self.connection.send_messages([self.builder.build(delivery)])
-        else:
+        if data is not None:
             self.connection.connection.sendmail(self.envelope_from, [delivery.recipient], data)
+            return ""
+        email = self.builder.build(delivery)
+        self.connection.send_messages([email])
+        return provider_message_id(email)
+
+
+def provider_message_id(email: OutboxEmail) -> str:
+    """The id an anymail backend got back, which the provider's bounce and complaint webhooks quote."""
+    status = getattr(email, "anymail_status", None)
+    message_id = getattr(status, "message_id", None)
+    # One recipient per message, so anymail gives one id (a set only when recipients' ids differ).
+    return "" if message_id is None or isinstance(message_id, set) else str(message_id)[:200]
 
 
 def substitute(text: str, values: dict[str, str]) -> str:
@@ -270,7 +281,7 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
         for index, delivery in enumerate(to_send):
             limiter.wait()
             try:
-                transport.send(delivery)
+                message_id = transport.send(delivery)
             except Exception as error:
                 outcome = classify(error)
                 counts[_after_failure(delivery, error, outcome)] += 1
@@ -278,7 +289,7 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
                     _release(to_send[index + 1 :])
                     break
             else:
-                _mark_sent(delivery)
+                _mark_sent(delivery, message_id)
                 counts["sent"] += 1
     finally:
         connection.close()
@@ -294,16 +305,17 @@ def _skip_waiting_for_disk() -> None:
             cursor.execute("SET synchronous_commit TO OFF")
 
 
-def _mark_sent(delivery: Delivery) -> None:
+def _mark_sent(delivery: Delivery, provider_message_id: str = "") -> None:
     """The one write per message, so it skips the ORM's query building: same statement as ``_mark``."""
     table = connection.ops.quote_name(Delivery._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET status = %s, sent_at = %s, attempts = attempts + 1, last_error = '' "  # noqa: S608
-            "WHERE id = %s AND claim_token = %s",
+            f"UPDATE {table} SET status = %s, sent_at = %s, attempts = attempts + 1, last_error = '', "  # noqa: S608
+            "provider_message_id = %s WHERE id = %s AND claim_token = %s",
             [
                 Delivery.Status.SENT,
                 _db_value("sent_at", timezone.now()),
+                provider_message_id,
                 delivery.pk,
                 _db_value("claim_token", delivery.claim_token),
             ],
