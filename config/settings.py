@@ -174,6 +174,11 @@ if env_str("ANYMAIL_ESP"):
     _esp = env_str("ANYMAIL_ESP")
     EMAIL_BACKEND = f"anymail.backends.{_esp}.EmailBackend"
     ANYMAIL[f"{_esp.upper()}_API_KEY"] = env_str("ANYMAIL_API_KEY")
+# "user:password" the provider puts in its webhook URLs (comma-separated while rotating).
+# Unset, the /anymail/ webhooks are not routed at all: anymail would accept anyone's posts.
+ANYMAIL["WEBHOOK_SECRET"] = env_list("ANYMAIL_WEBHOOK_SECRET", [])
+if any(":" not in secret for secret in ANYMAIL["WEBHOOK_SECRET"]):
+    raise ImproperlyConfigured("ANYMAIL_WEBHOOK_SECRET must look like user:password (comma-separated for several).")
 
 # --- Celery --------------------------------------------------------------------
 

@@ -24,6 +24,10 @@ urlpatterns = [
     path("", include("policies.urls")),
 ]
 
+if settings.ANYMAIL.get("WEBHOOK_SECRET"):
+    # The email provider's bounce, complaint and inbound-mail webhooks (notifications/receivers.py).
+    urlpatterns.insert(0, path("anymail/", include("anymail.urls")))
+
 if settings.SERVE_MEDIA:
     # Uploaded files; in production a web server or object storage serves them instead.
     urlpatterns.insert(0, re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))

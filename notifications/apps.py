@@ -3,3 +3,11 @@ from django.apps import AppConfig
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
+
+    def ready(self) -> None:
+        from anymail.signals import inbound, tracking
+
+        from notifications import receivers
+
+        tracking.connect(receivers.tracking_received, dispatch_uid="notifications.tracking_received")
+        inbound.connect(receivers.inbound_received, dispatch_uid="notifications.inbound_received")
