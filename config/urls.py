@@ -26,7 +26,7 @@ urlpatterns = [
 
 if settings.ANYMAIL.get("WEBHOOK_SECRET"):
     # The email provider's bounce, complaint and inbound-mail webhooks (notifications/receivers.py).
-    urlpatterns.insert(0, path("anymail/", include("anymail.urls")))
+    urlpatterns.insert(0, path("anymail/", include("notifications.webhooks")))
 
 if settings.SERVE_MEDIA:
     # Uploaded files; in production a web server or object storage serves them instead.

@@ -11,6 +11,7 @@ import uuid
 
 import pytest
 from anymail.backends.test import EmailBackend as AnymailTestBackend
+from django.test import Client
 from django.urls import clear_url_caches
 
 import config.urls
@@ -291,4 +292,31 @@ def test_without_a_secret_the_webhooks_are_not_routed(client):
     response = post(client, bounce("reader@example.org", "883953f4-6105-42a2-a16a-77a8eac79483"))
 
     assert response.status_code == 404
+    assert not Suppression.objects.exists()
+
+
+def test_it_needs_no_csrf_token(webhooks):
+    strict = Client(enforce_csrf_checks=True)
+
+    response = post(strict, bounce("reader@example.org", "883953f4-6105-42a2-a16a-77a8eac79483"))
+
+    assert response.status_code == 200
+    assert Suppression.objects.get().email == "reader@example.org"
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (b"{not json", b"JSONDecodeError"),
+        (b"\xff\xfe", b"UnicodeDecodeError"),
+        # An inbound message posted to the tracking webhook: the provider's settings are crossed.
+        (json.dumps({"FromFull": {"Email": "reader@example.org"}, "Subject": "Hello"}).encode(), b"Configuration"),
+    ],
+)
+def test_a_payload_it_cannot_read_gets_a_clear_400(body, problem, webhooks, client):
+    response = client.post(TRACKING_URL, data=body, content_type="application/json", **auth())
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert problem in response.content
     assert not Suppression.objects.exists()
