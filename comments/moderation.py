@@ -43,6 +43,7 @@ def last_decision(comment: Comment) -> ModerationEvent | None:
             object_id=comment.pk,
             to_status=comment.status,
         )
+        .exclude(action__in=ClaimAction.ALL)
         .select_related("actor")
         .order_by("-created_at", "-pk")
         .first()
@@ -107,21 +108,60 @@ def decision_effects(
 # --- Claims --------------------------------------------------------------------------------
 
 
+class ClaimAction:
+    """Audit actions for claims; they change no status, so they are never taken for a decision."""
+
+    CLAIM = "claim"
+    RENEW = "claim_renew"
+    TAKEOVER = "claim_takeover"
+    RELEASE = "claim_release"
+    ALL = (CLAIM, RENEW, TAKEOVER, RELEASE)
+
+
+def claim_event_record(*, comment: Comment, moderator, action: str, note: str = "") -> None:
+    services.moderation_event_record(
+        subject=comment,
+        actor=moderator,
+        action=action,
+        from_status=comment.status,
+        to_status=comment.status,
+        note=note,
+    )
+
+
+def claim_takeover_note(expired: CommentClaim) -> str:
+    return _("Took over from %(moderator)s, whose claim expired at %(time)s.") % {
+        "moderator": expired.moderator,
+        "time": date_format(timezone.localtime(expired.expires_at), "DATETIME_FORMAT"),
+    }
+
+
 @transaction.atomic
 def comment_claim(*, comment: Comment, moderator) -> CommentClaim:
-    """Take a comment for a few minutes; refused while another moderator's claim is live."""
+    """Take a comment for a few minutes, on record; refused while another moderator's claim is live."""
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
     existing = CommentClaim.objects.filter(comment=locked).select_related("moderator").first()
     if existing is not None and existing.is_live and existing.moderator_id != moderator.pk:
         raise services.ModerationError(claimed_message(existing))
+    if existing is None:
+        action, note = ClaimAction.CLAIM, ""
+    elif existing.moderator_id == moderator.pk:
+        action, note = ClaimAction.RENEW, ""
+    else:
+        action, note = ClaimAction.TAKEOVER, claim_takeover_note(existing)
     claim, _created = CommentClaim.objects.update_or_create(
         comment=locked, defaults={"moderator": moderator, "claimed_at": timezone.now()}
     )
+    claim_event_record(comment=locked, moderator=moderator, action=action, note=note)
     return claim
 
 
+@transaction.atomic
 def comment_release(*, comment: Comment, moderator) -> bool:
+    """Give a claim back before it expires; only its holder can, and only a real release is on record."""
     deleted, _rows = CommentClaim.objects.filter(comment=comment, moderator=moderator).delete()
+    if deleted:
+        claim_event_record(comment=comment, moderator=moderator, action=ClaimAction.RELEASE)
     return bool(deleted)
 
 
