@@ -199,7 +199,9 @@ def test_a_complaint_suppresses_the_address_and_ends_the_subscription(
     response = post(client, complaint("reader@example.org", delivery.provider_message_id))
 
     assert response.status_code == 200
-    assert Suppression.objects.get().reason == Suppression.Reason.COMPLAINT
+    suppression = Suppression.objects.get()
+    assert suppression.reason == Suppression.Reason.COMPLAINT
+    assert suppression.note == "Postmark complained: Test spam complaint details"
     subscriber = Subscriber.objects.get()
     assert subscriber.unsubscribed_at is not None
     assert not subscriber.is_confirmed
