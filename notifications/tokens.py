@@ -4,7 +4,7 @@ Tokens carry the address and a timestamp, signed with SECRET_KEY; each purpose
 has its own salt, so a preferences link can never be replayed as a confirmation.
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from django.conf import settings
@@ -46,6 +46,12 @@ def read(purpose: str, token: str) -> str:
     if not isinstance(value, str):
         raise BadToken(expired=False)
     return value
+
+
+def signed_at(token: str) -> datetime:
+    """When a token that ``read`` accepted was signed, to the second."""
+    _value, timestamp, _signature = token.rsplit(":", 2)
+    return datetime.fromtimestamp(signing.b62_decode(timestamp), tz=UTC)
 
 
 URL_NAMES = {

@@ -42,9 +42,10 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         email = tokens.read(tokens.CONFIRM, token)
     except tokens.BadToken as error:
         return _link_problem(request, error)
-    subscriber = service.subscriber_confirm(email=email)
+    subscriber = service.subscriber_confirm(email=email, link_signed_at=tokens.signed_at(token))
     if subscriber is None:
-        return _link_problem(request, tokens.BadToken(expired=False))
+        # No such subscriber any more, or the link predates their unsubscribing: ask them to subscribe again.
+        return _link_problem(request, tokens.BadToken(expired=True))
     preferences_url = tokens.absolute_url(tokens.PREFERENCES, subscriber.email)
     return render(request, "notifications/confirmed.html", {"preferences_url": preferences_url})
 

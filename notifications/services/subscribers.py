@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -79,12 +79,22 @@ def subscriber_subscribe(*, email: str, choices: Choices, user=None) -> Subscrib
     return subscriber
 
 
-def subscriber_confirm(*, email: str) -> Subscriber | None:
-    """Confirm from the emailed link; confirming twice changes nothing."""
+def _left_since(subscriber: Subscriber, link_signed_at: datetime | None) -> bool:
+    left = subscriber.unsubscribed_at
+    # Tokens carry whole seconds; a link signed in the second of leaving still counts as later.
+    return link_signed_at is not None and left is not None and link_signed_at < left.replace(microsecond=0)
+
+
+def subscriber_confirm(*, email: str, link_signed_at: datetime | None = None) -> Subscriber | None:
+    """Confirm from the emailed link; confirming twice changes nothing.
+
+    A link sent before the address unsubscribed confirms nothing (None): opening an
+    old email, or a scanner following its link, must not undo someone's leaving.
+    """
     email = normalise_email(email)
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
-        if subscriber is None:
+        if subscriber is None or _left_since(subscriber, link_signed_at):
             return None
         if not subscriber.is_confirmed:
             subscriber.confirmed_at = timezone.now()

@@ -166,6 +166,11 @@ def test_a_visitor_subscribes_confirms_chooses_is_told_of_an_analysis_and_leaves
     assert not Subscriber.objects.get(email=ADDRESS).is_confirmed
     assert Suppression.objects.filter(email=ADDRESS).exists()
 
+    # Opening the old confirmation email again does not bring them back.
+    assert page.goto(link_in(confirmation.body, "/notifications/confirm/")).status == 400
+    expect(page.get_by_role("heading", level=1)).to_have_text("This link has expired")
+    assert not Subscriber.objects.get(email=ADDRESS).is_confirmed
+
 
 def test_a_tampered_link_shows_a_page_that_explains(page, topics):
     subscribe(page, ADDRESS, ["Skills"])
