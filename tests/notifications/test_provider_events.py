@@ -37,15 +37,24 @@ def reload_urls() -> None:
     clear_url_caches()
 
 
+def urls_with_secrets(settings, secrets: list[str]):
+    before = settings.ANYMAIL
+    settings.ANYMAIL = {**before, "WEBHOOK_SECRET": secrets}
+    reload_urls()
+    yield
+    settings.ANYMAIL = before
+    reload_urls()
+
+
 @pytest.fixture
 def webhooks(settings):
     """The webhook routes exist only with a secret set, so the URLconf is rebuilt with one."""
-    unset = settings.ANYMAIL
-    settings.ANYMAIL = {**unset, "WEBHOOK_SECRET": [SECRET]}
-    reload_urls()
-    yield
-    settings.ANYMAIL = unset
-    reload_urls()
+    yield from urls_with_secrets(settings, [SECRET])
+
+
+@pytest.fixture
+def no_webhook_secret(settings):
+    yield from urls_with_secrets(settings, [])
 
 
 @pytest.fixture
@@ -290,7 +299,7 @@ def test_a_post_without_the_right_credentials_is_refused(secret, webhooks, clien
     assert not Suppression.objects.exists()
 
 
-def test_without_a_secret_the_webhooks_are_not_routed(client):
+def test_without_a_secret_the_webhooks_are_not_routed(no_webhook_secret, client):
     response = post(client, bounce("reader@example.org", "883953f4-6105-42a2-a16a-77a8eac79483"))
 
     assert response.status_code == 404
