@@ -10,8 +10,9 @@ from django.views.decorators.http import require_http_methods
 
 from config.throttle import hourly_limit_reached
 from notifications import tokens
+from notifications.emails import describe
 from notifications.forms import ChoicesForm, EmailForm, SubscribeForm
-from notifications.models import Subscriber
+from notifications.models import Subscriber, normalise_email
 from notifications.services import subscribers as service
 
 SUBSCRIBE_ATTEMPTS_PER_HOUR = 20
@@ -37,17 +38,48 @@ def subscribe_done(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/subscribe_done.html")
 
 
+def masked(email: str) -> str:
+    """j***@example.org: anyone holding the link sees the page, and it needs no more to be recognised."""
+    local, _at, domain = email.rpartition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def _stale_link(request: HttpRequest) -> HttpResponse:
+    # No such subscriber any more, or the link predates their unsubscribing: ask them to subscribe again.
+    return _link_problem(request, tokens.BadToken(expired=True))
+
+
+def _confirmed(request: HttpRequest, subscriber: Subscriber) -> HttpResponse:
+    preferences_url = tokens.absolute_url(tokens.PREFERENCES, subscriber.email)
+    return render(request, "notifications/confirmed.html", {"preferences_url": preferences_url})
+
+
+def _ask_to_confirm(request: HttpRequest, subscriber: Subscriber) -> HttpResponse:
+    context = {"masked_email": masked(subscriber.email), "summary": describe(service.Choices.of(subscriber))}
+    return render(request, "notifications/confirm.html", context)
+
+
+# GET asks, POST confirms: mail scanners (Safe Links, Mimecast, Proofpoint) open
+# every link in a message but press no buttons, so they cannot complete the
+# double opt-in for someone who never asked.
+@require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         email = tokens.read(tokens.CONFIRM, token)
     except tokens.BadToken as error:
         return _link_problem(request, error)
-    subscriber = service.subscriber_confirm(email=email, link_signed_at=tokens.signed_at(token))
-    if subscriber is None:
-        # No such subscriber any more, or the link predates their unsubscribing: ask them to subscribe again.
-        return _link_problem(request, tokens.BadToken(expired=True))
-    preferences_url = tokens.absolute_url(tokens.PREFERENCES, subscriber.email)
-    return render(request, "notifications/confirmed.html", {"preferences_url": preferences_url})
+    link_signed_at = tokens.signed_at(token)
+    if request.method == "POST":
+        if service.subscriber_confirm(email=email, link_signed_at=link_signed_at) is None:
+            return _stale_link(request)
+        return redirect(request.path)
+    subscriber = Subscriber.objects.filter(email=normalise_email(email)).prefetch_related("topics").first()
+    # The rule subscriber_confirm applies, read without writing: no button the POST would refuse.
+    if subscriber is None or service._left_since(subscriber, link_signed_at):
+        return _stale_link(request)
+    if subscriber.is_confirmed:
+        return _confirmed(request, subscriber)
+    return _ask_to_confirm(request, subscriber)
 
 
 @require_http_methods(["GET", "POST"])

@@ -105,10 +105,22 @@ def test_a_visitor_subscribes_confirms_chooses_is_told_of_an_analysis_and_leaves
     # Until confirmed, the latest choices stand (subscriber_subscribe).
     assert {t.name for t in subscriber.topics.all()} == {"Research clusters", "Skills"}
 
-    # 2. Confirm by the emailed link; nothing else was sent before.
-    page.goto(link_in(confirmation.body, "/notifications/confirm/"))
+    # 2. Confirm by the emailed link and its button; nothing else was sent before.
+    # Opening the link only asks (mail scanners open links too); the button confirms.
+    confirm_link = link_in(confirmation.body, "/notifications/confirm/")
+    page.goto(confirm_link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your subscription")
+    expect(page.locator("main")).to_contain_text("r***@example.org")
+    expect(page.locator("main")).to_contain_text("New analyses about Research clusters, Skills; new webinars")
+    assert ADDRESS not in page.content()
+    assert Subscriber.objects.get(email=ADDRESS).confirmed_at is None
+    page.get_by_role("button", name="Confirm subscription").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("You're subscribed")
+    assert page.url == confirm_link
     assert Subscriber.objects.get(email=ADDRESS).is_confirmed
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You're subscribed")
+    expect(page.get_by_role("button", name="Confirm subscription")).to_have_count(0)
     assert len(mail.outbox) == 1
 
     # 3. Preferences, with no log-in: weekly and back, then other topics.
@@ -167,9 +179,10 @@ def test_a_visitor_subscribes_confirms_chooses_is_told_of_an_analysis_and_leaves
     assert not Subscriber.objects.get(email=ADDRESS).is_confirmed
     assert Suppression.objects.filter(email=ADDRESS).exists()
 
-    # Opening the old confirmation email again does not bring them back.
-    assert page.goto(link_in(confirmation.body, "/notifications/confirm/")).status == 400
+    # Opening the old confirmation email again does not bring them back, nor offer a button to.
+    assert page.goto(confirm_link).status == 400
     expect(page.get_by_role("heading", level=1)).to_have_text("This link has expired")
+    expect(page.get_by_role("button", name="Confirm subscription")).to_have_count(0)
     assert not Subscriber.objects.get(email=ADDRESS).is_confirmed
 
 
@@ -198,6 +211,8 @@ def test_the_subscribe_and_preferences_pages_fit_320_pixels_with_every_input_lab
 
     [confirmation] = sent_to(ADDRESS)
     page.goto(link_in(confirmation.body, "/notifications/confirm/"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.get_by_role("button", name="Confirm subscription").click()
     page.get_by_role("link", name="Change what you receive").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your email preferences")
     assert page.locator("main input[type=checkbox]").count() >= 4

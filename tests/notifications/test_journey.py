@@ -24,7 +24,12 @@ def test_subscribe_confirm_receive_and_unsubscribe(client, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(reverse("notifications:subscribe"), form).status_code == 302
     [confirmation] = mail.outbox
-    assert client.get(link(confirmation, "/notifications/confirm/")).status_code == 200
+    confirm = link(confirmation, "/notifications/confirm/")
+    assert client.get(confirm).status_code == 200
+    assert not Subscriber.objects.get().is_confirmed
+    assert Client(enforce_csrf_checks=True).post(confirm).status_code == 403
+    assert client.post(confirm).status_code == 302
+    assert Subscriber.objects.get().is_confirmed
 
     analysis = AnalysisFactory(title="Clusters and the spending review")
     analysis.topics.set([topic])

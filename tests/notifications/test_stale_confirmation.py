@@ -38,13 +38,15 @@ def test_it_reads_when_a_token_was_signed():
     assert tokens.signed_at(token) == when
 
 
-def test_it_refuses_a_confirmation_link_sent_before_the_address_left(client):
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_it_refuses_a_confirmation_link_sent_before_the_address_left(client, method):
     token = left_a_day_after_the_link_was_sent()
 
-    response = client.get(confirm_url(token))
+    response = getattr(client, method)(confirm_url(token))
 
     assert response.status_code == 400
     assert b"This link has expired" in response.content
+    assert b"Confirm subscription" not in response.content
     assert reverse("notifications:subscribe").encode() in response.content
     assert not Subscriber.objects.get(email=EMAIL).is_confirmed
     assert Suppression.objects.filter(email=EMAIL, reason=Suppression.Reason.UNSUBSCRIBED).exists()
@@ -54,9 +56,10 @@ def test_it_confirms_a_link_sent_after_the_address_left_and_asked_again(client):
     left_a_day_after_the_link_was_sent()
     token = tokens.make(tokens.CONFIRM, EMAIL)
 
-    response = client.get(confirm_url(token))
+    assert b"Confirm subscription" in client.get(confirm_url(token)).content
+    response = client.post(confirm_url(token))
 
-    assert response.status_code == 200
+    assert response.status_code == 302
     assert Subscriber.objects.get(email=EMAIL).is_confirmed
     assert not Suppression.objects.filter(email=EMAIL).exists()
 
@@ -66,7 +69,7 @@ def test_it_still_confirms_an_address_that_never_left(client):
         token = tokens.make(tokens.CONFIRM, EMAIL)
     SubscriberFactory(email=EMAIL, confirmed_at=None)
 
-    assert client.get(confirm_url(token)).status_code == 200
+    assert client.post(confirm_url(token)).status_code == 302
     assert Subscriber.objects.get(email=EMAIL).is_confirmed
 
 

@@ -58,11 +58,15 @@ def test_subscribing_sends_a_confirmation_and_nothing_else(client, django_captur
     assert "/notifications/confirm/" in email.body
 
 
-def test_confirming_by_the_link_subscribes(client, django_capture_on_commit_callbacks):
+def test_confirming_by_the_link_and_its_button_subscribes(client, django_capture_on_commit_callbacks):
     subscribe(client, django_capture_on_commit_callbacks)
-    response = client.get(link_in(mail.outbox[0], "/notifications/confirm/"))
+    link = link_in(mail.outbox[0], "/notifications/confirm/")
 
-    assert response.status_code == 200
+    assert b"Confirm subscription" in client.get(link).content
+    assert not Subscriber.objects.get().is_confirmed
+    response = client.post(link, follow=True)
+
+    assert response.redirect_chain == [(link, 302)]
     assert b"re subscribed" in response.content
     assert Subscriber.objects.get().is_confirmed
 
@@ -239,7 +243,7 @@ def test_resubscribing_after_leaving_needs_a_new_confirmation(client, django_cap
     subscribe(client, django_capture_on_commit_callbacks)
     assert not Subscriber.objects.get().is_confirmed
 
-    client.get(link_in(mail.outbox[0], "/notifications/confirm/"))
+    client.post(link_in(mail.outbox[0], "/notifications/confirm/"))
 
     assert Subscriber.objects.get().is_confirmed
     assert not Suppression.objects.exists()
