@@ -117,6 +117,12 @@ def fill(size: int) -> None:
             for row in rows:
                 copy.write_row([value(field, row) for field in fields])
         cursor.execute("SELECT setval(pg_get_serial_sequence('comments_comment', 'id'), %s)", [size])
+        # The (code, comment) rows services.reason_rows_write keeps beside each comment's reasons.
+        cursor.execute(
+            "INSERT INTO comments_commentreason (comment_id, code) "
+            "SELECT DISTINCT c.id, split_part(r.reason, ':', 1) "
+            "FROM comments_comment c, jsonb_array_elements_text(c.reasons) AS r(reason)"
+        )
     reporters = [UserFactory(username=f"bench-reporter{n}") for n in range(5)]
     approved = Comment.objects.filter(status="approved").order_by("-pk").values_list("pk", flat=True)[:REPORTED]
     clause = version.clauses.first()
@@ -128,6 +134,7 @@ def fill(size: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE) comments_comment")
         cursor.execute("VACUUM (ANALYZE) comments_flag")
+        cursor.execute("VACUUM (ANALYZE) comments_commentreason")
     emit(
         {
             "bench": "moderation_queues",

@@ -241,6 +241,27 @@ class Comment(models.Model):
         return f"{self.parent.path}{PATH_SEPARATOR}{own}" if self.parent else own
 
 
+class CommentReason(models.Model):
+    """One row per automatic-check code on a comment: the queues filter by reason through its index.
+
+    ``Comment.reasons`` keeps the full reasons with their details ("suspect_term:cure") for
+    display; these rows hold only the codes, written beside it by ``services.reason_rows_write``.
+    """
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reason_rows")
+    code = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = _("automatic check raised")
+        constraints = [
+            # Also the index the filter reads: code first, then the comment ids it leads to.
+            models.UniqueConstraint(fields=["code", "comment"], name="comment_reason_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} on comment {self.comment_id}"
+
+
 class ConfirmedAddress(models.Model):
     """An email address a guest proved they own; comments from it skip the confirmation step."""
 

@@ -96,11 +96,20 @@ class Submission:
         return self.signed_in and self.user.is_staff
 
 
+class Refusal(models.TextChoices):
+    """Why nothing was saved, as far as a client must tell: the API answers 409 or 429 from it."""
+
+    CONFLICT = "conflict", _("The page or comment does not allow it as it stands")
+    RATE_LIMITED = "rate_limited", _("Too soon after the author's last comment")
+
+
 @dataclass(frozen=True)
 class Decision:
     outcome: str
     reasons: tuple[str, ...] = ()
     message: str = ""
+    refusal: str = Refusal.CONFLICT
+    retry_after: int | None = None
 
 
 @dataclass
@@ -108,14 +117,16 @@ class Verdict:
     status: str = Comment.Status.APPROVED
     reasons: list[str] = field(default_factory=list)
     refusal: str = ""
+    refusal_kind: str = Refusal.CONFLICT
+    retry_after: int | None = None
 
     @property
     def refused(self) -> bool:
         return bool(self.refusal)
 
 
-def refuse(message: str) -> Decision:
-    return Decision(Outcome.REFUSE, message=message)
+def refuse(message: str, *, kind: str = Refusal.CONFLICT, retry_after: int | None = None) -> Decision:
+    return Decision(Outcome.REFUSE, message=message, refusal=kind, retry_after=retry_after)
 
 
 def decide(reason: str) -> Decision:
@@ -159,7 +170,9 @@ def check_rate_limit(submission: Submission) -> Decision | None:
     since = timezone.now() - timedelta(seconds=window)
     if Comment.objects.filter(same_author, created_at__gt=since).exists():
         return refuse(
-            _("You commented a moment ago. Please wait %(seconds)s seconds between comments.") % {"seconds": window}
+            _("You commented a moment ago. Please wait %(seconds)s seconds between comments.") % {"seconds": window},
+            kind=Refusal.RATE_LIMITED,
+            retry_after=window,
         )
     return None
 
@@ -303,7 +316,12 @@ def run(submission: Submission, checks: list[Callable[[Submission], Decision | N
         if decision is None:
             continue
         if decision.outcome == Outcome.REFUSE:
-            return Verdict(status="", refusal=str(decision.message))
+            return Verdict(
+                status="",
+                refusal=str(decision.message),
+                refusal_kind=decision.refusal,
+                retry_after=decision.retry_after,
+            )
         verdict.reasons.extend(decision.reasons)
         # Staff comments skip the hold, though the reasons stay on record.
         if decisive is None and not (decision.outcome == Outcome.HOLD and submission.is_staff):

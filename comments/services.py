@@ -18,6 +18,7 @@ from comments import emails, moderation, pipeline
 from comments.models import (
     PATH_SEPARATOR,
     Comment,
+    CommentReason,
     ConfirmedAddress,
     Flag,
     ModerationEvent,
@@ -149,7 +150,16 @@ def comment_moderate(
 
 
 class CommentRefused(Exception):
-    """The comment was not saved; the message tells its author why."""
+    """Nothing was saved; the message tells the author why, ``kind`` (a ``pipeline.Refusal``) what sort of no it is."""
+
+    def __init__(self, message: str, *, kind: str = pipeline.Refusal.CONFLICT, retry_after: int | None = None):
+        super().__init__(message)
+        self.kind = kind
+        self.retry_after = retry_after
+
+    @classmethod
+    def from_verdict(cls, verdict: pipeline.Verdict) -> "CommentRefused":
+        return cls(verdict.refusal, kind=verdict.refusal_kind, retry_after=verdict.retry_after)
 
 
 def ip_hash_of(address: str | None) -> str:
@@ -210,7 +220,7 @@ def comment_submit(
         )
     )
     if verdict.refused:
-        raise CommentRefused(verdict.refusal)
+        raise CommentRefused.from_verdict(verdict)
     policy_version = PolicyVersion.objects.current()
     if policy_version is None:
         raise CommentRefused(_("Comments open once the comment policy is published."))
@@ -250,7 +260,15 @@ def comment_insert(*, comment: Comment, parent: Comment | None) -> Comment:
     comment.path = comment.path_with_own_id()
     comment.root_id = parent.root_id if parent else comment.pk
     Comment.objects.filter(pk=comment.pk).update(path=comment.path, root_id=comment.root_id)
+    reason_rows_write(comment)
     return comment
+
+
+def reason_rows_write(comment: Comment) -> None:
+    """Mirror the comment's reason codes into CommentReason, which the queue's reason filter reads."""
+    CommentReason.objects.filter(comment=comment).delete()
+    codes = dict.fromkeys(pipeline.reason_code(reason) for reason in comment.reasons)
+    CommentReason.objects.bulk_create([CommentReason(comment=comment, code=code) for code in codes])
 
 
 def _after_status_change(comment: Comment) -> None:
@@ -327,7 +345,7 @@ def comment_edit(
         )
     )
     if verdict.refused:
-        raise CommentRefused(verdict.refusal)
+        raise CommentRefused.from_verdict(verdict)
     from_status = locked.status
     locked.text = text
     locked.organisation = organisation.strip()
@@ -335,6 +353,7 @@ def comment_edit(
     locked.edited_at = timezone.now()
     locked.reasons = verdict.reasons
     locked.save(update_fields=["text", "organisation", "declaration_of_interest", "edited_at", "reasons"])
+    reason_rows_write(locked)
     status = verdict.status if from_status != Status.UNCONFIRMED else from_status
     if status != from_status:
         comment_set_status(comment=locked, status=status)
@@ -387,6 +406,7 @@ def _requeue_reported(comment: Comment) -> None:
     if settings.COMMENTS_HIDE_REPORTED:
         comment.reasons = [*comment.reasons, "reported"]
         comment.save(update_fields=["reasons"])
+        reason_rows_write(comment)
         comment_set_status(comment=comment, status=Status.PENDING)
         moderation_event_record(
             subject=comment,
