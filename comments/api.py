@@ -11,20 +11,26 @@ from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from comments import selectors, services
+from comments import pipeline, selectors, services
 from comments.forms import CommentForm, ReportForm, timing_token
 from comments.models import Comment, PolicyVersion
 from comments.views import posted_message
 from config.api_common import LinkField, Pagination, StrictSerializer
-from config.api_errors import form_errors, refused
+from config.api_errors import ErrorSerializer, form_errors, rate_limited, refused
 from config.api_schema import AutoSchema
 from config.api_views import ConditionalGetMixin
 from consultations.models import Consultation, Webinar
@@ -66,6 +72,12 @@ class CommentSerializer(serializers.Serializer):
     author_name = serializers.SerializerMethodField()
     organisation = serializers.SerializerMethodField()
     declaration_of_interest = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField(
+        help_text=(
+            "The text exactly as typed, not escaped: escape it before putting it in HTML. "
+            "Empty for a removed comment kept for its replies."
+        )
+    )
     text_html = serializers.SerializerMethodField(
         help_text="The text as typed, escaped, with its line breaks kept and web addresses made links."
     )
@@ -88,6 +100,9 @@ class CommentSerializer(serializers.Serializer):
 
     def get_declaration_of_interest(self, comment: Comment) -> str:
         return self._shown(comment, comment.declaration_of_interest)
+
+    def get_text(self, comment: Comment) -> str:
+        return self._shown(comment, comment.text)
 
     def get_text_html(self, comment: Comment) -> str:
         return self._shown(comment, comment.text_html)
@@ -150,6 +165,13 @@ class SubmittedSerializer(serializers.Serializer):
     comment = CommentSerializer()
 
 
+def refusal_error(refusal: services.CommentRefused) -> APIException:
+    """409 when the page or comment does not allow it as it stands, 429 when it is too soon; 400 stays for fields."""
+    if refusal.kind == pipeline.Refusal.RATE_LIMITED:
+        return rate_limited(str(refusal), wait=refusal.retry_after)
+    return refused(str(refusal))
+
+
 def comment_submit_from_api(*, request: Request, target: Model, data: dict) -> Comment:
     form = CommentForm({**data, "website": ""}, target=target, user=request.user)
     if not form.is_valid():
@@ -171,7 +193,7 @@ def comment_submit_from_api(*, request: Request, target: Model, data: dict) -> C
             notify_replies=cleaned["notify_replies"],
         )
     except services.CommentRefused as refusal:
-        raise refused(str(refusal)) from None
+        raise refusal_error(refusal) from None
 
 
 # --- Discussions: /<objects>/<slug>/comments/ -------------------------------------------------------
@@ -207,7 +229,9 @@ class DiscussionViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
     def list(self, request: Request, slug: str) -> Response:
         page_number = Pagination._positive_int(request, "page", default=1, maximum=None)
         target = self.get_target()
-        section = selectors.comment_section(target=target, user=request.user, page_number=page_number)
+        section = selectors.comment_section(
+            target=target, user=request.user, page_number=page_number, columns=selectors.API_COLUMNS
+        )
         if section.page.number != page_number:
             raise NotFound(_("There is no page %(page)s of comments.") % {"page": page_number})
         context = self.get_serializer_context()
@@ -273,7 +297,16 @@ def discussion_schema(noun: str) -> dict:
                 "that confirmation."
             ),
             request=CommentInputSerializer,
-            responses={201: SubmittedSerializer},
+            responses={
+                201: SubmittedSerializer,
+                409: OpenApiResponse(
+                    ErrorSerializer,
+                    description=(
+                        "Refused as things stand: comments are closed here, or the comment policy is not yet "
+                        "published. `detail` says which. A comment sent too soon after your last one is a 429."
+                    ),
+                ),
+            },
         ),
     }
 
@@ -324,7 +357,13 @@ class ReportedSerializer(serializers.Serializer):
         summary="Report a comment",
         description="Say which clause of the comment policy it breaks. One report per person per comment.",
         request=ReportInputSerializer,
-        responses={201: ReportedSerializer},
+        responses={
+            201: ReportedSerializer,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="You have already reported this comment, or it is no longer published.",
+            ),
+        },
     ),
 )
 class CommentViewSet(ConditionalGetMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -333,7 +372,7 @@ class CommentViewSet(ConditionalGetMixin, mixins.RetrieveModelMixin, viewsets.Ge
     lookup_value_regex = r"[0-9]{1,18}"
 
     def get_queryset(self) -> QuerySet[Comment]:
-        return Comment.objects.only(*selectors.PUBLIC_COLUMNS, "policy_version_id")
+        return Comment.objects.only(*selectors.API_COLUMNS, "policy_version_id")
 
     def get_object(self) -> Comment:
         comment = super().get_object()
@@ -352,7 +391,7 @@ class CommentViewSet(ConditionalGetMixin, mixins.RetrieveModelMixin, viewsets.Ge
         try:
             services.comment_report(comment=comment, user=request.user, **form.cleaned_data)
         except services.CommentRefused as refusal:
-            raise refused(str(refusal)) from None
+            raise refusal_error(refusal) from None
         message = _("Thank you. The moderators will look at this comment.")
         return Response({"message": message}, status=status.HTTP_201_CREATED)
 

@@ -8,7 +8,13 @@ reasons among it); decisions are checked by the admin's DecisionForm and made by
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -21,7 +27,7 @@ from comments.models import Comment
 from comments.moderation_forms import DecisionForm
 from comments.pipeline import reason_label
 from config.api_common import Pagination, StrictSerializer
-from config.api_errors import form_errors, refused
+from config.api_errors import ErrorSerializer, form_errors, refused
 from config.api_schema import AutoSchema
 
 QUEUES = {queue.key: queue for queue in queues.QUEUES}
@@ -185,7 +191,16 @@ class QueueViewSet(viewsets.GenericViewSet):
             "The commenter is emailed as when a moderator decides in the admin."
         ),
         request=DecisionInputSerializer,
-        responses=StaffCommentSerializer,
+        responses={
+            200: StaffCommentSerializer,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description=(
+                    "Refused as the comment stands: another moderator decided first (`detail` says who and "
+                    "when), holds a claim on it, or the action does not apply to its status."
+                ),
+            ),
+        },
     )
 )
 class DecisionViewSet(viewsets.GenericViewSet):

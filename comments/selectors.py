@@ -37,6 +37,8 @@ PUBLIC_COLUMNS = (
     "created_at",
     "edited_at",
 )
+# The API also gives the raw text beside text_html, for clients that render it themselves.
+API_COLUMNS = (*PUBLIC_COLUMNS, "text")
 
 
 @dataclass
@@ -171,6 +173,7 @@ def comment_section(
     user=None,
     page_number: int | str | None = 1,
     newest_first: bool | None = None,
+    columns: tuple[str, ...] = PUBLIC_COLUMNS,
 ) -> CommentSection:
     """One page of threads for a target, in two queries whatever the number of comments."""
     newest_first = settings.COMMENTS_NEWEST_FIRST if newest_first is None else newest_first
@@ -180,7 +183,7 @@ def comment_section(
     rows = (
         comments.filter(root_id__in=page.roots)
         .select_related("official", "team_response")
-        .only(*PUBLIC_COLUMNS, *STAFF_MARKS)
+        .only(*columns, *STAFF_MARKS)
         .order_by(thread_order(newest_first), "path")
         if page.roots
         else []

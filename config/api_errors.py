@@ -98,9 +98,31 @@ def form_errors(form) -> exceptions.ValidationError:
     return exceptions.ValidationError(errors)
 
 
-def refused(message: str) -> exceptions.ValidationError:
-    """A service declined the request as a whole: the reason, under the code ``refused``."""
-    return exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]}, code="refused")
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The request conflicts with the present state of the object.")
+    default_code = "conflict"
+
+
+class RateLimited(exceptions.Throttled):
+    """A service's own rate limit: its message as the detail, and Retry-After, with DRF's ``throttled`` code."""
+
+    def __init__(self, message: str, *, wait: int | None = None):
+        exceptions.APIException.__init__(self, message, self.default_code)
+        self.wait = wait
+
+
+def refused(message: str) -> Conflict:
+    """A service declined the request as a whole because of the state things are in (409, code ``conflict``).
+
+    Field problems stay 400 ``ValidationError``s; the message here goes in ``detail``, ``errors`` is empty.
+    """
+    return Conflict(message)
+
+
+def rate_limited(message: str, *, wait: int | None = None) -> RateLimited:
+    """A service declined the request as too soon after the last one (429, code ``throttled``, Retry-After)."""
+    return RateLimited(message, wait=wait)
 
 
 @csrf_exempt

@@ -76,6 +76,8 @@ def test_threads_hold_published_comments_with_their_replies_in_order(api, analys
     thread = body["results"][0]
     assert "First &lt;b&gt;bold&lt;/b&gt;" in thread["text_html"]
     assert "<b>" not in thread["text_html"]
+    # The raw text is given as typed, for clients that escape and render it themselves.
+    assert thread["text"] == "First <b>bold</b>"
     assert thread["state"] == "published"
     assert [(item["id"], item["parent"], item["depth"]) for item in thread["replies"]] == [(reply.pk, first.pk, 1)]
 
@@ -105,7 +107,7 @@ def test_a_removed_comment_with_published_replies_leaves_an_empty_placeholder(ap
     thread = api.get(url).json()["results"][0]
 
     assert thread["state"] == "removed"
-    assert thread["author_name"] == thread["text_html"] == ""
+    assert thread["author_name"] == thread["text_html"] == thread["text"] == ""
     assert len(thread["replies"]) == 1
 
 
@@ -301,9 +303,10 @@ def test_a_closed_discussion_refuses_with_the_reason(api, policy_version):
 
     response = api.post(f"/api/v1/analyses/{closed.slug}/comments/", guest_comment(), format="json")
 
-    assert response.status_code == 400
-    assert response.json()["code"] == "refused"
-    assert "closed" in response.json()["errors"]["non_field_errors"][0]
+    assert response.status_code == 409
+    body = response.json()
+    assert (body["code"], body["detail"], body["errors"]) == ("conflict", "Comments are closed on this page.", {})
+    assert not Comment.objects.exists()
 
 
 def test_the_sites_rate_limit_holds(api, url, settings):
@@ -312,8 +315,12 @@ def test_the_sites_rate_limit_holds(api, url, settings):
 
     response = api.post(url, guest_comment(text="Another thought."), format="json")
 
-    assert response.status_code == 400
-    assert "wait" in response.json()["errors"]["non_field_errors"][0]
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    body = response.json()
+    assert (body["code"], body["errors"]) == ("throttled", {})
+    assert body["detail"] == "You commented a moment ago. Please wait 60 seconds between comments."
+    assert Comment.objects.count() == 1
 
 
 def test_a_session_user_must_send_the_csrf_token(url, stakeholder):
@@ -367,8 +374,13 @@ def test_a_report_names_a_clause_of_the_policy_and_is_made_once(api_as, stakehol
     assert (unknown.status_code, list(unknown.json()["errors"])) == (400, ["clause"])
     assert made.status_code == 201
     assert Flag.objects.get().clause == clause
-    assert again.status_code == 400
-    assert again.json()["code"] == "refused"
+    assert again.status_code == 409
+    assert again.json() == {
+        "detail": "You have already reported this comment. Thank you.",
+        "code": "conflict",
+        "errors": {},
+    }
+    assert Flag.objects.count() == 1
 
 
 def test_only_published_comments_can_be_reported(api_as):
@@ -395,3 +407,16 @@ def test_the_policy_gives_its_clauses_and_an_issued_token_never_cached(api, poli
 
 def test_without_a_policy_comments_are_not_open(api):
     assert api.get("/api/v1/comment-policy/").status_code == 404
+
+
+def test_the_schema_documents_the_raw_text_and_the_refusals(api):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    comment = schema["components"]["schemas"]["Comment"]
+    assert "text" in comment["required"] and "not escaped" in comment["properties"]["text"]["description"]
+    create = schema["paths"]["/api/v1/analyses/{slug}/comments/"]["post"]["responses"]
+    report = schema["paths"]["/api/v1/comments/{id}/report/"]["post"]["responses"]
+    decide = schema["paths"]["/api/v1/moderation/comments/{id}/decision/"]["post"]["responses"]
+    for responses in (create, report, decide):
+        assert responses["409"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    assert "Retry-After" in create["429"]["headers"]
+    assert "closed" in create["409"]["description"]

@@ -128,8 +128,9 @@ def test_a_decision_on_a_stale_view_says_who_decided_first(api_as):
         format="json",
     )
 
-    assert response.status_code == 400
-    assert response.json()["code"] == "refused"
+    assert response.status_code == 409
+    assert response.json()["code"] == "conflict"
+    assert response.json()["detail"].startswith("This comment is now")
     assert Comment.objects.get(pk=comment.pk).status == Status.APPROVED
 
 
@@ -143,8 +144,9 @@ def test_a_comment_another_moderator_claimed_is_refused(api_as):
         format="json",
     )
 
-    assert response.status_code == 400
-    assert "handling this comment" in response.json()["errors"]["non_field_errors"][0]
+    assert response.status_code == 409
+    assert "handling this comment" in response.json()["detail"]
+    assert Comment.objects.get(pk=comment.pk).status == Status.PENDING
 
 
 @pytest.mark.parametrize(
