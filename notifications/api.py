@@ -52,7 +52,7 @@ class SubscriptionViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="Subscribe to email updates",
         description=(
-            "Double opt-in: a link to confirm is emailed, and nothing else is sent until it is opened. "
+            "Double opt-in: a link to confirm is emailed, and nothing else is sent until its page's button is pressed. "
             "The answer is the same whatever the address, so it tells no one who is subscribed."
         ),
         responses={202: SubscriptionAcceptedSerializer},
@@ -69,6 +69,6 @@ class SubscriptionViewSet(viewsets.GenericViewSet):
         subscribers.subscriber_subscribe(email=form.cleaned_data["email"], choices=form.choices())
         message = _(
             "If that address can be subscribed, an email is on its way. "
-            "Open the link in it to confirm: nothing else is sent until you do."
+            "Open the link in it and press the button to confirm: nothing else is sent until you do."
         )
         return Response({"detail": message}, status=status.HTTP_202_ACCEPTED)

@@ -75,7 +75,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(request.path)
     subscriber = Subscriber.objects.filter(email=normalise_email(email)).prefetch_related("topics").first()
     # The rule subscriber_confirm applies, read without writing: no button the POST would refuse.
-    if subscriber is None or service._left_since(subscriber, link_signed_at):
+    if subscriber is None or service.link_predates_leaving(subscriber, link_signed_at):
         return _stale_link(request)
     if subscriber.is_confirmed:
         return _confirmed(request, subscriber)

@@ -79,7 +79,8 @@ def subscriber_subscribe(*, email: str, choices: Choices, user=None) -> Subscrib
     return subscriber
 
 
-def _left_since(subscriber: Subscriber, link_signed_at: datetime | None) -> bool:
+def link_predates_leaving(subscriber: Subscriber, link_signed_at: datetime | None) -> bool:
+    """Whether a confirmation link was signed before the address unsubscribed (it then confirms nothing)."""
     left = subscriber.unsubscribed_at
     # Tokens carry whole seconds; a link signed in the second of leaving still counts as later.
     return link_signed_at is not None and left is not None and link_signed_at < left.replace(microsecond=0)
@@ -94,7 +95,7 @@ def subscriber_confirm(*, email: str, link_signed_at: datetime | None = None) ->
     email = normalise_email(email)
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
-        if subscriber is None or _left_since(subscriber, link_signed_at):
+        if subscriber is None or link_predates_leaving(subscriber, link_signed_at):
             return None
         if not subscriber.is_confirmed:
             subscriber.confirmed_at = timezone.now()
