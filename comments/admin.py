@@ -5,6 +5,7 @@ trusted commenters; and the editors' comment policy.
 from django.contrib import admin, messages
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
@@ -204,10 +205,25 @@ class ConfirmedAddressAdmin(admin.ModelAdmin):
 # --- The comment policy (editors) ------------------------------------------------------------
 
 
+def policy_version_is_fixed(version: PolicyVersion | None) -> bool:
+    """A version that has taken effect is what commenters agreed to and what decisions cite: it never changes.
+    The policy changes by adding a new version."""
+    return version is not None and version.pk is not None and version.has_taken_effect
+
+
 class PolicyClauseInline(admin.TabularInline):
     model = PolicyClause
     extra = 1
     fields = ("number", "title", "text")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return not policy_version_is_fixed(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return not policy_version_is_fixed(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not policy_version_is_fixed(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(PolicyVersion)
@@ -217,6 +233,22 @@ class PolicyVersionAdmin(admin.ModelAdmin):
     list_filter = ("policy",)
     fields = ("policy", "number", "effective_at", "text")
     inlines = [PolicyClauseInline]
+
+    def get_readonly_fields(self, request, obj: PolicyVersion | None = None):
+        return self.fields if policy_version_is_fixed(obj) else ()
+
+    def has_delete_permission(self, request, obj: PolicyVersion | None = None) -> bool:
+        return not policy_version_is_fixed(obj) and super().has_delete_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        version = self.get_object(request, object_id)
+        if policy_version_is_fixed(version) and request.method == "GET":
+            messages.info(
+                request,
+                _("This version has been in force since %(date)s, so it can no longer change: add a new version.")
+                % {"date": date_format(timezone.localtime(version.effective_at), "DATETIME_FORMAT")},
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj: PolicyVersion, form, change: bool) -> None:
         if not change:

@@ -90,6 +90,10 @@ class PolicyVersion(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("comments:policy_version", kwargs={"number": self.number})
 
+    @property
+    def has_taken_effect(self) -> bool:
+        return self.effective_at <= timezone.now()
+
 
 class PolicyClause(models.Model):
     """A numbered rule; moderators cite one when they reject, readers when they report."""

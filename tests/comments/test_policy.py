@@ -85,3 +85,48 @@ def test_the_demo_content_has_a_policy_and_a_discussion(db):
     assert "This comment was removed." in html
     assert "on behalf of Northern Health Science Alliance" in html
     assert "Medical advice or misinformation" in Client().get("/comment-policy/").content.decode()
+
+
+def _version_form(version, **changes) -> dict:
+    data = {
+        "policy": version.policy_id,
+        "number": version.number,
+        "effective_at_0": timezone.localtime(version.effective_at).strftime("%Y-%m-%d"),
+        "effective_at_1": timezone.localtime(version.effective_at).strftime("%H:%M:%S"),
+        "text": version.text,
+        "clauses-TOTAL_FORMS": "0",
+        "clauses-INITIAL_FORMS": "0",
+        "clauses-MIN_NUM_FORMS": "0",
+        "clauses-MAX_NUM_FORMS": "1000",
+    }
+    return {**data, **changes}
+
+
+def test_a_version_in_force_cannot_be_edited_or_deleted_in_the_admin(client_for, editor, policy_version):
+    client = client_for(editor)
+    url = f"/admin/comments/policyversion/{policy_version.pk}/change/"
+    clauses_before = list(policy_version.clauses.values_list("number", "title", "text"))
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="text"' not in page.content.decode()
+    assert "can no longer change: add a new version" in page.content.decode()
+
+    client.post(url, _version_form(policy_version, text="Rewritten after people agreed to it."))
+    policy_version.refresh_from_db()
+    assert policy_version.text != "Rewritten after people agreed to it."
+    assert list(policy_version.clauses.values_list("number", "title", "text")) == clauses_before
+    assert client.post(f"/admin/comments/policyversion/{policy_version.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert type(policy_version).objects.filter(pk=policy_version.pk).exists()
+
+
+def test_a_version_not_yet_in_force_can_still_be_corrected(client_for, editor):
+    version = PolicyVersionFactory(number=2, effective_at=timezone.now() + timedelta(days=7))
+    client = client_for(editor)
+    url = f"/admin/comments/policyversion/{version.pk}/change/"
+
+    assert 'name="text"' in client.get(url).content.decode()
+    response = client.post(url, _version_form(version, text="Corrected before it applies."))
+    assert response.status_code == 302
+    version.refresh_from_db()
+    assert version.text == "Corrected before it applies."
