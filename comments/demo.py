@@ -122,21 +122,28 @@ def _load_discussion(analysis: PolicyAnalysis, version: PolicyVersion) -> None:
     saved: dict[str, Comment] = {}
     started = analysis.publish_at + timedelta(hours=2)
     for index, (key, parent, name, email, organisation, declaration, status, text) in enumerate(DISCUSSION):
-        existing = Comment.objects.for_target(analysis).filter(author_email=email, text=text).first()
-        if existing is not None:
-            saved[key] = existing
-            continue
-        ConfirmedAddress.objects.get_or_create(email=email)
-        comment = Comment(
-            target=analysis,
+        saved[key], _created = demo_comment_ensure(
+            analysis=analysis,
+            email=email,
+            text=text,
+            parent=saved.get(parent) if parent else None,
             author_name=name,
-            author_email=email,
             organisation=organisation,
             declaration_of_interest=declaration,
-            text=text,
             status=status,
             policy_version=version,
             created_at=started + timedelta(hours=index * 3),
             confirmed_at=started,
         )
-        saved[key] = comment_insert(comment=comment, parent=saved.get(parent) if parent else None)
+
+
+def demo_comment_ensure(*, analysis, email: str, text: str, parent: Comment | None = None, **fields):
+    """The demo comment by this author with this text, inserted once from a confirmed address.
+
+    Returns (comment, created), so loading the demo content again adds nothing."""
+    existing = Comment.objects.for_target(analysis).filter(author_email=email, text=text).first()
+    if existing is not None:
+        return existing, False
+    ConfirmedAddress.objects.get_or_create(email=email)
+    comment = Comment(target=analysis, author_email=email, text=text, **fields)
+    return comment_insert(comment=comment, parent=parent), True

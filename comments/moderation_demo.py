@@ -11,8 +11,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from comments.models import Comment, ConfirmedAddress, Flag, PolicyVersion
-from comments.services import comment_insert, moderation_event_record
+from comments.demo import demo_comment_ensure
+from comments.models import Flag, PolicyVersion
+from comments.services import moderation_event_record
 from policies.demo import SEED_SLUG
 from policies.models import PolicyAnalysis
 
@@ -90,27 +91,22 @@ def load() -> None:
 
 
 def _comment(analysis, version, name, email, status, reasons, organisation, declaration, text, index, started):
-    existing = Comment.objects.for_target(analysis).filter(author_email=email, text=text).first()
-    if existing is not None:
-        return existing
-    ConfirmedAddress.objects.get_or_create(email=email)
-    comment = comment_insert(
-        comment=Comment(
-            target=analysis,
-            author_name=name,
-            author_email=email,
-            organisation=organisation,
-            declaration_of_interest=declaration,
-            text=text,
-            status=status,
-            reasons=reasons,
-            policy_version=version,
-            created_at=started + timedelta(hours=index * 2),
-            confirmed_at=started,
-            status_changed_at=started,
-        ),
-        parent=None,
+    comment, created = demo_comment_ensure(
+        analysis=analysis,
+        email=email,
+        text=text,
+        author_name=name,
+        organisation=organisation,
+        declaration_of_interest=declaration,
+        status=status,
+        reasons=reasons,
+        policy_version=version,
+        created_at=started + timedelta(hours=index * 2),
+        confirmed_at=started,
+        status_changed_at=started,
     )
+    if not created:
+        return comment
     moderation_event_record(
         subject=comment, actor=None, action="submit", from_status="", to_status=status, reasons=reasons
     )
