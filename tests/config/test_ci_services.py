@@ -1,0 +1,63 @@
+""".ci/prepare-services prepares exactly the database and Redis database the URLs name."""
+
+import os
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+
+from tests.services import missing, reachable
+
+SCRIPT = Path(__file__).resolve().parents[2] / ".ci" / "prepare-services"
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
+REDIS = "redis://127.0.0.1:6379"
+
+
+@pytest.fixture
+def local_services() -> None:
+    if not (shutil.which("psql") and shutil.which("redis-cli")):
+        missing("needs the psql and redis-cli clients")
+    if not (reachable(f"{POSTGRES}/postgres") and reachable(REDIS)):
+        missing("needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379")
+
+
+def psql(sql: str) -> str:
+    command = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-tAc", sql]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def prepare(database_url: str, redis_url: str) -> subprocess.CompletedProcess:
+    env = os.environ | {"DATABASE_URL": database_url, "REDIS_URL": redis_url}
+    return subprocess.run([str(SCRIPT)], env=env, check=True, capture_output=True, text=True)
+
+
+def test_it_creates_the_named_database_and_empties_only_the_named_redis_database(local_services) -> None:
+    name = f"ci_check_{uuid.uuid4().hex[:8]}"
+    named, neighbour = redis.Redis(db=3), redis.Redis(db=4)
+    named.set("left-over", 1)
+    neighbour.set("kept", 1)
+    try:
+        result = prepare(f"{POSTGRES}/{name}", f"{REDIS}/3")
+
+        assert psql(f"SELECT count(*) FROM pg_database WHERE datname = '{name}'") == "1"
+        assert named.exists("left-over") == 0
+        assert neighbour.exists("kept") == 1
+        assert f"database {name} " in result.stdout and "Redis database 3 " in result.stdout
+    finally:
+        psql(f"DROP DATABASE IF EXISTS {name}")
+        neighbour.delete("kept")
+
+
+def test_it_leaves_an_existing_database_as_it_is(local_services) -> None:
+    name = f"ci_check_{uuid.uuid4().hex[:8]}"
+    psql(f"CREATE DATABASE {name}")
+    try:
+        prepare(f"{POSTGRES}/{name}", f"{REDIS}/3")
+        prepare(f"{POSTGRES}/{name}", f"{REDIS}/3")
+
+        assert psql(f"SELECT count(*) FROM pg_database WHERE datname = '{name}'") == "1"
+    finally:
+        psql(f"DROP DATABASE IF EXISTS {name}")
