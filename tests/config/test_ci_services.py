@@ -24,9 +24,14 @@ def local_services() -> None:
         missing("needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379")
 
 
-def psql(sql: str) -> str:
-    command = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-tAc", sql]
-    return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
+def psql(sql: str, **variables: str) -> str:
+    command = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-tA"]
+    command += [f"--set={name}={value}" for name, value in variables.items()]
+    return subprocess.run(command, input=sql, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def database_exists(name: str) -> bool:
+    return psql("SELECT count(*) FROM pg_database WHERE datname = :'name'", name=name) == "1"
 
 
 def prepare(database_url: str, redis_url: str) -> subprocess.CompletedProcess:
@@ -42,22 +47,22 @@ def test_it_creates_the_named_database_and_empties_only_the_named_redis_database
     try:
         result = prepare(f"{POSTGRES}/{name}", f"{REDIS}/3")
 
-        assert psql(f"SELECT count(*) FROM pg_database WHERE datname = '{name}'") == "1"
+        assert database_exists(name)
         assert named.exists("left-over") == 0
         assert neighbour.exists("kept") == 1
         assert f"database {name} " in result.stdout and "Redis database 3 " in result.stdout
     finally:
-        psql(f"DROP DATABASE IF EXISTS {name}")
+        psql('DROP DATABASE IF EXISTS :"name"', name=name)
         neighbour.delete("kept")
 
 
 def test_it_leaves_an_existing_database_as_it_is(local_services) -> None:
     name = f"ci_check_{uuid.uuid4().hex[:8]}"
-    psql(f"CREATE DATABASE {name}")
+    psql('CREATE DATABASE :"name"', name=name)
     try:
         prepare(f"{POSTGRES}/{name}", f"{REDIS}/3")
         prepare(f"{POSTGRES}/{name}", f"{REDIS}/3")
 
-        assert psql(f"SELECT count(*) FROM pg_database WHERE datname = '{name}'") == "1"
+        assert database_exists(name)
     finally:
-        psql(f"DROP DATABASE IF EXISTS {name}")
+        psql('DROP DATABASE IF EXISTS :"name"', name=name)
