@@ -259,6 +259,15 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
 }
+# The outbox keeps each email (address, subject, body) this long after it was written; the
+# privacy notice states it. Longer than any event's resend window (a week for links).
+DELIVERY_RETENTION_DAYS = env_int("DELIVERY_RETENTION_DAYS", 90)
+CELERY_BEAT_SCHEDULE |= {
+    "notifications-delete-old-deliveries": {
+        "task": "notifications.delete_old_deliveries",
+        "schedule": crontab(minute=15, hour=3),
+    },
+}
 if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("The broker's visibility timeout must outlast CELERY_TASK_TIME_LIMIT.")
 
@@ -376,6 +385,23 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "consultations.remove_expired_personal_data",
         "schedule": crontab(minute=30, hour=3),
     },
+}
+
+# --- Personal data (UK GDPR) -------------------------------------------------------
+
+# Keys the hashes that outlive an erased address (the suppression list, the request log).
+# Set it once and keep it: a new key makes every stored hash stop matching, so erased
+# addresses would be mailed again. It defaults to SECRET_KEY, which must then never change.
+PERSONAL_DATA_HASH_KEY = env_str("PERSONAL_DATA_HASH_KEY", SECRET_KEY)
+# Named on the privacy notice as the person to write to about personal data.
+PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "privacy@localhost")
+# Each beat job that deletes or anonymises personal data, with the setting holding its
+# period: the privacy notice states every one of them, and a test holds the two together.
+PERSONAL_DATA_RETENTION_JOBS = {
+    "comments-expire-unconfirmed": "COMMENTS_UNCONFIRMED_HOURS",
+    "comments-erase-ip-hashes": "COMMENTS_IP_HASH_DAYS",
+    "consultations-remove-personal-data": "CONSULTATION_RETENTION_MONTHS",
+    "notifications-delete-old-deliveries": "DELIVERY_RETENTION_DAYS",
 }
 
 # --- Security ---------------------------------------------------------------------

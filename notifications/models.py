@@ -5,6 +5,8 @@ rendered subject and bodies; bulk rows of an announcement point at one shared
 ``Broadcast`` and are personalised (address, unsubscribe links) when sent.
 """
 
+import hashlib
+import hmac
 import uuid
 from urllib.parse import urlparse
 
@@ -20,6 +22,16 @@ from django.utils.translation import gettext_lazy as _
 def normalise_email(address: str) -> str:
     """One spelling per address, so idempotency and suppression compare like with like."""
     return address.strip().lower()
+
+
+def address_hash(address: str) -> str:
+    """A keyed hash of the normalised address: it still recognises the address after the address is erased.
+
+    Keyed (HMAC-SHA-256 with PERSONAL_DATA_HASH_KEY), so a leaked table cannot be reversed by
+    hashing a list of known addresses; changing the key makes every stored hash stop matching.
+    """
+    key = settings.PERSONAL_DATA_HASH_KEY.encode()
+    return hmac.new(key, normalise_email(address).encode(), hashlib.sha256).hexdigest()
 
 
 class Stream(models.TextChoices):
@@ -40,6 +52,8 @@ class SubscriberQuerySet(models.QuerySet):
         return (
             self.confirmed()
             .filter(frequency=frequency)
+            # By address in SQL, for the fan-out's INSERT ... SELECT; an erased address kept only as a
+            # hash has no subscriber left, and sending checks the hash again before each bulk email.
             .exclude(Exists(Suppression.objects.filter(email=OuterRef("email"))))
         )
 
@@ -91,8 +105,25 @@ class Subscriber(models.Model):
         return _("confirmed") if self.confirmed_at else _("waiting for confirmation")
 
 
+class SuppressionQuerySet(models.QuerySet):
+    def for_address(self, address: str) -> "SuppressionQuerySet":
+        return self.filter(email_hash=address_hash(address))
+
+    def add(self, *, email: str, reason: str, note: str = "") -> "Suppression":
+        """Suppress an address once; a later reason leaves the first in place."""
+        suppression, _created = self.get_or_create(
+            email_hash=address_hash(email),
+            defaults={"email": normalise_email(email), "reason": reason, "note": note[:300]},
+        )
+        return suppression
+
+
 class Suppression(models.Model):
-    """Addresses that receive no bulk email, whatever their subscriptions say."""
+    """Addresses that receive no bulk email, whatever their subscriptions say.
+
+    Matched by ``email_hash``; ``email`` is blanked when the address's personal data is
+    erased, and the hash alone keeps the address suppressed.
+    """
 
     class Reason(models.TextChoices):
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
@@ -100,16 +131,25 @@ class Suppression(models.Model):
         COMPLAINT = "complaint", _("Spam complaint")
         MANUAL = "manual", _("Added by staff")
 
-    email = models.EmailField(unique=True)
+    email = models.EmailField(blank=True, db_index=True, help_text=_("Empty once the address was erased."))
+    email_hash = models.CharField(max_length=64, unique=True, editable=False)
     reason = models.CharField(max_length=20, choices=Reason.choices)
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SuppressionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.email} ({self.get_reason_display()})"
+        return f"{self.email or _('(erased address)')} ({self.get_reason_display()})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.email:
+            self.email = normalise_email(self.email)
+            self.email_hash = address_hash(self.email)
+        super().save(*args, **kwargs)
 
 
 class Broadcast(models.Model):
@@ -202,6 +242,9 @@ class Delivery(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name_plural = _("deliveries")
+        # Bodies carry private answers and, before redaction, secret links: reading them is a role
+        # of its own, which no staff group holds by default (docs/architecture.md, Notifications).
+        permissions = [("view_delivery_content", _("Can read what a delivered email said"))]
         constraints = [
             models.UniqueConstraint(fields=["recipient", "idempotency_key"], name="unique_delivery_per_event"),
         ]

@@ -24,7 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from notifications import tokens
-from notifications.models import Broadcast, Delivery, Stream, Suppression
+from notifications.models import Broadcast, Delivery, Stream, Suppression, address_hash
 
 log = logging.getLogger(__name__)
 
@@ -334,11 +334,14 @@ def _mark(delivery: Delivery, **fields) -> int:
 
 
 def _without_suppressed(claimed: list[Delivery]) -> list[Delivery]:
-    bulk = {delivery.recipient for delivery in claimed if delivery.stream == Stream.BULK}
-    suppressed = set(Suppression.objects.filter(email__in=bulk).values_list("email", flat=True)) if bulk else set()
+    # By hash, so an address whose suppression outlived its erasure is still held back.
+    hashes = {d.pk: address_hash(d.recipient) for d in claimed if d.stream == Stream.BULK}
+    suppressed = set(
+        Suppression.objects.filter(email_hash__in=set(hashes.values())).values_list("email_hash", flat=True)
+    )
     if not suppressed:
         return claimed
-    held = {d.pk for d in claimed if d.stream == Stream.BULK and d.recipient in suppressed}
+    held = {pk for pk, digest in hashes.items() if digest in suppressed}
     Delivery.objects.filter(pk__in=held).update(status=Delivery.Status.SUPPRESSED, claim_token=None)
     return [d for d in claimed if d.pk not in held]
 
@@ -348,10 +351,7 @@ def _after_failure(delivery: Delivery, error: Exception, outcome: str) -> str:
     if outcome == PERMANENT:
         _mark(delivery, status=Delivery.Status.FAILED, last_error=reason)
         if isinstance(error, smtplib.SMTPRecipientsRefused):
-            Suppression.objects.get_or_create(
-                email=delivery.recipient,
-                defaults={"reason": Suppression.Reason.HARD_BOUNCE, "note": reason[:300]},
-            )
+            Suppression.objects.add(email=delivery.recipient, reason=Suppression.Reason.HARD_BOUNCE, note=reason)
         return "failed"
     attempts = delivery.attempts + 1
     if attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:

@@ -26,6 +26,11 @@ def sweep_deliveries() -> dict[str, int]:
     return {**services.deliveries_sweep(), "broadcasts": services.broadcasts_resume()}
 
 
+@shared_task(name="notifications.delete_old_deliveries")
+def delete_old_deliveries() -> int:
+    return services.deliveries_delete_old()
+
+
 @shared_task(name="notifications.announce_new_content")
 def announce_new_content() -> int:
     return services.announcements_find_due()

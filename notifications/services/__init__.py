@@ -11,6 +11,7 @@ from notifications.services.broadcasts import (
 )
 from notifications.services.digest import digest_send
 from notifications.services.outbox import (
+    deliveries_delete_old,
     deliveries_dispatch,
     deliveries_retry,
     deliveries_sweep,
@@ -23,6 +24,7 @@ __all__ = [
     "announcements_find_due",
     "broadcast_fan_out",
     "broadcasts_resume",
+    "deliveries_delete_old",
     "deliveries_dispatch",
     "deliveries_retry",
     "deliveries_sweep",

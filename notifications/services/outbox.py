@@ -43,7 +43,7 @@ def delivery_enqueue(
         context = {**context, **links}
         headers = {**tokens.unsubscribe_headers(links), **headers}
     rendered = rendering.render(template, context)
-    suppressed = stream == Stream.BULK and Suppression.objects.filter(email=recipient).exists()
+    suppressed = stream == Stream.BULK and Suppression.objects.for_address(recipient).exists()
     delivery = Delivery(
         recipient=recipient,
         kind=kind,
@@ -144,3 +144,14 @@ def deliveries_retry(*, deliveries: models.QuerySet) -> int:
     for stream, ids in by_stream.items():
         transaction.on_commit(partial(deliveries_dispatch, ids=ids, stream=stream))
     return count
+
+
+def deliveries_delete_old() -> int:
+    """Delete finished emails older than DELIVERY_RETENTION_DAYS (the period the privacy notice states).
+
+    Rows still waiting or sending stay: a message is not forgotten before it is sent.
+    """
+    cutoff = timezone.now() - timedelta(days=settings.DELIVERY_RETENTION_DAYS)
+    finished = [Delivery.Status.SENT, Delivery.Status.FAILED, Delivery.Status.SUPPRESSED]
+    deleted, _by_model = Delivery.objects.filter(created_at__lt=cutoff, status__in=finished).delete()
+    return deleted

@@ -19,7 +19,7 @@ def provider_failure_record(*, email: str, reason: str, message_id: str = "", de
     """Suppress ``email`` for ``reason`` (a Suppression.Reason) and fail the delivery the report is about."""
     email = normalise_email(email)
     with transaction.atomic():
-        Suppression.objects.get_or_create(email=email, defaults={"reason": reason, "note": detail[:300]})
+        Suppression.objects.add(email=email, reason=reason, note=detail)
         if reason == Suppression.Reason.COMPLAINT:
             subscriber_unsubscribe(email=email, reason=reason)
         failed = _delivery_fail(email=email, message_id=message_id, reason=reason, detail=detail)

@@ -102,7 +102,7 @@ def subscriber_confirm(*, email: str, link_signed_at: datetime | None = None) ->
             subscriber.unsubscribed_at = None
             subscriber.save(update_fields=["confirmed_at", "unsubscribed_at", "updated_at"])
             # Clicking the link proves the address works and is wanted again.
-            Suppression.objects.filter(email=email).delete()
+            Suppression.objects.for_address(email).delete()
     return subscriber
 
 
@@ -118,7 +118,7 @@ def subscriber_unsubscribe(*, email: str, reason: str = Suppression.Reason.UNSUB
     now = timezone.now()
     with transaction.atomic():
         Subscriber.objects.filter(email=email, unsubscribed_at__isnull=True).update(unsubscribed_at=now, updated_at=now)
-        Suppression.objects.get_or_create(email=email, defaults={"reason": reason})
+        Suppression.objects.add(email=email, reason=reason)
 
 
 def subscriber_send_preferences_link(*, email: str) -> None:
