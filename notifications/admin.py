@@ -11,13 +11,19 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from notifications.forms import ChoicesForm
 from notifications.models import Broadcast, Delivery, Subscriber, Suppression
+from notifications.redaction import secret_links_redact
 from notifications.services import deliveries_retry
 from notifications.services.subscribers import subscribers_import
+
+# What an email said: its bodies carry private answers, its bodies and headers secret links.
+SECRET_FIELDS = ("id", "subject", "body_text", "body_html", "headers", "last_error", "claim_token")
+CONTENT_PERMISSION = "notifications.view_delivery_content"
 
 
 @admin.register(Delivery)
@@ -28,20 +34,57 @@ class DeliveryAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ("retry",)
     change_list_template = "notifications/admin/delivery_change_list.html"
-    readonly_fields = [field.name for field in Delivery._meta.fields if field.name != "id"]
+    # Who got what kind of email, when, and why it failed; never what it said (see get_fieldsets).
+    readonly_fields = (
+        *(field.name for field in Delivery._meta.fields if field.name not in SECRET_FIELDS),
+        "subject_shown",
+        "failure",
+        "text_shown",
+        "headers_shown",
+    )
     fieldsets = (
         (None, {"fields": ("recipient", "kind", "stream", "status", "idempotency_key", "content_type", "object_id")}),
-        (_("Message"), {"fields": ("subject", "body_text", "headers", "broadcast")}),
+        (_("Message"), {"fields": ("subject_shown", "broadcast")}),
         (
             _("Sending"),
-            {"fields": ("attempts", "last_error", "created_at", "dispatched_at", "claimed_at", "next_attempt_at")},
+            {"fields": ("attempts", "failure", "created_at", "dispatched_at", "claimed_at", "next_attempt_at")},
         ),
         (_("Sent"), {"fields": ("sent_at",)}),
+    )
+    content_fieldset = (
+        _("What it said"),
+        {
+            "fields": ("text_shown", "headers_shown"),
+            "description": _("Private links are hidden, whoever reads this."),
+        },
     )
     show_full_result_count = False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def get_fieldsets(self, request: HttpRequest, obj: Delivery | None = None):
+        if request.user.has_perm(CONTENT_PERMISSION):
+            return (*self.fieldsets, self.content_fieldset)
+        return self.fieldsets
+
+    @admin.display(description=_("subject"))
+    def subject_shown(self, delivery: Delivery) -> str:
+        return secret_links_redact(delivery.subject)
+
+    @admin.display(description=_("last error"))
+    def failure(self, delivery: Delivery) -> str:
+        return secret_links_redact(delivery.last_error)
+
+    @admin.display(description=_("plain-text body"))
+    def text_shown(self, delivery: Delivery) -> str:
+        text = delivery.broadcast.body_text if delivery.broadcast_id else delivery.body_text
+        return format_html("<pre>{}</pre>", secret_links_redact(text))
+
+    @admin.display(description=_("headers"))
+    def headers_shown(self, delivery: Delivery) -> str:
+        lines = (f"{name}: {value}" for name, value in sorted(delivery.headers.items()))
+        return format_html("<pre>{}</pre>", secret_links_redact("\n".join(lines)))
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
         counts = Delivery.objects.counts_by_status()
