@@ -232,9 +232,15 @@ NOTIFICATIONS_SEND_RATE_PER_SECOND = env_int("EMAIL_SEND_RATE_PER_SECOND", 0)
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 8)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
 NOTIFICATIONS_RETRY_MAX_SECONDS = env_int("NOTIFICATIONS_RETRY_MAX_SECONDS", 3600)
-# A row still "sending" after this long belonged to a worker that died. It must
-# outlast the task time limit, or a slow but live task would race the sweeper.
-NOTIFICATIONS_SENDING_TIMEOUT_SECONDS = env_int("NOTIFICATIONS_SENDING_TIMEOUT_SECONDS", CELERY_TASK_TIME_LIMIT * 2)
+# A worker renews its claim on a chunk every LEASE_RENEW seconds while it sends; a row
+# "sending" whose claim was not renewed for SENDING_TIMEOUT seconds belonged to a worker
+# that died, and the sweeper takes it back. The timeout must outlast a renewal interval
+# plus one message's SMTP conversation (EMAIL_TIMEOUT), or a slow live worker is raced.
+NOTIFICATIONS_LEASE_RENEW_SECONDS = env_int("NOTIFICATIONS_LEASE_RENEW_SECONDS", 10)
+NOTIFICATIONS_SENDING_TIMEOUT_SECONDS = env_int("NOTIFICATIONS_SENDING_TIMEOUT_SECONDS", 60)
+# A deferred job (consultation outcome, digest batch) claimed this long ago and unfinished
+# died with its worker: it must outlast the task time limit, after which no task still runs it.
+NOTIFICATIONS_JOB_TIMEOUT_SECONDS = env_int("NOTIFICATIONS_JOB_TIMEOUT_SECONDS", CELERY_TASK_TIME_LIMIT * 2)
 # A queued row dispatched this long ago and still not claimed lost its task (Redis restarted).
 NOTIFICATIONS_DISPATCH_GRACE_SECONDS = env_int("NOTIFICATIONS_DISPATCH_GRACE_SECONDS", 300)
 NOTIFICATIONS_SWEEP_SECONDS = env_int("NOTIFICATIONS_SWEEP_SECONDS", 60)
@@ -270,6 +276,10 @@ CELERY_BEAT_SCHEDULE |= {
 }
 if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("The broker's visibility timeout must outlast CELERY_TASK_TIME_LIMIT.")
+if NOTIFICATIONS_SENDING_TIMEOUT_SECONDS < NOTIFICATIONS_LEASE_RENEW_SECONDS * 3:
+    raise ImproperlyConfigured("NOTIFICATIONS_SENDING_TIMEOUT_SECONDS must be 3 × the lease renewal interval or more.")
+if NOTIFICATIONS_JOB_TIMEOUT_SECONDS <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("NOTIFICATIONS_JOB_TIMEOUT_SECONDS must outlast CELERY_TASK_TIME_LIMIT.")
 
 # --- REST framework ---------------------------------------------------------------
 

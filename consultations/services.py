@@ -26,6 +26,7 @@ from consultations.models import (
 )
 from notifications.models import Broadcast
 from notifications.services import announcement_fan_out
+from notifications.services.jobs import job_enqueue
 
 
 class ResponseClosed(Exception):
@@ -320,14 +321,20 @@ def consultation_conclude(*, consultation: Consultation, actor) -> Consultation:
     consultation.concluded_at = timezone.now()
     consultation.updated_by = actor
     consultation.save(update_fields=["concluded_at", "updated_by", "updated_at"])
-    from consultations.tasks import send_outcome
-
-    transaction.on_commit(lambda: send_outcome.delay(consultation.pk))
+    # Both effects are rows in this transaction: with the broker down they wait for the sweeper,
+    # and a second "conclude" (which returns above) never has to re-send anything.
+    _announce(consultation=consultation, template="consultation-outcome", context=emails.outcome_context(consultation))
+    job_enqueue(
+        task="consultations.send_outcome",
+        args=[consultation.pk],
+        key=f"consultation-outcome:{consultation.pk}",
+        queue="bulk",
+    )
     return consultation
 
 
 def consultation_send_outcome(*, consultation: Consultation) -> int:
-    """One outcome email per respondent who asked to hear, and the subscribers' announcement.
+    """One outcome email per respondent who asked to hear (the job recorded by ``consultation_conclude``).
 
     Each email's idempotency key makes a second run add nothing.
     """
@@ -337,7 +344,6 @@ def consultation_send_outcome(*, consultation: Consultation) -> int:
         with transaction.atomic():
             emails.send_outcome(response=response)
         sent += 1
-    _announce(consultation=consultation, template="consultation-outcome", context=emails.outcome_context(consultation))
     return sent
 
 
@@ -348,7 +354,8 @@ def consultation_announce_opening(*, consultation: Consultation) -> bool:
             return False
         locked.opening_announced_at = timezone.now()
         locked.save(update_fields=["opening_announced_at"])
-    _announce(consultation=locked, template="consultation-opening", context=emails.opening_context(locked))
+        # In the same transaction as the stamp: a crash between the two would otherwise lose the announcement.
+        _announce(consultation=locked, template="consultation-opening", context=emails.opening_context(locked))
     return True
 
 

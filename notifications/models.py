@@ -270,3 +270,34 @@ class Delivery(models.Model):
 
 def _domain() -> str:
     return urlparse(settings.SITE_URL).hostname or "localhost"
+
+
+class Job(models.Model):
+    """A deferred effect that is not one email (a consultation's outcome, a digest batch): a task to run,
+    recorded in the transaction of its cause, so the sweeper can run it when its Celery message is lost.
+
+    The task must be safe to run twice: a job is run at least once, not exactly once.
+    """
+
+    key = models.CharField(
+        max_length=200, unique=True, help_text=_("One job per event, however often it is asked for.")
+    )
+    task = models.CharField(max_length=200, help_text=_("The registered name of the Celery task to run."))
+    args = models.JSONField(default=list, blank=True)
+    queue = models.CharField(max_length=40, default="celery")
+    created_at = models.DateTimeField(auto_now_add=True)
+    dispatched_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When a worker was last asked to run it, or started it.")
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["dispatched_at"], condition=Q(finished_at__isnull=True), name="job_unfinished"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -277,8 +277,11 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
         for delivery in to_send:
             counts[_after_failure(delivery, error, TRANSIENT)] += 1
         return counts
+    lease = Lease(token=claimed[0].claim_token)
     try:
         for index, delivery in enumerate(to_send):
+            if not lease.renew_if_due(holding=len(to_send) - index):
+                break
             limiter.wait()
             try:
                 message_id = transport.send(delivery)
@@ -294,6 +297,33 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
     finally:
         connection.close()
     return counts
+
+
+class Lease:
+    """A chunk's claim, renewed every NOTIFICATIONS_LEASE_RENEW_SECONDS while its worker sends.
+
+    The sweeper takes back rows whose claim was not renewed for NOTIFICATIONS_SENDING_TIMEOUT_SECONDS,
+    so a killed worker's rows move on within about a minute, while a slow but live worker keeps them.
+    One UPDATE per interval, not per message. A worker that finds its rows taken back (it stalled
+    longer than the lease) stops: the sweeper has given them to another worker.
+    """
+
+    def __init__(self, *, token: uuid.UUID) -> None:
+        self.token = token
+        self.renewed = time.monotonic()
+
+    def renew_if_due(self, *, holding: int) -> bool:
+        """Whether the ``holding`` rows not yet tried are still this worker's to send."""
+        if time.monotonic() - self.renewed < settings.NOTIFICATIONS_LEASE_RENEW_SECONDS:
+            return True
+        renewed = Delivery.objects.filter(claim_token=self.token, status=Delivery.Status.SENDING).update(
+            claimed_at=timezone.now()
+        )
+        self.renewed = time.monotonic()
+        if renewed < holding:
+            log.warning("The sweeper took back %s rows of claim %s; leaving them to it", holding - renewed, self.token)
+            return False
+        return True
 
 
 def _skip_waiting_for_disk() -> None:
@@ -370,7 +400,12 @@ def _after_failure(delivery: Delivery, error: Exception, outcome: str) -> str:
 
 def _release(deliveries: list[Delivery]) -> None:
     """Rows claimed but never tried go back to the queue without counting an attempt."""
-    Delivery.objects.filter(pk__in=[d.pk for d in deliveries], status=Delivery.Status.SENDING).update(
+    if not deliveries:
+        return
+    # The claim token: rows the sweeper has since given to another worker are not this one's to release.
+    Delivery.objects.filter(
+        pk__in=[d.pk for d in deliveries], status=Delivery.Status.SENDING, claim_token=deliveries[0].claim_token
+    ).update(
         status=Delivery.Status.QUEUED,
         claim_token=None,
         dispatched_at=None,

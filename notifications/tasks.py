@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from notifications import sending, services
 from notifications.models import Broadcast
-from notifications.services import digest
+from notifications.services import digest, jobs
 
 
 @shared_task(name="notifications.send_deliveries")
@@ -21,9 +21,14 @@ def fan_out_broadcast(broadcast_id: int) -> int:
     return services.broadcast_fan_out(broadcast=broadcast) if broadcast else 0
 
 
+@shared_task(name="notifications.run_job")
+def run_job(job_id: int) -> bool:
+    return jobs.job_run(job_id=job_id)
+
+
 @shared_task(name="notifications.sweep_deliveries")
 def sweep_deliveries() -> dict[str, int]:
-    return {**services.deliveries_sweep(), "broadcasts": services.broadcasts_resume()}
+    return {**services.deliveries_sweep(), "broadcasts": services.broadcasts_resume(), "jobs": jobs.jobs_resume()}
 
 
 @shared_task(name="notifications.delete_old_deliveries")
@@ -38,12 +43,8 @@ def announce_new_content() -> int:
 
 @shared_task(name="notifications.send_weekly_digest")
 def send_weekly_digest() -> int:
-    """Beat, Monday morning: split the digest subscribers into batches, each its own task."""
-    end = timezone.now()
-    batches = digest.digest_batches()
-    for ids in batches:
-        send_digest_batch.apply_async(args=[ids, end.isoformat()], queue="bulk")
-    return len(batches)
+    """Beat, Monday morning: split the digest subscribers into batches, each a job the sweeper resumes if lost."""
+    return digest.digest_schedule(end=timezone.now())
 
 
 @shared_task(name="notifications.send_digest_batch")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from comments.models import Comment
 from consultations.models import Consultation, Webinar
 from notifications.models import Frequency, Stream, Subscriber
+from notifications.services.jobs import job_enqueue
 from notifications.services.outbox import delivery_enqueue
 from policies.models import PolicyAnalysis
 
@@ -31,8 +32,12 @@ class Week:
 
     @property
     def key(self) -> str:
-        year, week, _day = timezone.localtime(self.end).isocalendar()
-        return f"weekly-digest:{year}-W{week:02d}"
+        return week_key(self.end)
+
+
+def week_key(end: datetime) -> str:
+    year, week, _day = timezone.localtime(end).isocalendar()
+    return f"weekly-digest:{year}-W{week:02d}"
 
 
 def digest_week(*, end: datetime) -> Week:
@@ -115,6 +120,20 @@ def digest_send(*, subscriber_ids: list[int], end: datetime) -> int:
             )
         sent += 1
     return sent
+
+
+@transaction.atomic
+def digest_schedule(*, end: datetime) -> int:
+    """Record the week's batches as jobs, all or none; a second run in the same week adds none."""
+    batches = digest_batches()
+    for number, ids in enumerate(batches):
+        job_enqueue(
+            task="notifications.send_digest_batch",
+            args=[ids, end.isoformat()],
+            key=f"{week_key(end)}:batch-{number}",
+            queue="bulk",
+        )
+    return len(batches)
 
 
 def digest_batches(*, size: int = 500) -> list[list[int]]:

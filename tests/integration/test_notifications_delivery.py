@@ -1,5 +1,6 @@
 """The outbox against real services: a Celery worker process, Redis, PostgreSQL and an SMTP server."""
 
+import time
 from collections import Counter
 
 import pytest
@@ -23,6 +24,7 @@ FAST_SWEEPER = {
     "NOTIFICATIONS_SWEEP_SECONDS": "1",
     "NOTIFICATIONS_DISPATCH_GRACE_SECONDS": "2",
     "NOTIFICATIONS_SENDING_TIMEOUT_SECONDS": "3",
+    "NOTIFICATIONS_LEASE_RENEW_SECONDS": "1",
     "NOTIFICATIONS_RETRY_BASE_SECONDS": "1",
 }
 
@@ -170,4 +172,31 @@ def test_a_worker_killed_mid_send_loses_nothing_and_resends_at_most_the_messages
     resent = sum(per_recipient.values()) - len(readers)
     assert resent <= concurrency, f"{resent} messages sent twice; at most {concurrency} were in flight"
     assert Delivery.objects.count() == 3000
+    assert not Delivery.objects.exclude(status=Delivery.Status.SENT).exists()
+
+
+# Production clocks except the sweep interval: the claim lease is the default one.
+RESUME_WITHIN_SECONDS = 120
+
+
+def test_a_batch_left_by_a_killed_worker_resumes_within_two_minutes(start_worker, smtp_sink):
+    readers = subscribers(90)
+    smtp_sink.delay = 0.2
+    worker = start_worker(concurrency=1)
+
+    publish(title="Sent slowly through a crash")
+    wait_for(lambda: smtp_sink.count() >= 15, 60, "sending under way")
+    worker.kill()
+    killed_at = time.monotonic()
+    assert smtp_sink.count() < 80, "the worker must die half-way through the batch for this test to mean anything"
+
+    start_worker(concurrency=1, beat=True, NOTIFICATIONS_SWEEP_SECONDS="5")
+    wait_for(lambda: all_sent(90), RESUME_WITHIN_SECONDS, "the rest of the batch sent after the kill", interval=0.2)
+    wait_for(lambda: smtp_sink.count() >= 90, 10, "90 messages at the sink", interval=0.05)
+    print(f"\nkill to last delivery: {time.monotonic() - killed_at:.1f} s")
+
+    per_recipient = Counter(recipient for item in smtp_sink.messages() for recipient in item.recipients)
+    assert sorted(per_recipient) == sorted(readers)
+    # One process was sending when the group died: at most its one message in flight comes twice.
+    assert sum(per_recipient.values()) - len(readers) <= 1
     assert not Delivery.objects.exclude(status=Delivery.Status.SENT).exists()

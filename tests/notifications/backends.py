@@ -22,3 +22,27 @@ class FailingBackend(EmailBackend):
             if self.error and (not self.recipients or set(message.to) & self.recipients):
                 raise self.error
         return super().send_messages(messages)
+
+
+class SlowBackend(EmailBackend):
+    """Each message takes ``step`` of (travelled) time, and the sweeper runs meanwhile, as beat would.
+
+    ``clock`` is a time_machine traveller; nested sends (the sweeper's own) take no time.
+    """
+
+    clock = None
+    step = None
+    busy: bool = False
+
+    def send_messages(self, messages):
+        if SlowBackend.busy or self.clock is None:
+            return super().send_messages(messages)
+        SlowBackend.busy = True
+        try:
+            self.clock.shift(self.step)
+            from notifications.services import deliveries_sweep
+
+            deliveries_sweep()
+        finally:
+            SlowBackend.busy = False
+        return super().send_messages(messages)
