@@ -434,7 +434,7 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [CSP_SELF],
-        "script-src": [CSP_SELF, CSP_NONCE],
+        "script-src": [CSP_SELF],
         "style-src": [CSP_SELF, CSP_NONCE],
         "img-src": [CSP_SELF, "data:", *env_list("CSP_IMG_SOURCES", [])],
         "font-src": [CSP_SELF],

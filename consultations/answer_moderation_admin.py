@@ -72,6 +72,9 @@ class AnswerModerationAdmin(admin.ModelAdmin):
         (_("History"), {"fields": ("history",)}),
     )
 
+    class Media:
+        css = {"all": ["css/admin/consultation-analysis.css"]}
+
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).exclude(publication=Answer.Publication.NOT_REQUESTED)
 
@@ -105,7 +108,7 @@ class AnswerModerationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("answer as written"))
     def answer_text(self, obj: Answer) -> str:
-        return format_html('<div style="white-space: pre-wrap">{}</div>', obj.display())
+        return format_html('<div class="answer-as-written">{}</div>', obj.display())
 
     @admin.display(description=_("published as"))
     def published_as(self, obj: Answer) -> str:
