@@ -29,3 +29,6 @@ class ApiTokenAdmin(TokenAdmin):
 
     def response_add(self, request: HttpRequest, obj: ApiToken, post_url_continue=None) -> HttpResponse:
         return self.response_post_save_add(request, obj)
+
+
+from accounts import personal_data_admin  # noqa: E402, F401 (registers the personal-data requests)

@@ -17,6 +17,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import staff_can
 from comments import moderation, pipeline, queues, services, staff_views
 from comments.admin_filters import AnalysisFilter, AuthorFilter, ReasonFilter, TopicFilter
 from comments.models import (
@@ -89,7 +90,7 @@ class CommentPermissions:
     """The queues are views of Comment: whoever may act on comments may use every queue."""
 
     def _can(self, request, action: str) -> bool:
-        return request.user.has_perm(f"comments.{action}_comment")
+        return staff_can(request.user, f"comments.{action}_comment")
 
     def has_module_permission(self, request) -> bool:
         return self._can(request, "view")

@@ -18,30 +18,19 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from comments import queues, services
 from comments.models import Comment
 from comments.moderation_forms import DecisionForm
+from comments.permissions import CanModerate, CanSeeComments
 from comments.pipeline import reason_label
 from config.api_common import Pagination, StrictSerializer
 from config.api_errors import ErrorSerializer, form_errors, refused
 from config.api_schema import AutoSchema
 
 QUEUES = {queue.key: queue for queue in queues.QUEUES}
-
-
-class CanSeeComments(BasePermission):
-    def has_permission(self, request: Request, view) -> bool:
-        user = request.user
-        return user.has_perm("comments.view_comment") or user.has_perm("comments.change_comment")
-
-
-class CanModerate(BasePermission):
-    def has_permission(self, request: Request, view) -> bool:
-        return request.user.has_perm("comments.change_comment")
 
 
 class QueueSerializer(serializers.Serializer):

@@ -22,24 +22,17 @@ from django.utils.translation import gettext as _
 from comments import figures, moderation, pipeline, services
 from comments.models import Comment, CommentClaim, Flag, ModerationEvent, TeamResponse
 from comments.moderation_forms import DecisionForm, OfficialReplyForm, ResponseForm
+from comments.permissions import can_moderate, can_see_comments
 from comments.queues import attach_history
 
 THREAD_LIMIT = 200
-
-
-def can_moderate(request) -> bool:
-    return request.user.has_perm("comments.change_comment")
-
-
-def can_see_comments(request) -> bool:
-    return request.user.has_perm("comments.view_comment") or can_moderate(request)
 
 
 # --- One comment ------------------------------------------------------------------------
 
 
 def moderate_comment(request, *, model_admin, object_id: str) -> HttpResponse:
-    if not can_see_comments(request):
+    if not can_see_comments(request.user):
         raise PermissionDenied
     comment = get_object_or_404(
         Comment.objects.select_related("parent", "policy_version", "user"), pk=object_id if object_id.isdigit() else 0
@@ -50,7 +43,7 @@ def moderate_comment(request, *, model_admin, object_id: str) -> HttpResponse:
         "reply": OfficialReplyForm(),
     }
     if request.method == "POST":
-        if not can_moderate(request):
+        if not can_moderate(request.user):
             raise PermissionDenied
         done = handle_post(request, comment=comment, forms=forms)
         if done is not None:
@@ -151,7 +144,7 @@ def moderation_page_context(request, *, model_admin, comment: Comment, forms: di
         "allowed_actions": allowed,
         "clause_actions": [action.value for action in services.NEEDS_CLAUSE],
         "team_response": team_response_of(comment),
-        "can_moderate": can_moderate(request),
+        "can_moderate": can_moderate(request.user),
         "ban_url": reverse("admin:comments_ban_add")
         + "?"
         + urlencode({"kind": "email", "value": comment.author_email, "reject_pending": "on"}),

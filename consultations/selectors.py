@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
+from accounts.permissions import staff_can
 from consultations import services
 from consultations.duplicates import Group, near_duplicate_groups
 from consultations.models import Answer, Consultation, Question, Response, Section
@@ -17,7 +18,7 @@ from consultations.models import Answer, Consultation, Question, Response, Secti
 def consultation_for_page(*, slug: str, user) -> Consultation:
     """Drafts exist only for staff who may edit them; anyone else gets a 404."""
     queryset = Consultation.objects.all()
-    if not user.has_perm("consultations.view_consultation"):
+    if not staff_can(user, "consultations.view_consultation"):
         queryset = queryset.published()
     return get_object_or_404(
         queryset.select_related("final_report").prefetch_related("topics", "analyses", "reports", "webinars"),

@@ -10,10 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import staff_can
 from comments.models import BlockedTerm
 from comments.pipeline import matched_terms, personal_data_kinds
 from comments.services import moderation_event_record
 from consultations import emails
+from consultations.consultation_models import new_token
 from consultations.duplicates import fingerprint
 from consultations.models import (
     Answer,
@@ -231,7 +233,7 @@ def answer_moderate(
     *, answer: Answer, action: str, moderator, published_text: str = "", note: str = "", clause=None
 ) -> Answer:
     """Approve, redact (the reason kept for audit) or reject an answer for publication."""
-    if not moderator.has_perm("consultations.moderate_answer"):
+    if not staff_can(moderator, "consultations.moderate_answer"):
         raise PermissionDenied
     answer = Answer.objects.select_for_update().get(pk=answer.pk)
     answer_moderation_check(answer=answer, action=action, published_text=published_text, note=note, clause=clause)
@@ -394,6 +396,17 @@ def _strip_personal_data(response: Response) -> None:
     response.organisation_role = ""
     response.user = None
     response.personal_data_removed_at = timezone.now()
+
+
+def response_anonymise(*, response: Response) -> Response:
+    """Erasure on request: the retention rule applied early, to one response; answers stay.
+
+    A new token, so the private link in the respondent's old emails opens nothing any more.
+    """
+    _strip_personal_data(response)
+    response.token = new_token()
+    response.save()
+    return response
 
 
 def personal_data_remove_expired(*, now=None) -> int:

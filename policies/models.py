@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import staff_can
 from policies.markdown import render_markdown, split_on_quote_markers
 
 
@@ -87,7 +88,7 @@ class AnalysisQuerySet(models.QuerySet):
         return self.exclude(status=PolicyAnalysis.Status.DRAFT).filter(publish_at__lte=timezone.now())
 
     def visible_to(self, user) -> "AnalysisQuerySet":
-        if user.has_perm("policies.view_policyanalysis"):
+        if staff_can(user, "policies.view_policyanalysis"):
             return self
         return self.published()
 

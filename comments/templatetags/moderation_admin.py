@@ -2,6 +2,7 @@ from django import template
 from django.urls import reverse
 
 from comments import queues
+from comments.permissions import can_see_comments
 
 register = template.Library()
 
@@ -9,8 +10,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def moderation_queues(context) -> list[dict]:
     """The queues with their capped counts, for whoever may see comments; nothing for anyone else."""
-    user = context["request"].user
-    if not user.has_perm("comments.view_comment") and not user.has_perm("comments.change_comment"):
+    if not can_see_comments(context["request"].user):
         return []
     return [
         {
