@@ -1,11 +1,18 @@
 from django.contrib import admin, messages
-from django.http import HttpRequest, HttpResponse
+from django.contrib.admin.exceptions import NotRegistered
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
+from accounts.forms import AdminLoginForm
 from accounts.models import ApiToken
 from accounts.services import api_token_create
+
+admin.site.login_form = AdminLoginForm
 
 # DRF's own admin lists every key in full, and anyone who can read a key can act as its owner.
 admin.site.unregister(TokenProxy)
@@ -29,6 +36,22 @@ class ApiTokenAdmin(TokenAdmin):
 
     def response_add(self, request: HttpRequest, obj: ApiToken, post_url_continue=None) -> HttpResponse:
         return self.response_post_save_add(request, obj)
+
+
+def view_on_site(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponse:
+    """The admin's "View on site" redirect, for an object whose admin offers that button to this user.
+
+    Django's own redirect serves any member of staff for any model with ``get_absolute_url``,
+    and some of those URLs are secrets (a consultation response's private link).
+    """
+    content_type = get_object_or_404(ContentType, pk=content_type_id)
+    try:
+        model_admin = admin.site.get_model_admin(content_type.model_class())
+    except NotRegistered:
+        raise Http404 from None
+    if not model_admin.view_on_site or not model_admin.has_view_permission(request):
+        raise Http404
+    return shortcut(request, content_type_id, object_id)
 
 
 from accounts import personal_data_admin  # noqa: E402, F401 (registers the personal-data requests)

@@ -291,10 +291,14 @@ class LateResponseLinkAdmin(admin.ModelAdmin):
     autocomplete_fields = ("consultation",)
     fields = ("consultation", "email", "reason", "link")
     readonly_fields = ("link",)
+    # The link is the invitee's secret: whoever holds it may respond in their name.
+    view_on_site = False
 
     @admin.display(description=_("link"))
     def link(self, obj: LateResponseLink) -> str:
-        return obj.get_absolute_url() if obj.pk else _("Emailed to the address above once you save.")
+        if obj.pk:
+            return _("Emailed to the address above; only its holder sees it.")
+        return _("Emailed to the address above once you save.")
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False if obj is not None else super().has_change_permission(request, obj)
@@ -316,6 +320,8 @@ class ResponseAdmin(admin.ModelAdmin):
     search_fields = ("public_reference", "reference", "organisation", "name")
     actions = ("mark_analysed", "mark_not_analysed")
     exclude = ("token",)
+    # The response's own page is its author's private link (read, change, withdraw).
+    view_on_site = False
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         return [field.name for field in Response._meta.fields if field.name not in ("analysed", "token")]
