@@ -11,6 +11,8 @@ from django.contrib.auth.management import create_permissions
 EDITORS = "Editors"
 MODERATORS = "Moderators"
 ANALYSTS = "Analysts"
+# Answers a person's request to see or erase what is held about them (UK GDPR).
+DATA_PROTECTION = "Data protection"
 
 FULL = ("add", "change", "delete", "view")
 
@@ -53,6 +55,9 @@ ROLE_MODELS: dict[str, dict[str, tuple[str, ...]]] = {
         "consultations.questiontag": FULL,
         "consultations.response": ("view", "change"),
         "consultations.answer": ("view", "change"),
+    },
+    DATA_PROTECTION: {
+        "accounts.personaldatarequest": ("view", "handle"),
     },
 }
 

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -7,6 +9,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from accounts.personal_data import (
+    data_subject_for_user,
+    personal_data_counts,
+    personal_data_erase,
+    personal_data_export_logged,
+)
+from accounts.personal_data_admin import export_download
+from accounts.personal_data_forms import AccountDeleteForm
 from accounts.services import api_token_create, api_token_revoke
 from consultations.selectors import responses_of_person
 
@@ -39,3 +49,34 @@ def api_token_delete(request: HttpRequest) -> HttpResponse:
     if api_token_revoke(user=request.user):
         messages.success(request, _("Your API token is revoked. Scripts using it can no longer sign in."))
     return redirect("accounts:profile")
+
+
+@require_POST
+@login_required
+def personal_data_download(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own data, under the account's main and verified addresses."""
+    subject = data_subject_for_user(user=request.user)
+    return export_download(personal_data_export_logged(subject=subject, actor=request.user, by_subject=True))
+
+
+@never_cache
+@login_required
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """Delete the account and erase the person's data, once they have typed their password again."""
+    subject = data_subject_for_user(user=request.user)
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        personal_data_erase(subject=subject, by_subject=True)
+        logout(request)
+        messages.success(request, _("Your account is deleted and your personal data erased."))
+        return redirect("policies:home")
+    context = {"form": form, "counts": personal_data_counts(subject=subject), "subject": subject}
+    return render(request, "accounts/delete.html", context, status=400 if form.errors else 200)
+
+
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    """What is kept, why and for how long; each period is read from the setting its beat job uses."""
+    periods = {name: getattr(settings, name) for name in settings.PERSONAL_DATA_RETENTION_JOBS.values()}
+    jobs = {name: job for job, name in settings.PERSONAL_DATA_RETENTION_JOBS.items()}
+    context = {"periods": periods, "jobs": jobs, "contact": settings.PRIVACY_CONTACT_EMAIL}
+    return render(request, "accounts/privacy.html", context)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comments.rendering import comment_html
+from notifications.models import address_hash
 from policies.markdown import render_markdown
 
 # Path segments are zero-padded ids, so sorting the text sorts a thread depth-first.
@@ -356,6 +357,11 @@ class Ban(models.Model):
         if self.kind in (self.Kind.EMAIL, self.Kind.DOMAIN):
             self.value = self.value.strip().lower().lstrip("@")
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def erased_value(email: str) -> str:
+        """What an email ban holds once the address's personal data is erased: it still matches the address."""
+        return f"erased:{address_hash(email)}"
 
 
 class BlockedTerm(models.Model):

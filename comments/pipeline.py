@@ -184,7 +184,8 @@ def domains_of(email: str) -> list[str]:
 
 
 def check_bans(submission: Submission) -> Decision | None:
-    match = Q(kind=Ban.Kind.EMAIL, value=submission.author_email) | Q(
+    email_values = [submission.author_email, Ban.erased_value(submission.author_email)]
+    match = Q(kind=Ban.Kind.EMAIL, value__in=email_values) | Q(
         kind=Ban.Kind.DOMAIN, value__in=domains_of(submission.author_email)
     )
     if submission.signed_in:

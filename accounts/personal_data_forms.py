@@ -1,0 +1,52 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class AddressForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("Everything held under this address, and under the account that owns it, if there is one."),
+    )
+
+
+class ErasureConfirmForm(AddressForm):
+    email = forms.EmailField(widget=forms.HiddenInput)
+    confirm = forms.BooleanField(
+        label=_("I have checked that the request comes from the person, and I want to erase their data"),
+        error_messages={"required": _("Tick the box to confirm the erasure")},
+    )
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Enter your password")},
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and my data will be deleted and cannot be recovered"),
+        error_messages={"required": _("Tick the box to confirm that you want to delete your account")},
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not right"))
+        return password
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Screen readers announce the message beside each field with an error.
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
+
+    @property
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(anchor, message) pairs for the GOV.UK error summary at the top of the page."""
+        return [(self[name].auto_id, error) for name, errors in self.errors.items() for error in errors]

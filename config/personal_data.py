@@ -1,0 +1,43 @@
+"""Helpers every app's personal-data exporter and eraser shares."""
+
+import re
+from collections.abc import Collection
+
+from django.db import models
+from django.db.models import Q
+
+# What an erased address becomes inside text written by someone else (a moderator's note, an email body).
+ADDRESS_REMOVED = "[address removed]"
+
+
+def address_pattern(emails: Collection[str]) -> re.Pattern[str] | None:
+    if not emails:
+        return None
+    return re.compile("|".join(re.escape(email) for email in sorted(emails, key=len, reverse=True)), re.IGNORECASE)
+
+
+def mentioning(field: str, emails: Collection[str]) -> Q:
+    """Rows whose ``field`` contains any of the addresses, in any case."""
+    match = Q(pk__in=[])
+    for email in emails:
+        match |= Q(**{f"{field}__icontains": email})
+    return match
+
+
+def redact_mentions(queryset: models.QuerySet, *, fields: Collection[str], emails: Collection[str]) -> int:
+    """Replace the addresses inside these text fields with ADDRESS_REMOVED; returns the rows changed.
+
+    For text other people wrote about the person, which is kept with the address taken out.
+    """
+    pattern = address_pattern(emails)
+    if pattern is None:
+        return 0
+    match = Q(pk__in=[])
+    for field in fields:
+        match |= mentioning(field, emails)
+    limits = {field: queryset.model._meta.get_field(field).max_length for field in fields}
+    changed = 0
+    for row in queryset.filter(match).only("pk", *fields).iterator(chunk_size=500):
+        values = {field: pattern.sub(ADDRESS_REMOVED, getattr(row, field) or "")[: limits[field]] for field in fields}
+        changed += type(row)._base_manager.filter(pk=row.pk).update(**values)
+    return changed

@@ -1,0 +1,129 @@
+"""What the consultations app holds about a person, exported and erased on request (UK GDPR).
+
+Responses are found by account or by address, compared case-folded as the account page does.
+"""
+
+from collections.abc import Collection
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
+
+from comments.models import ModerationEvent
+from config.personal_data import redact_mentions
+from consultations.models import Answer, LateResponseLink, Response
+from consultations.services import response_anonymise
+
+
+def _responses(emails: Collection[str], user) -> QuerySet[Response]:
+    match = Q(email_folded__in=list(emails))
+    if user is not None:
+        match |= Q(user=user)
+    return Response.objects.annotate(email_folded=Lower("email")).filter(match)
+
+
+def _late_links(emails: Collection[str]) -> QuerySet[LateResponseLink]:
+    return LateResponseLink.objects.annotate(email_folded=Lower("email")).filter(email_folded__in=list(emails))
+
+
+def _date(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def personal_data_export(*, emails: Collection[str], user=None) -> dict:
+    answers = Answer.objects.select_related("question").order_by("question__order", "pk")
+    responses = list(
+        _responses(emails, user)
+        .select_related("consultation")
+        .prefetch_related(Prefetch("answers", queryset=answers))
+        .order_by("started_at", "pk")
+    )
+    answer_ids = [answer.pk for response in responses for answer in response.answers.all()]
+    events = ModerationEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Answer), object_id__in=answer_ids
+    ).select_related("clause")
+    return {
+        # The private link's token is left out: it is a credential, not information about the person.
+        "consultation_responses": [_response(response) for response in responses],
+        "answer_moderation_events": [
+            {
+                "answer": event.object_id,
+                "action": event.action,
+                "to_status": event.to_status,
+                "clause": str(event.clause) if event.clause else None,
+                "note": event.note,
+                "at": _date(event.created_at),
+            }
+            for event in events
+        ],
+        "late_response_links": [
+            {
+                "consultation": link.consultation.title,
+                "email": link.email,
+                "reason": link.reason,
+                "expires_at": _date(link.expires_at),
+            }
+            for link in _late_links(emails).select_related("consultation")
+        ],
+    }
+
+
+def _response(response: Response) -> dict:
+    return {
+        "consultation": response.consultation.title,
+        "status": response.status,
+        "reference": response.reference,
+        "public_reference": response.public_reference,
+        "email": response.email,
+        "name": response.name,
+        "respondent_type": response.respondent_type,
+        "organisation": response.organisation,
+        "organisation_role": response.organisation_role,
+        "tobacco_links": response.tobacco_links,
+        "tobacco_links_details": response.tobacco_links_details,
+        "other_interests": response.other_interests,
+        "publication_consent": response.consent,
+        "wants_outcome": response.wants_outcome,
+        "started_at": _date(response.started_at),
+        "submitted_at": _date(response.submitted_at),
+        "withdrawn_at": _date(response.withdrawn_at),
+        "answers": [
+            {
+                "id": answer.pk,
+                "question": answer.question.text,
+                "selected": [answer.question.label_for(value) for value in answer.selected],
+                "text": answer.text,
+                "publication": answer.publication,
+                "published_text": answer.published_text,
+                "analyst_note": answer.note,
+            }
+            for answer in response.answers.all()
+        ],
+    }
+
+
+def personal_data_counts(*, emails: Collection[str], user=None) -> dict[str, int]:
+    responses = _responses(emails, user)
+    return {
+        "consultation_responses": responses.exclude(status=Response.Status.DRAFT).count(),
+        "consultation_drafts": responses.filter(status=Response.Status.DRAFT).count(),
+        "late_response_links": _late_links(emails).count(),
+    }
+
+
+def personal_data_erase(*, emails: Collection[str], user=None) -> dict[str, int]:
+    """Drafts go; sent responses are anonymised as the retention rule does, their answers kept.
+
+    Runs inside the caller's transaction.
+    """
+    responses = _responses(emails, user)
+    draft_ids = list(responses.filter(status=Response.Status.DRAFT).values_list("pk", flat=True))
+    Response.objects.filter(pk__in=draft_ids).delete()
+    anonymised = 0
+    for response in responses.exclude(status=Response.Status.DRAFT):
+        response_anonymise(response=response)
+        anonymised += 1
+    # The answers are kept for the analysis, but not the address if the person wrote it in one.
+    redact_mentions(Answer.objects.all(), fields=["text", "published_text", "note"], emails=emails)
+    _late_links(emails).delete()
+    return {"consultation_drafts_deleted": len(draft_ids), "consultation_responses_anonymised": anonymised}
