@@ -130,6 +130,7 @@ class Suppression(models.Model):
         HARD_BOUNCE = "hard_bounce", _("Hard bounce")
         COMPLAINT = "complaint", _("Spam complaint")
         MANUAL = "manual", _("Added by staff")
+        ERASED = "erased", _("Personal data erased on request")
 
     email = models.EmailField(blank=True, db_index=True, help_text=_("Empty once the address was erased."))
     email_hash = models.CharField(max_length=64, unique=True, editable=False)

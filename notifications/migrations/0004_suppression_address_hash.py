@@ -37,6 +37,20 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterField(
             model_name="suppression",
+            name="reason",
+            field=models.CharField(
+                choices=[
+                    ("unsubscribed", "Unsubscribed"),
+                    ("hard_bounce", "Hard bounce"),
+                    ("complaint", "Spam complaint"),
+                    ("manual", "Added by staff"),
+                    ("erased", "Personal data erased on request"),
+                ],
+                max_length=20,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="suppression",
             name="email",
             field=models.EmailField(
                 blank=True, db_index=True, help_text="Empty once the address was erased.", max_length=254
