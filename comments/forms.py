@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from comments.models import Comment, PolicyClause, PolicyVersion
+from config.validators import DeliverableEmailField
 
 TIMING_SALT = "comments.form-issued"
 
@@ -75,7 +76,7 @@ class OrganisationMixin(forms.Form):
 
 class CommentForm(CommentTextMixin, OrganisationMixin):
     name = forms.CharField(label=_("Name"), max_length=80)
-    email = forms.EmailField(label=_("Email"), max_length=254)
+    email = DeliverableEmailField(label=_("Email"))
     accept_policy = forms.BooleanField(
         label=_("I have read and accept the comment policy"),
         error_messages={"required": _("Tick the box to accept the comment policy.")},

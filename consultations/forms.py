@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.validators import DeliverableEmailField
 from consultations.consultation_models import OTHER
 from consultations.models import Answer, Question, QuestionTag, Response, Section
 from consultations.services import AnswerInput
@@ -60,6 +61,7 @@ class AboutYouForm(GovFormMixin, forms.ModelForm):
             "name": _("Optional for individuals. Published only if you ask us to publish with your name."),
         }
         widgets = {"respondent_type": forms.RadioSelect}
+        field_classes = {"email": DeliverableEmailField}
         error_messages = {
             "email": {
                 "required": _("Enter your email address, so that we can send your receipt."),

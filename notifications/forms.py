@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.validators import DeliverableEmailField
 from notifications.models import Frequency
 from notifications.services.subscribers import Choices
 from policies.models import Topic
@@ -51,7 +52,7 @@ class ChoicesForm(forms.Form):
 
 
 class SubscribeForm(ChoicesForm):
-    email = forms.EmailField(
+    email = DeliverableEmailField(
         label=_("Your email address"),
         help_text=_("We'll send a link to confirm it. Nothing else is sent until you do."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -60,4 +61,6 @@ class SubscribeForm(ChoicesForm):
 
 
 class EmailForm(forms.Form):
-    email = forms.EmailField(label=_("Your email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = DeliverableEmailField(
+        label=_("Your email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
