@@ -10,7 +10,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 
 from accounts.models import PersonalDataRequest
 from accounts.personal_data import (
@@ -77,6 +76,7 @@ class PersonalDataRequestAdmin(admin.ModelAdmin):
         return ", ".join(f"{kind.replace('_', ' ')}: {count}" for kind, count in request_row.counts.items() if count)
 
     def get_urls(self):
+        # admin_view also marks the pages never_cache.
         own = [
             path("export/", self.admin_site.admin_view(self.export_view), name="accounts_personal_data_export"),
             path("erase/", self.admin_site.admin_view(self.erase_view), name="accounts_personal_data_erase"),
@@ -90,7 +90,6 @@ class PersonalDataRequestAdmin(admin.ModelAdmin):
     def _context(self, request: HttpRequest, **context) -> dict:
         return {**self.admin_site.each_context(request), "opts": self.model._meta, **context}
 
-    @never_cache
     def export_view(self, request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm(HANDLE):
             raise PermissionDenied
@@ -101,7 +100,6 @@ class PersonalDataRequestAdmin(admin.ModelAdmin):
         context = self._context(request, form=form, title=_("Export someone's personal data"))
         return TemplateResponse(request, "admin/accounts/personaldatarequest/export.html", context)
 
-    @never_cache
     def erase_view(self, request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm(HANDLE):
             raise PermissionDenied
