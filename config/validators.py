@@ -8,6 +8,7 @@ is typed, instead of being accepted, bounced by the provider and then suppressed
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email as validate_email_format
 from django.utils.translation import gettext as _
 from email_validator import EmailNotValidError, validate_email
 
@@ -27,7 +28,12 @@ DELIVERABLE_EMAIL_PATTERN = (
 
 
 def validate_deliverable_email(value: str) -> None:
-    """Refuse an address that mail servers would refuse; DNS is not asked, so a form answers at once."""
+    """Refuse an address that mail servers would refuse; DNS is not asked, so a form answers at once.
+
+    Django's format check comes first, so a plainly malformed address keeps each form's own
+    "invalid" message; this check then refuses what that one lets through.
+    """
+    validate_email_format(value)
     try:
         # SMTPUTF8 is refused too: many receiving servers do not offer it, and Django's own check refuses it.
         validate_email(value, check_deliverability=False, allow_smtputf8=False, strict=True)
