@@ -50,13 +50,15 @@ app_name = "api"
 # ReDoc's bundle injects two <style> elements as it loads, before it can be given the request's
 # nonce: the scrollbar's stylesheet and an empty one, allowed by their hashes (an upgrade of
 # drf-spectacular-sidecar that changes them fails tests/e2e/test_csp.py, which prints the new
-# ones). Its footer shows Redocly's logo from their server; nothing else there is third-party.
+# ones). Its search runs in a worker it starts from a blob: URL. Its footer shows Redocly's logo
+# from their server; nothing else there is third-party.
 REDOC_CSP = {
     "style-src": [
         "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",
         "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
     ],
     "img-src": ["https://cdn.redoc.ly"],
+    "worker-src": ["'self'", "blob:"],
 }
 
 urlpatterns = [

@@ -443,7 +443,6 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [CSP_SELF, "data:", *env_list("CSP_IMG_SOURCES", [])],
         "font-src": [CSP_SELF],
         "connect-src": [CSP_SELF],
-        "worker-src": [CSP_SELF, "blob:"],
         "object-src": [CSP_NONE],
         "base-uri": [CSP_SELF],
         "form-action": [CSP_SELF],
