@@ -325,6 +325,9 @@ class Response(models.Model):
     # The token is the secret in save-and-return and receipt links; the reference is
     # quoted to the team; the public reference is all the site ever shows.
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # Held in the session of the one browser that may work on the draft: the one that started it, or
+    # the last to prove the address (token links can be forwarded; this never leaves the site).
+    holder_key = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     reference = models.CharField(max_length=16, unique=True, editable=False)
     public_reference = models.CharField(max_length=16, unique=True, editable=False)
     email = models.EmailField(blank=True, default="")

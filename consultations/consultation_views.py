@@ -1,13 +1,21 @@
 """Public consultation pages and the paged questionnaire.
 
-The respondent's draft is found through the session (set when they start, or
-when they follow their emailed link), so the secret token stays out of page URLs.
+The respondent's draft is found through the session, by the draft's holder key, so the secret
+token stays out of page URLs. Only one browser holds a draft: the one that started it, or the
+last one to prove the draft's address. Opening the emailed link anywhere else shows whose draft
+it is (masked) and offers to start one's own or to prove the address; a forwarded link alone
+never lets someone type answers whose receipt goes to the address that saved them.
 """
 
+import secrets
+
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,23 +24,32 @@ from config.throttle import hourly_limit_reached
 from consultations import selectors, services
 from consultations.forms import AboutYouForm, DeclarationForm, SectionForm
 from consultations.models import Consultation, LateResponseLink, Response
+from notifications.views import masked
 
 SESSION_KEY = "consultation_responses"
+CLAIMS_SESSION_KEY = "consultation_claims"
+CLAIM_SALT = "consultations.claim"
+CLAIM_LINK_SECONDS = 3600
 STARTS_PER_HOUR = 20
 LINKS_PER_HOUR = 5
 
 
 def _remember(request: HttpRequest, response: Response) -> None:
     drafts = request.session.get(SESSION_KEY, {})
-    drafts[str(response.consultation_id)] = response.token
+    drafts[str(response.consultation_id)] = response.holder_key
     request.session[SESSION_KEY] = drafts
 
 
 def _session_response(request: HttpRequest, consultation: Consultation) -> Response | None:
-    token = request.session.get(SESSION_KEY, {}).get(str(consultation.pk))
-    if not token:
+    key = request.session.get(SESSION_KEY, {}).get(str(consultation.pk))
+    if not key:
         return None
-    return Response.objects.select_related("late_link").filter(token=token, consultation=consultation).first()
+    return Response.objects.select_related("late_link").filter(holder_key=key, consultation=consultation).first()
+
+
+def _holds(request: HttpRequest, response: Response) -> bool:
+    held = _session_response(request, response.consultation)
+    return held is not None and held.pk == response.pk
 
 
 def _closed(request: HttpRequest, consultation: Consultation, message: str) -> HttpResponse:
@@ -188,21 +205,88 @@ def response_link(request: HttpRequest, token: str) -> HttpResponse:
     """The private link in every email: resume a draft, or read the receipt and withdraw."""
     response = get_object_or_404(Response.objects.select_related("consultation", "late_link"), token=token)
     if response.status == Response.Status.DRAFT:
-        _remember(request, response)
         if not services.response_accepts_changes(response):
             return _closed(
                 request, response.consultation, _("This consultation has closed and no longer accepts responses.")
             )
-        last = response.consultation.sections.count() + 2
-        if response.pages_done >= last:
-            return redirect("consultations:respond_check", slug=response.consultation.slug)
-        return redirect("consultations:respond_page", slug=response.consultation.slug, page=response.pages_done + 1)
+        if not _holds(request, response):
+            if response.user_id is None or response.user_id != request.user.pk:
+                if not selectors.response_address_verified_for(response=response, user=request.user):
+                    return _not_yours(request, response)
+                # Proven by the account: the draft moves here, as after an emailed proof.
+                response = services.response_claim(response=response, user=request.user)
+            _remember(request, response)
+        return _resume(response)
     context = {
         "response": response,
         "consultation": response.consultation,
         "answers": selectors.response_answers(response),
     }
     return render(request, "consultations/consultation_receipt.html", context)
+
+
+def _resume(response: Response) -> HttpResponse:
+    last = response.consultation.sections.count() + 2
+    if response.pages_done >= last:
+        return redirect("consultations:respond_check", slug=response.consultation.slug)
+    return redirect("consultations:respond_page", slug=response.consultation.slug, page=response.pages_done + 1)
+
+
+def _not_yours(request: HttpRequest, response: Response, error: str = "", status: int = 403) -> HttpResponse:
+    """Whose draft this is, masked, and the two ways on: one's own response, or proving the address."""
+    context = {
+        "consultation": response.consultation,
+        "token": response.token,
+        "masked_email": masked(response.email) if response.email else "",
+        "error": error,
+    }
+    return render(request, "consultations/consultation_not_yours.html", context, status=status)
+
+
+@require_POST
+def response_claim(request: HttpRequest, token: str) -> HttpResponse:
+    """Email the draft's address a link that opens the draft in this browser only."""
+    response = get_object_or_404(Response.objects.select_related("consultation"), token=token)
+    if response.status != Response.Status.DRAFT or not response.email:
+        return redirect(response)
+    if hourly_limit_reached(request, f"consultation-claim:{response.pk}", LINKS_PER_HOUR):
+        return _not_yours(
+            request, response, _("Several links went to this address in the last hour. Try again later."), 429
+        )
+    nonce = secrets.token_urlsafe(16)
+    claims = request.session.get(CLAIMS_SESSION_KEY, {})
+    claims[str(response.pk)] = nonce
+    request.session[CLAIMS_SESSION_KEY] = claims
+    proof = signing.dumps({"response": response.pk, "nonce": nonce}, salt=CLAIM_SALT)
+    link = reverse("consultations:response_claim_confirm", kwargs={"token": token, "proof": proof})
+    services.response_send_claim_link(response=response, link=link, nonce=nonce)
+    context = {"consultation": response.consultation, "masked_email": masked(response.email)}
+    return render(request, "consultations/consultation_claim_sent.html", context)
+
+
+@require_GET
+def response_claim_confirm(request: HttpRequest, token: str, proof: str) -> HttpResponse:
+    """The emailed proof, opened in the browser that asked for it: the draft moves to this browser."""
+    response = get_object_or_404(Response.objects.select_related("consultation", "late_link"), token=token)
+    if response.status != Response.Status.DRAFT:
+        return redirect(response)
+    try:
+        data = signing.loads(proof, salt=CLAIM_SALT, max_age=CLAIM_LINK_SECONDS)
+    except signing.BadSignature:
+        return _not_yours(request, response, _("This link has expired or is incomplete. Ask for a new one."), 400)
+    asked = request.session.get(CLAIMS_SESSION_KEY, {}).get(str(response.pk), "")
+    if data.get("response") != response.pk or not constant_time_compare(asked, str(data.get("nonce", ""))):
+        return _not_yours(request, response, _("This link works only in the browser that asked for it."))
+    if not services.response_accepts_changes(response):
+        return _closed(
+            request, response.consultation, _("This consultation has closed and no longer accepts responses.")
+        )
+    response = services.response_claim(response=response, user=request.user)
+    claims = request.session.get(CLAIMS_SESSION_KEY, {})
+    claims.pop(str(response.pk), None)
+    request.session[CLAIMS_SESSION_KEY] = claims
+    _remember(request, response)
+    return _resume(response)
 
 
 @require_POST

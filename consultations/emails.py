@@ -119,3 +119,18 @@ def opening_context(consultation: Consultation) -> dict[str, str]:
         "closes_at": _when(consultation.closes_at),
         "link": absolute_url(consultation.get_absolute_url()),
     }
+
+
+def send_claim_link(*, response: Response, link: str, nonce: str) -> None:
+    """The proof asked for by a browser that opened the draft's link without holding the draft.
+
+    The link opens the draft only in the browser that asked, so forwarding it gains nothing.
+    """
+    delivery_enqueue(
+        recipient=response.email,
+        template="consultation-claim-link",
+        context={"consultation_title": response.consultation.title, "link": absolute_url(link)},
+        kind="consultation_claim_link",
+        idempotency_key=f"consultation-claim-link:{response.pk}:{nonce}",
+        about=response,
+    )

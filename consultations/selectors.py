@@ -173,6 +173,13 @@ def duplicate_groups(question: Question) -> list[Group]:
 # --- A person's own responses ----------------------------------------------------------
 
 
+def response_address_verified_for(*, response: Response, user) -> bool:
+    """The response's address is one of the account's verified addresses: allauth has proved it."""
+    if not user.is_authenticated or not response.email:
+        return False
+    return EmailAddress.objects.filter(user=user, verified=True, email__iexact=response.email).exists()
+
+
 def responses_of_person(user) -> list[Response]:
     """Responses linked to the account or given under one of its verified email addresses, newest first.
 

@@ -78,6 +78,13 @@ def _require_open(response: Response) -> None:
 def response_save_details(*, response: Response, details: dict, page: int) -> Response:
     """Save "about you" or the declaration: plain fields on the response."""
     _require_open(response)
+    if "email" in details:
+        # The form has already put the new address on the instance; the stored one is what links went to.
+        stored = Response.objects.filter(pk=response.pk).values_list("email", flat=True).first() or ""
+        if stored and details["email"] != stored:
+            # Links sent to the old address stop working, so whoever set that address cannot
+            # read what the new address's owner writes.
+            response.token = new_token()
     for name, value in details.items():
         setattr(response, name, value)
     if response.respondent_type == Response.RespondentType.INDIVIDUAL:
@@ -137,6 +144,31 @@ def response_send_link(*, response: Response) -> None:
     sequence = response.updated_at.timestamp()
     with transaction.atomic():
         emails.send_return_link(response=response, sequence=int(sequence))
+
+
+def response_send_claim_link(*, response: Response, link: str, nonce: str) -> None:
+    """Email the draft's address a link that opens the draft in the browser that asked (``nonce``)."""
+    if response.status != Response.Status.DRAFT or not response.email:
+        raise ValidationError(_("This response has no address to send a link to."))
+    with transaction.atomic():
+        emails.send_claim_link(response=response, link=link, nonce=nonce)
+
+
+@transaction.atomic
+def response_claim(*, response: Response, user) -> Response:
+    """Give the draft to the browser that proved its address, and to no other.
+
+    A new holder key drops it from every other browser, the one that started it included, and the
+    account link goes to whoever proved it: someone who started a draft under another person's
+    address, then got them to open its link, keeps no way to read what they write.
+    """
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if response.status != Response.Status.DRAFT:
+        raise ResponseClosed(_("This response has already been sent."))
+    response.holder_key = new_token()
+    response.user = user if user is not None and user.is_authenticated else None
+    response.save(update_fields=["holder_key", "user", "updated_at"])
+    return response
 
 
 @transaction.atomic

@@ -15,5 +15,11 @@ urlpatterns = [
     path("consultations/<slug:slug>/respond/check/", consultation_views.respond_check, name="respond_check"),
     path("responses/<str:token>/", consultation_views.response_link, name="response_link"),
     path("responses/<str:token>/withdraw/", consultation_views.response_withdraw, name="response_withdraw"),
+    path("responses/<str:token>/claim/", consultation_views.response_claim, name="response_claim"),
+    path(
+        "responses/<str:token>/claim/<str:proof>/",
+        consultation_views.response_claim_confirm,
+        name="response_claim_confirm",
+    ),
     path("late-responses/<str:token>/", consultation_views.late_response, name="late_response"),
 ]
