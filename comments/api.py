@@ -33,6 +33,7 @@ from config.api_common import LinkField, Pagination, StrictSerializer
 from config.api_errors import ErrorSerializer, form_errors, rate_limited, refused
 from config.api_schema import AutoSchema
 from config.api_views import ConditionalGetMixin
+from config.client_address import client_address
 from consultations.models import Consultation, Webinar
 from policies.models import PolicyAnalysis
 
@@ -185,7 +186,7 @@ def comment_submit_from_api(*, request: Request, target: Model, data: dict) -> C
             author_email=cleaned["email"],
             user=request.user,
             parent=cleaned["parent"],
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_address(request),
             honeypot="",
             seconds_to_write=form.seconds_to_write,
             organisation=cleaned["organisation"],

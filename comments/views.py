@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from comments import selectors, services
 from comments.forms import CommentEditForm, CommentForm, ReportForm
 from comments.models import Comment, PolicyVersion
+from config.client_address import client_address
 
 # What may be discussed, by the name used in URLs.
 TARGETS = {
@@ -114,7 +115,7 @@ def post_comment(request: HttpRequest, target: str, object_id: int) -> HttpRespo
                 author_email=data["email"],
                 user=request.user,
                 parent=data["parent"],
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_address(request),
                 honeypot=data["website"],
                 seconds_to_write=form.seconds_to_write,
                 organisation=data["organisation"],

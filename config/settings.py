@@ -4,6 +4,7 @@ Every variable is documented in .env.example. Local defaults need no service:
 SQLite, tasks run in-process, emails printed to the console.
 """
 
+import ipaddress
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -103,9 +104,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ----------------------------------------------------------------------
 
 REDIS_URL = env_str("REDIS_URL")
+# Redis, falling back to each process's memory while Redis is down (config/cache.py), with
+# short timeouts so a dead server costs milliseconds. Only counters and copies live here.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -124,6 +131,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
+# Counts allauth's per-address limits on the client address behind the proxy (config/client_address.py).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGIN_URL = "account_login"
 
@@ -305,7 +314,6 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_USER", "600/minute"),
     },
     "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
-    "NUM_PROXIES": env_int("NUM_PROXIES", 1 if env_bool("BEHIND_TLS_PROXY", False) else 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{SITE_NAME} API",
@@ -421,6 +429,20 @@ PERSONAL_DATA_RETENTION_JOBS = {
 # --- Security ---------------------------------------------------------------------
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+# The proxies in front of the site, outermost first, by address or network (the last one connects
+# to the site), or just how many there are. Only what they appended to X-Forwarded-For is believed
+# (config/client_address.py); BEHIND_TLS_PROXY alone means one proxy.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+TRUSTED_PROXY_COUNT = env_int(
+    "TRUSTED_PROXY_COUNT", len(TRUSTED_PROXIES) or (1 if env_bool("BEHIND_TLS_PROXY", False) else 0)
+)
+if TRUSTED_PROXIES and len(TRUSTED_PROXIES) != TRUSTED_PROXY_COUNT:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must equal the number of TRUSTED_PROXIES when both are set.")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address or network.") from None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

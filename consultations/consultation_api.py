@@ -15,9 +15,8 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
-from rest_framework.throttling import SimpleRateThrottle
 
-from config.api_common import SiteUrlField, StrictSerializer, UserThrottle
+from config.api_common import CountingThrottle, SiteUrlField, StrictSerializer, UserThrottle
 from config.api_views import PublicReadViewSet
 from consultations import selectors, services
 from consultations.forms import AboutYouForm, DeclarationForm, SectionForm
@@ -223,7 +222,7 @@ def response_submit_from_api(*, consultation: Consultation, user, data: dict) ->
         return services.response_submit(response=response)
 
 
-class ResponseThrottle(SimpleRateThrottle):
+class ResponseThrottle(CountingThrottle):
     """Submissions from one address, signed in or not, beyond the general limit: a response takes minutes."""
 
     scope = "consultation_response"

@@ -1,0 +1,108 @@
+"""Django's Redis cache, falling back to this process's memory while Redis cannot be reached.
+
+Everything the site keeps in the cache is a counter or a copy (rate limits, allauth's login
+limits, computed groupings); sessions are in the database. So a Redis outage costs only
+precision: limits are counted per process for a while instead of site-wide, and no page fails.
+After a failure Redis is left alone for ``RETRY_SECONDS``, so a dead server costs one short
+timeout per process every few seconds, not one per cache call.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+log = logging.getLogger(__name__)
+
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class _Outage:
+    """Per server and process: until when Redis is skipped, and when the last warning was logged."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.skip_until = 0.0
+        self.warned_at = float("-inf")
+        self.down = False
+
+
+_outages: dict[str, _Outage] = {}
+_outages_lock = threading.Lock()
+
+
+def _outage_for(location: str) -> _Outage:
+    with _outages_lock:
+        return _outages.setdefault(location, _Outage())
+
+
+def _falls_back(name: str) -> Callable[..., Any]:
+    def method(self: "ResilientRedisCache", *args: Any, **kwargs: Any) -> Any:
+        return self._use(name, *args, **kwargs)
+
+    method.__name__ = name
+    method.__doc__ = getattr(RedisCache, name).__doc__
+    return method
+
+
+class ResilientRedisCache(RedisCache):
+    RETRY_SECONDS = 5.0
+    WARN_EVERY_SECONDS = 60.0
+
+    add = _falls_back("add")
+    get = _falls_back("get")
+    set = _falls_back("set")
+    touch = _falls_back("touch")
+    delete = _falls_back("delete")
+    get_many = _falls_back("get_many")
+    has_key = _falls_back("has_key")
+    incr = _falls_back("incr")
+    set_many = _falls_back("set_many")
+    delete_many = _falls_back("delete_many")
+    clear = _falls_back("clear")
+
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._outage = _outage_for(server)
+        # Shared by every thread of the process (locmem keeps its data per name), keys made the same way.
+        self._fallback = LocMemCache(
+            f"redis-fallback:{server}",
+            {**params, "OPTIONS": {"MAX_ENTRIES": 10_000, "CULL_FREQUENCY": 3}},
+        )
+
+    def _use(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        outage = self._outage
+        if time.monotonic() < outage.skip_until:
+            return getattr(self._fallback, name)(*args, **kwargs)
+        try:
+            result = getattr(RedisCache, name)(self, *args, **kwargs)
+        except UNREACHABLE as error:
+            self._went_down(error)
+            return getattr(self._fallback, name)(*args, **kwargs)
+        if outage.down:
+            with outage.lock:
+                if outage.down:
+                    outage.down = False
+                    log.info("Redis cache reachable again; rate limits are shared across processes again.")
+        return result
+
+    def _went_down(self, error: Exception) -> None:
+        outage = self._outage
+        now = time.monotonic()
+        with outage.lock:
+            outage.skip_until = now + self.RETRY_SECONDS
+            outage.down = True
+            if now - outage.warned_at < self.WARN_EVERY_SECONDS:
+                return
+            outage.warned_at = now
+        log.warning(
+            "Redis cache unreachable (%s); counting rate limits in this process's memory, retrying every %ss.",
+            error,
+            self.RETRY_SECONDS,
+        )
