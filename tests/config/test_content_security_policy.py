@@ -45,6 +45,7 @@ def assert_strict(response) -> None:
         ("/analyses/", 200),
         ("/accounts/login/", 200),
         ("/notifications/subscribe/", 200),
+        ("/privacy/", 200),
         ("/api/v1/analyses/", 200),
         ("/api/schema/", 200),
         ("/api/docs/", 200),
