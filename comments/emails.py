@@ -21,22 +21,23 @@ def queue_path() -> str:
 
 
 def guest_confirmation(*, comment: Comment) -> None:
+    """Anyone can type any address, so the email carries none of their words: no name, no text.
+
+    The discussion's title and the link are enough for the author to know it; the link's page shows
+    the comment. Limited per address: past the limit the comment waits, and the next comment from the
+    address (when the limit allows) brings a link that confirms every waiting one.
+    """
     from comments.services import confirmation_token
 
     url = absolute_url(reverse("comments:confirm", kwargs={"token": confirmation_token(comment)}))
     delivery_enqueue(
         recipient=comment.author_email,
         template="comment-confirm",
-        context={
-            "name": comment.author_name,
-            "confirm_url": url,
-            "hours": settings.COMMENTS_UNCONFIRMED_HOURS,
-            "excerpt": comment.text[:300],
-            "target_title": str(comment.target),
-        },
+        context={"confirm_url": url, "hours": settings.COMMENTS_UNCONFIRMED_HOURS, "target_title": str(comment.target)},
         kind="comment_confirmation",
         idempotency_key=f"comment-confirm:{comment.pk}",
         about=comment,
+        recipient_limit=("comment_confirmation",),
     )
 
 
@@ -80,6 +81,8 @@ def reply_notification(*, comment: Comment) -> None:
         kind="comment_reply",
         idempotency_key=f"comment-reply:{comment.pk}",
         about=comment,
+        # Replies are published text the reader asked for, but a wave of them is still a flood.
+        recipient_limit=("comment_reply",),
         # RFC 8058 one-click: mail clients POST to the same link the email shows.
         headers={"List-Unsubscribe": f"<{stop_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )

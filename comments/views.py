@@ -135,7 +135,12 @@ def post_comment(request: HttpRequest, target: str, object_id: int) -> HttpRespo
 
 def posted_message(comment: Comment) -> str:
     if comment.status == Comment.Status.UNCONFIRMED:
-        return _("Thank you. We have emailed you a link: open it to confirm your address and send your comment on.")
+        # The same words whether or not the per-address limit held the email back: no answer tells
+        # anyone what else was sent to an address.
+        return _(
+            "Thank you. We have emailed you a link, unless this address was sent several in the last hour: "
+            "open it to confirm your address and send your comment on."
+        )
     if comment.status == Comment.Status.APPROVED:
         return _("Thank you, your comment is published.")
     return _("Thank you. Your comment is awaiting moderation.")

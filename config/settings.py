@@ -130,7 +130,13 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
-ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "5/5m/ip,5/5m/key",
+    # Email allauth sends to an address someone types (reset links, verification, "you already have an
+    # account"): per address ("key") as well as per client; allauth's default let 300 resets an hour through.
+    "reset_password": "20/m/ip,1/m/key,3/h/key,10/d/key",
+    "confirm_email": "1/3m/key,3/h/key,10/d/key",
+}
 # Counts allauth's per-address limits on the client address behind the proxy (config/client_address.py).
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 LOGIN_REDIRECT_URL = "accounts:profile"
@@ -264,6 +270,11 @@ NOTIFICATIONS_UNSUBSCRIBE_MAILTO = env_str(
     "UNSUBSCRIBE_MAILTO", f"unsubscribe@{SITE_URL.split('://', 1)[-1].split('/')[0].split(':')[0]}"
 )
 NOTIFICATIONS_CONFIRMATION_RESEND_SECONDS = 3600
+# Email a stranger can cause to an address they type (comment confirmations, save-and-return links,
+# receipts, subscription links, reply notices): at most this many of one family per address, counted
+# in the outbox so the limit holds across processes and with Redis down. Past it nothing is sent.
+NOTIFICATIONS_RECIPIENT_LIMIT_PER_HOUR = env_int("NOTIFICATIONS_RECIPIENT_LIMIT_PER_HOUR", 3)
+NOTIFICATIONS_RECIPIENT_LIMIT_PER_DAY = env_int("NOTIFICATIONS_RECIPIENT_LIMIT_PER_DAY", 10)
 NOTIFICATIONS_LINK_DAYS = {
     "notifications.confirm": 7,
     "notifications.preferences": 90,

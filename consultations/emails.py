@@ -1,6 +1,9 @@
 """One function per consultation email, each written to the notifications outbox.
 
 Every email has an idempotency key, so a retried service or beat job adds no second row.
+A stranger can start responses with anyone's address, save and submit them, so the emails to a
+respondent's address are limited per address (``recipient_limit``), each kind on its own: a few saves
+in an hour cost nobody their receipt.
 """
 
 from django.utils.formats import date_format
@@ -9,8 +12,6 @@ from django.utils.timezone import localtime
 from config.site import absolute_url
 from consultations.models import Consultation, LateResponseLink, Response
 from notifications.services import delivery_enqueue
-
-KIND = "consultation"
 
 
 def _when(moment) -> str:
@@ -34,9 +35,10 @@ def send_return_link(*, response: Response, sequence: int) -> None:
             "closes_at": _when(response.consultation.closes_at),
             "link": absolute_url(response.get_absolute_url()),
         },
-        kind=KIND,
+        kind="consultation_return_link",
         idempotency_key=f"consultation-return-link:{response.pk}:{sequence}",
         about=response,
+        recipient_limit=("consultation_return_link",),
     )
 
 
@@ -53,9 +55,10 @@ def send_receipt(*, response: Response) -> None:
             "closes_at": _when(response.consultation.closes_at),
             "answers": _answers_copy(response),
         },
-        kind=KIND,
+        kind="consultation_receipt",
         idempotency_key=f"consultation-receipt:{response.pk}",
         about=response,
+        recipient_limit=("consultation_receipt",),
     )
 
 
@@ -68,9 +71,10 @@ def send_draft_reminder(*, response: Response) -> None:
             "closes_at": _when(response.consultation.closes_at),
             "link": absolute_url(response.get_absolute_url()),
         },
-        kind=KIND,
+        kind="consultation_reminder",
         idempotency_key=f"consultation-reminder:{response.pk}",
         about=response,
+        recipient_limit=("consultation_reminder",),
     )
 
 
@@ -80,9 +84,10 @@ def send_outcome(*, response: Response) -> None:
         recipient=response.email,
         template="consultation-outcome",
         context=outcome_context(consultation),
-        kind=KIND,
+        kind="consultation_outcome",
         idempotency_key=f"consultation-outcome:{response.pk}",
         about=response,
+        recipient_limit=("consultation_outcome",),
     )
 
 
@@ -95,7 +100,8 @@ def send_late_link(*, link: LateResponseLink) -> None:
             "expires_at": _when(link.expires_at),
             "link": absolute_url(link.get_absolute_url()),
         },
-        kind=KIND,
+        # Issued by staff to an address they chose: no stranger can cause it.
+        kind="consultation_late_link",
         idempotency_key=f"consultation-late-link:{link.pk}",
         about=link,
     )

@@ -12,6 +12,10 @@ from notifications.services.outbox import delivery_enqueue
 if TYPE_CHECKING:
     from notifications.services.subscribers import Choices
 
+# Anyone can type an address into the subscribe or preferences-link form (page or API). Besides each
+# subscriber's one-link-an-hour window, these count together against the per-address limit.
+STRANGER_CAUSED = ("subscription_confirmation", "subscription_exists", "preferences_link")
+
 
 def describe(choices: "Choices") -> str:
     """The choices in a sentence, so the confirmation says what is being confirmed."""
@@ -41,6 +45,7 @@ def send_subscription_confirmation(*, subscriber: Subscriber, choices: "Choices"
         kind="subscription_confirmation",
         idempotency_key=f"subscription-confirm:{subscriber.pk}:{subscriber.link_sent_at:%Y%m%d%H%M%S}",
         about=subscriber,
+        recipient_limit=STRANGER_CAUSED,
     )
 
 
@@ -52,6 +57,7 @@ def send_already_subscribed(*, subscriber: Subscriber) -> None:
         kind="subscription_exists",
         idempotency_key=f"subscription-exists:{subscriber.pk}:{subscriber.link_sent_at:%Y%m%d%H%M%S}",
         about=subscriber,
+        recipient_limit=STRANGER_CAUSED,
     )
 
 
@@ -66,4 +72,5 @@ def send_preferences_link(*, subscriber: Subscriber) -> None:
         kind="preferences_link",
         idempotency_key=f"preferences-link:{subscriber.pk}:{subscriber.link_sent_at:%Y%m%d%H%M%S}",
         about=subscriber,
+        recipient_limit=STRANGER_CAUSED,
     )

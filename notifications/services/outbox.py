@@ -1,6 +1,7 @@
 """The one way the platform sends email: rows in the outbox, sent by Celery after commit."""
 
 import logging
+from collections.abc import Collection
 from datetime import timedelta
 from functools import partial
 
@@ -13,6 +14,7 @@ from kombu.exceptions import OperationalError
 
 from notifications import rendering, tokens
 from notifications.models import Delivery, Stream, Suppression, normalise_email
+from notifications.services.recipient_limits import recipient_may_receive
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +29,16 @@ def delivery_enqueue(
     about: models.Model | None = None,
     stream: str = Stream.TRANSACTIONAL,
     headers: dict[str, str] | None = None,
-) -> Delivery:
+    recipient_limit: Collection[str] = (),
+) -> Delivery | None:
     """Render an email into the outbox, in the caller's transaction; a worker sends it after commit.
 
     A second call with the same recipient and key returns the first row and sends nothing.
     Bulk email carries unsubscribe links and headers and is held back for suppressed addresses.
+
+    ``recipient_limit`` marks email a stranger can cause to an address they type: the kinds it is
+    counted with (its own kind always). Past the per-address limit nothing is written and None is
+    returned; the caller answers as it always does, so the answer tells no one about the address.
     """
     recipient = normalise_email(recipient)
     existing = Delivery.objects.filter(recipient=recipient, idempotency_key=idempotency_key).first()
@@ -59,6 +66,9 @@ def delivery_enqueue(
     )
     try:
         with transaction.atomic():
+            if recipient_limit and not recipient_may_receive(recipient=recipient, kinds={kind, *recipient_limit}):
+                log.warning("Held back a %s email: its address reached the per-recipient limit", kind)
+                return None
             delivery.save()
     except IntegrityError:
         # The same event enqueued concurrently: the other call's row stands.
