@@ -4,8 +4,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from accounts.admin import view_on_site
 from accounts import views as account_views
+from accounts.admin import view_on_site
 from policies.sitemaps import SITEMAPS
 from policies.views import robots_txt
 
