@@ -139,4 +139,6 @@ def send_claim_link(*, response: Response, link: str, nonce: str) -> None:
         kind="consultation_claim_link",
         idempotency_key=f"consultation-claim-link:{response.pk}:{nonce}",
         about=response,
+        # Whoever holds the draft's link can ask for this: limited per address like every stranger-caused email.
+        recipient_limit=("consultation_claim_link",),
     )

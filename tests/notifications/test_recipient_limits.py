@@ -394,3 +394,14 @@ def test_eight_parallel_requests_to_one_address_get_only_the_limit_through():
 
     assert sorted(written) == [False] * 5 + [True] * 3
     assert Delivery.objects.filter(recipient=VICTIM).count() == 3
+
+
+def test_proof_links_asked_for_by_whoever_holds_a_drafts_link_are_limited_per_address(consultation):
+    from consultations.emails import send_claim_link
+    from tests.factories import ResponseFactory
+
+    draft = ResponseFactory(consultation=consultation, status="draft", submitted_at=None, email=VICTIM)
+    for number in range(6):
+        send_claim_link(response=draft, link=f"/responses/claim/{number}/", nonce=str(number))
+
+    assert Delivery.objects.filter(recipient=VICTIM, kind="consultation_claim_link").count() == 3
