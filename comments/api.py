@@ -29,9 +29,9 @@ from comments import pipeline, selectors, services
 from comments.forms import CommentForm, ReportForm, timing_token
 from comments.models import Comment, PolicyVersion
 from comments.views import posted_message
-from config.api_common import LinkField, Pagination, StrictSerializer
+from config.api_common import DeliverableEmailField, LinkField, Pagination, StrictSerializer
 from config.api_errors import ErrorSerializer, form_errors, rate_limited, refused
-from config.api_schema import AutoSchema
+from config.api_schema import NOT_BLANK, AutoSchema
 from config.api_views import ConditionalGetMixin
 from config.client_address import client_address
 from consultations.models import Consultation, Webinar
@@ -139,25 +139,54 @@ def as_threads(comments: list[Comment]) -> list[Comment]:
 # --- Writing -------------------------------------------------------------------------------------
 
 
+@extend_schema_field({"type": "boolean", "enum": [True]})
+class TickedField(serializers.BooleanField):
+    """A box that must be ticked: the form refuses anything else, so the schema allows only true."""
+
+
 class CommentInputSerializer(StrictSerializer):
     """What a commenter sends; the site's comment form then applies its rules to it."""
 
-    text = serializers.CharField(trim_whitespace=False, help_text="Your comment, as plain text.")
-    accept_policy = serializers.BooleanField(help_text="Must be true: you have read and accept the comment policy.")
+    text = serializers.CharField(trim_whitespace=False)  # Built in get_fields.
+    accept_policy = TickedField(help_text="Must be true: you have read and accept the comment policy.")
     issued = serializers.CharField(
         help_text="The `issued` token from GET /api/v1/comment-policy/, fetched when you start writing."
     )
     name = serializers.CharField(
-        required=False, allow_blank=True, help_text="Required for guests; ignored when signed in."
+        required=False, allow_blank=True, max_length=80, help_text="Required for guests; ignored when signed in."
     )
-    email = serializers.EmailField(
+    email = DeliverableEmailField(
         required=False, allow_blank=True, help_text="Required for guests, to confirm the comment; never published."
     )
     parent = serializers.IntegerField(required=False, allow_null=True, help_text="The id of the comment replied to.")
     notify_replies = serializers.BooleanField(required=False, default=False)
-    on_behalf = serializers.BooleanField(required=False, default=False, help_text="Responding for an organisation.")
-    organisation = serializers.CharField(required=False, allow_blank=True, default="")
-    declaration_of_interest = serializers.CharField(required=False, allow_blank=True, default="")
+    on_behalf = serializers.BooleanField(
+        required=False, default=False, help_text="Responding for an organisation: then give its name and a declaration."
+    )
+    organisation = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    declaration_of_interest = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+    # OrganisationMixin.clean: on behalf of an organisation, its name and a declaration are needed.
+    schema_rules = {
+        "anyOf": [
+            {"properties": {"on_behalf": {"enum": [False]}}},
+            {
+                "properties": {
+                    "organisation": {"pattern": NOT_BLANK},
+                    "declaration_of_interest": {"pattern": NOT_BLANK},
+                },
+                "required": ["organisation", "declaration_of_interest"],
+            },
+        ]
+    }
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        # The form's limit, built per serializer like the form's field, so a changed COMMENTS_MAX_LENGTH applies.
+        fields["text"] = serializers.CharField(
+            trim_whitespace=False, max_length=settings.COMMENTS_MAX_LENGTH, help_text="Your comment, as plain text."
+        )
+        return fields
 
 
 class SubmittedSerializer(serializers.Serializer):
@@ -337,9 +366,9 @@ class ConsultationDiscussionViewSet(DiscussionViewSet):
 
 
 class ReportInputSerializer(StrictSerializer):
-    clause = serializers.IntegerField(help_text="The id of the policy clause the comment breaks.")
+    clause = serializers.IntegerField(min_value=1, help_text="The id of the policy clause the comment breaks.")
     note = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Anything moderators should know."
+        required=False, allow_blank=True, default="", max_length=1000, help_text="Anything moderators should know."
     )
 
 

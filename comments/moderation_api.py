@@ -108,9 +108,28 @@ class DecisionInputSerializer(StrictSerializer):
         help_text="The status you saw; if it changed meanwhile the decision is refused and says who decided.",
     )
     clause = serializers.IntegerField(
-        required=False, allow_null=True, help_text="The id of the clause broken: needed to reject or remove."
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="The id of the clause broken: needed to reject or remove.",
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="", help_text="Sent to the commenter.")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=1000, help_text="Sent to the commenter."
+    )
+
+    # DecisionForm.clean: rejecting or removing cites a clause.
+    schema_rules = {
+        "anyOf": [
+            {
+                "properties": {
+                    "action": {
+                        "enum": [action.value for action in services.Action if action not in services.NEEDS_CLAUSE]
+                    }
+                }
+            },
+            {"properties": {"clause": {"type": "integer"}}, "required": ["clause"]},
+        ]
+    }
 
 
 class QueuePagination(Pagination):

@@ -22,6 +22,7 @@ from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, User
 
 from config.client_address import client_address
 from config.throttle import Hit, window_hit
+from config.validators import EMAIL_MAX_LENGTH, validate_deliverable_email
 
 # Request bodies are comments and decisions; anything bigger is a mistake or an attack,
 # refused before it is read.
@@ -51,12 +52,53 @@ class LimitedJSONParser(JSONParser):
 class StrictSerializer(serializers.Serializer):
     """An input serializer that names fields it does not know instead of silently dropping them."""
 
+    # JSON Schema keywords (anyOf) for the rules across fields that the forms behind the serializer
+    # apply, so the schema allows no body the server refuses; config.api_schema adds them.
+    schema_rules: dict = {}
+
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, Mapping):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError({name: [_("This field is not recognised.")] for name in unknown})
+            mistyped = [
+                name for name, field in self.fields.items() if name in data and not _json_type_fits(field, data[name])
+            ]
+            if mistyped:
+                raise serializers.ValidationError(
+                    {name: [_("Give a value of the type the API schema names.")] for name in mistyped}
+                )
         return super().to_internal_value(data)
+
+
+# DRF converts what it can (5 and "5" for an integer, 0 and "yes" for a boolean, a number for text);
+# the schema names one JSON type for each field, and the server takes only that.
+JSON_TYPES: list[tuple[type[serializers.Field], type | tuple[type, ...]]] = [
+    (serializers.BooleanField, bool),
+    (serializers.IntegerField, int),
+    (serializers.CharField, str),
+]
+
+
+def _json_type_fits(field: serializers.Field, value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(field, serializers.ListField):
+        return not isinstance(value, list) or all(_json_type_fits(field.child, item) for item in value)
+    for field_class, json_type in JSON_TYPES:
+        if isinstance(field, field_class):
+            return isinstance(value, json_type) and (json_type is bool or not isinstance(value, bool))
+    return True
+
+
+class DeliverableEmailField(serializers.EmailField):
+    """An address mail servers take (``validate_deliverable_email``), checked by the serializer too, so
+    the rule holds where a form ignores the field (a signed-in commenter's), as the schema states it."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", EMAIL_MAX_LENGTH)
+        super().__init__(**kwargs)
+        self.validators.append(validate_deliverable_email)
 
 
 # Matches both lookup patterns (slugs and ids) and nothing else in an address.
@@ -142,10 +184,18 @@ class RatesFromSettings:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
 
+def filters_apply(view) -> bool:
+    """Filters narrow a list. A detail, or an action on one object, finds its object unfiltered, so a
+    list's filters neither apply to it nor appear in its schema (``config.api_schema``)."""
+    return getattr(view, "action", "list") == "list"
+
+
 class StrictFilterBackend(DjangoFilterBackend):
     """django-filter, except that a filter given with no value is an error rather than silently ignored."""
 
     def filter_queryset(self, request: Request, queryset: QuerySet, view) -> QuerySet:
+        if not filters_apply(view):
+            return queryset
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is not None:
             blank = [name for name in filterset_class.base_filters if "" in request.query_params.getlist(name)]

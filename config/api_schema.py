@@ -4,10 +4,15 @@ The error responses follow from what the operation is, so a new endpoint is docu
 correctly without listing them by hand.
 """
 
+from django.core.validators import RegexValidator
 from drf_spectacular import openapi
+from drf_spectacular.plumbing import get_doc
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
+from config.api_common import DeliverableEmailField, StrictSerializer, filters_apply
 from config.api_errors import ErrorSerializer
+from config.validators import DELIVERABLE_EMAIL_PATTERN
 
 ERROR_DESCRIPTIONS = {
     "400": "Invalid input: malformed JSON, a wrong type, an unknown field, a bad query parameter "
@@ -32,6 +37,13 @@ PATH_DESCRIPTIONS = {
     "key": "The queue's key.",
 }
 
+# DRF's CharField and Django's form fields refuse NUL characters; a field that may not be blank
+# needs something besides white space, since the forms behind the API strip it.
+NO_NUL = "^[^\\u0000]*$"
+NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+
+RULES_KEY = "x-schema-rules"
+
 RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait before retrying."}}
 WWW_AUTHENTICATE = {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "The scheme to use: Token."}}
 
@@ -53,6 +65,51 @@ class AutoSchema(openapi.AutoSchema):
                 parameter["description"] = PATH_DESCRIPTIONS.get(parameter["name"], "")
         operation["responses"] = dict(sorted(responses.items()))
         return operation
+
+    def get_filter_backends(self) -> list:
+        return super().get_filter_backends() if filters_apply(self.view) else []
+
+    def _get_filter_parameters(self) -> list[dict]:
+        parameters = super()._get_filter_parameters()
+        filters = getattr(getattr(self.view, "filterset_class", None), "base_filters", {})
+        for parameter in parameters:
+            schema = parameter["schema"]
+            if schema.get("type") == "string":
+                # StrictFilterBackend refuses a filter given with no value.
+                schema["minLength"] = 1
+                if not {"enum", "format", "pattern"} & set(schema):
+                    schema["pattern"] = NO_NUL
+                max_length = getattr(filters.get(parameter["name"]), "extra", {}).get("max_length")
+                if max_length:
+                    schema["maxLength"] = max_length
+        return parameters
+
+    def _map_serializer_field(self, field, direction: str, bypass_extensions: bool = False) -> dict:
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request" and isinstance(field, DeliverableEmailField):
+            schema["pattern"] = DELIVERABLE_EMAIL_PATTERN
+        if (
+            direction == "request"
+            and isinstance(field, serializers.CharField)
+            and not {"enum", "format", "pattern", "$ref", "allOf"} & set(schema)
+            and not any(isinstance(validator, RegexValidator) for validator in field.validators)
+        ):
+            schema["pattern"] = NO_NUL if field.allow_blank else NOT_BLANK
+        return schema
+
+    def _map_basic_serializer(self, serializer, direction: str) -> dict:
+        schema = super()._map_basic_serializer(serializer, direction)
+        if isinstance(serializer, StrictSerializer):
+            if direction == "request":
+                schema["additionalProperties"] = False
+                if serializer.schema_rules:
+                    # Put in place by apply_schema_rules, after drf-spectacular has named the enums: it
+                    # would otherwise take an enum inside a rule for the field's own and name both alike.
+                    schema[RULES_KEY] = serializer.schema_rules
+            # drf-spectacular falls back on a base class's docstring, which describes the class, not the body.
+            if schema.get("description") == get_doc(StrictSerializer):
+                del schema["description"]
+        return schema
 
     def _error_codes(self, operation: dict) -> list[str]:
         parameters = operation.get("parameters", [])
@@ -79,3 +136,10 @@ class AutoSchema(openapi.AutoSchema):
         if code == "401":
             response["headers"] = WWW_AUTHENTICATE
         return response
+
+
+def apply_schema_rules(result: dict, generator, request, public) -> dict:
+    """A postprocessing hook: the rules across fields (StrictSerializer.schema_rules) join their bodies."""
+    for component in result.get("components", {}).get("schemas", {}).values():
+        component.update(component.pop(RULES_KEY, {}))
+    return result

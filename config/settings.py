@@ -338,11 +338,14 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.api_schema.apply_schema_rules"],
     "ENUM_NAME_OVERRIDES": {
         "AnalysisStatusEnum": "policies.models.PolicyAnalysis.Status",
         "CommentStatusEnum": "comments.models.Comment.Status",
         "CommentStateEnum": "comments.api.State.CHOICES",
         "ConsultationStatusEnum": "consultations.models.Consultation.Status",
+        # A box that must be ticked (comments.api.TickedField).
+        "TrueEnum": [(True, True)],
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -16,7 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
-from config.api_common import CountingThrottle, SiteUrlField, StrictSerializer, UserThrottle
+from config.api_common import CountingThrottle, DeliverableEmailField, SiteUrlField, StrictSerializer, UserThrottle
 from config.api_views import PublicReadViewSet
 from consultations import selectors, services
 from consultations.forms import AboutYouForm, DeclarationForm, SectionForm
@@ -137,7 +137,7 @@ class AnswerInputSerializer(StrictSerializer):
 
 
 class ResponseInputSerializer(StrictSerializer):
-    email = serializers.CharField(max_length=254, help_text="For the receipt; never published.")
+    email = DeliverableEmailField(help_text="For the receipt; never published.")
     name = serializers.CharField(required=False, default="", allow_blank=True, max_length=120)
     respondent_type = serializers.ChoiceField(choices=Response.RespondentType.choices)
     organisation = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)

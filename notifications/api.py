@@ -8,7 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api_common import StrictSerializer
+from config.api_common import DeliverableEmailField, StrictSerializer
 from config.api_errors import form_errors
 from config.throttle import hourly_limit_reached
 from notifications.forms import SubscribeForm
@@ -19,7 +19,7 @@ from policies.models import Topic
 
 
 class SubscriptionInputSerializer(StrictSerializer):
-    email = serializers.EmailField(help_text="Where to send the confirmation link, and then the emails.")
+    email = DeliverableEmailField(help_text="Where to send the confirmation link, and then the emails.")
     all_analyses = serializers.BooleanField(required=False, default=False, help_text="Every new analysis.")
     topics = serializers.ListField(
         child=serializers.SlugField(),
@@ -30,6 +30,17 @@ class SubscriptionInputSerializer(StrictSerializer):
     webinars = serializers.BooleanField(required=False, default=False)
     consultations = serializers.BooleanField(required=False, default=False)
     frequency = serializers.ChoiceField(choices=Frequency.choices, required=False, default=Frequency.IMMEDIATE)
+
+    # ChoicesForm.clean: at least one thing to receive.
+    schema_rules = {
+        "anyOf": [
+            *(
+                {"properties": {name: {"enum": [True]}}, "required": [name]}
+                for name in ("all_analyses", "webinars", "consultations")
+            ),
+            {"properties": {"topics": {"minItems": 1}}, "required": ["topics"]},
+        ]
+    }
 
     def validate_topics(self, slugs: list[str]) -> list[int]:
         found = dict(Topic.objects.filter(slug__in=slugs).values_list("slug", "pk"))
