@@ -64,8 +64,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A NUL in the path or query is a 400 before sessions, views or the database see it.
     "config.bad_input.RefuseNulMiddleware",
-    # A NUL in the path or query is a 400 before sessions, views or the database see it.
-    "config.bad_input.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
