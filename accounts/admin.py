@@ -11,6 +11,7 @@ from rest_framework.authtoken.models import TokenProxy
 from accounts.forms import AdminLoginForm
 from accounts.models import ApiToken
 from accounts.services import api_token_create
+from config.admin_widgets import SafeAutocompleteMixin
 
 admin.site.login_form = AdminLoginForm
 
@@ -19,7 +20,7 @@ admin.site.unregister(TokenProxy)
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(TokenAdmin):
+class ApiTokenAdmin(SafeAutocompleteMixin, TokenAdmin):
     list_display = ("user", "key_hint", "created")
     list_select_related = ("user",)
     autocomplete_fields = ("user",)

@@ -29,6 +29,7 @@ from comments.models import (
     TrustedCommenter,
 )
 from comments.moderation_forms import BanForm
+from config.admin_widgets import SafeAutocompleteMixin
 
 # --- The audit log -------------------------------------------------------------------------
 
@@ -125,7 +126,7 @@ class FlagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ban)
-class BanAdmin(admin.ModelAdmin):
+class BanAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = BanForm
     list_display = ("__str__", "kind", "until", "active_column", "reason", "created_by", "created_at")
     list_filter = ("kind",)
@@ -168,7 +169,7 @@ class BanAdmin(admin.ModelAdmin):
             self.message_user(request, f"#{comment.pk}: {reason}", messages.WARNING)
 
 
-class StampedListAdmin(admin.ModelAdmin):
+class StampedListAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     readonly_fields = ("created_at", "created_by")
 
     def save_model(self, request, obj, form, change: bool) -> None:

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from config.admin_widgets import SafeAutocompleteMixin
 from consultations.models import Appearance, Quote, Speaker, Webinar
 from policies.admin import StampedAdmin
 
 
-class AppearanceInline(admin.TabularInline):
+class AppearanceInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Appearance
     extra = 0
     autocomplete_fields = ("speaker",)
@@ -38,7 +39,7 @@ class QuoteAdmin(StampedAdmin):
 
 
 @admin.register(Appearance)
-class AppearanceAdmin(admin.ModelAdmin):
+class AppearanceAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ("speaker", "webinar", "role", "order")
     list_select_related = ("speaker", "webinar")
     autocomplete_fields = ("speaker", "webinar")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_widgets import SafeAutocompleteMixin
 from consultations import exports, selectors, services
 from consultations.forms import AnnotateForm, TagForm
 from consultations.models import Answer, Consultation, LateResponseLink, Question, Response, Section
@@ -284,7 +285,7 @@ class ConsultationAdmin(StampedAdmin):
 
 
 @admin.register(LateResponseLink)
-class LateResponseLinkAdmin(admin.ModelAdmin):
+class LateResponseLinkAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ("consultation", "email", "expires_at", "created_by", "created_at")
     list_select_related = ("consultation", "created_by")
     search_fields = ("email", "consultation__title")

@@ -4,11 +4,12 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_widgets import SafeAutocompleteMixin
 from notifications.services import analysis_announce
 from policies.models import Author, PolicyAnalysis, QuoteCitation, Report, Topic
 
 
-class StampedAdmin(admin.ModelAdmin):
+class StampedAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     """Records the acting user on every row an editor saves."""
 
     readonly_fields = ("created_at", "created_by", "updated_at", "updated_by")
@@ -41,7 +42,7 @@ class ReportAdmin(StampedAdmin):
     prepopulated_fields = {"slug": ("title",)}
 
 
-class QuoteCitationInline(admin.TabularInline):
+class QuoteCitationInline(SafeAutocompleteMixin, admin.TabularInline):
     model = QuoteCitation
     extra = 0
     autocomplete_fields = ("quote",)

@@ -1,0 +1,76 @@
+"""Admin autocomplete widgets that survive a submitted value their key field cannot hold.
+
+When an admin form comes back with errors, Django's autocomplete widget looks the submitted
+values up again to show them, and a value that is no id at all (a word, a NUL) raises inside that
+query: a 500 where the form should say "Select a valid choice". These widgets leave such values out
+of the look-up; the form field's own validation still reports them.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+def _fits(field: models.Field, value: object) -> bool:
+    if "\x00" in str(value):
+        return False
+    try:
+        # run_validators holds the database's integer range, which a long number overflows.
+        field.run_validators(field.get_prep_value(field.to_python(value)))
+    except (ValidationError, ValueError, TypeError, OverflowError):
+        return False
+    return True
+
+
+class _ValidValuesOnly:
+    field: models.Field
+
+    def optgroups(self, name: str, value: list[Any], attrs: dict | None = None) -> list:
+        remote = self.field.remote_field
+        key = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
+        return super().optgroups(name, [item for item in value if _fits(key, item)], attrs)  # type: ignore[misc]
+
+
+class ValidatingAutocompleteSelect(_ValidValuesOnly, AutocompleteSelect):
+    pass
+
+
+class ValidatingAutocompleteSelectMultiple(_ValidValuesOnly, AutocompleteSelectMultiple):
+    pass
+
+
+class KeyCheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses a value its key field cannot hold before the ``IN`` query, which would overflow."""
+
+    def _check_values(self, value):
+        opts = self.queryset.model._meta
+        key = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        for item in value:
+            if not _fits(key, item):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
+        return super()._check_values(value)
+
+
+class SafeAutocompleteMixin:
+    """For a ModelAdmin or inline: the widgets and many-to-many field above instead of Django's."""
+
+    admin_site: admin.AdminSite
+
+    def formfield_for_foreignkey(self, db_field: models.ForeignKey, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
+            kwargs["widget"] = ValidatingAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def formfield_for_manytomany(self, db_field: models.ManyToManyField, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
+            kwargs["widget"] = ValidatingAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        kwargs.setdefault("form_class", KeyCheckedModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
