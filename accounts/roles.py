@@ -38,6 +38,7 @@ ROLE_MODELS: dict[str, dict[str, tuple[str, ...]]] = {
         "notifications.suppression": FULL,
         "notifications.broadcast": ("view",),
         "notifications.delivery": ("view", "change"),
+        "notifications.job": ("view", "change"),
     },
     MODERATORS: {
         "consultations.answer": ("view", "moderate"),

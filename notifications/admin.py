@@ -2,6 +2,7 @@ import csv
 import io
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -16,9 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from notifications.forms import ChoicesForm
-from notifications.models import Broadcast, Delivery, Subscriber, Suppression
+from notifications.models import Broadcast, Delivery, Job, Subscriber, Suppression
 from notifications.redaction import secret_links_redact
 from notifications.services import deliveries_retry
+from notifications.services.jobs import jobs_retry
 from notifications.services.subscribers import subscribers_import
 
 # What an email said: its bodies carry private answers, its bodies and headers secret links.
@@ -110,6 +112,61 @@ class BroadcastAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+class JobStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("waiting", _("Waiting or running")), ("gave_up", _("Gave up")), ("finished", _("Finished"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        limit = settings.NOTIFICATIONS_MAX_ATTEMPTS
+        unfinished = queryset.filter(finished_at__isnull=True)
+        return {
+            "waiting": unfinished.filter(attempts__lt=limit),
+            "gave_up": unfinished.filter(attempts__gte=limit),
+            "finished": queryset.filter(finished_at__isnull=False),
+        }.get(self.value() or "", queryset)
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Deferred effects (outcome emails, digest batches): read-only, with a way to try again one that gave up."""
+
+    list_display = ("key", "task", "state", "attempts", "created_at", "dispatched_at", "finished_at")
+    list_filter = (JobStateFilter, "task")
+    search_fields = ("key",)
+    readonly_fields = [field.name for field in Job._meta.fields if field.name != "id"]
+    actions = ["retry"]
+
+    @admin.display(description=_("state"))
+    def state(self, job: Job) -> str:
+        if job.finished_at:
+            return str(_("Finished"))
+        if job.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+            return str(_("Gave up"))
+        return str(_("Waiting or running"))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Job | None = None) -> bool:
+        return False
+
+    @admin.action(description=_("Try again the selected jobs that gave up"), permissions=["change"])
+    def retry(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = jobs_retry(ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d job will run again at the next sweep.",
+                "%(count)d jobs will run again at the next sweep.",
+                count,
+            )
+            % {"count": count},
+        )
 
 
 class ConfirmedFilter(admin.SimpleListFilter):

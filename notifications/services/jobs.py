@@ -79,3 +79,10 @@ def jobs_resume() -> int:
         .values_list("pk", flat=True)
     )
     return jobs_dispatch(ids=ids) if ids else 0
+
+
+def jobs_retry(*, ids: list[int]) -> int:
+    """Give jobs that ran out of attempts a fresh start; the next sweep dispatches them."""
+    return Job.objects.filter(
+        pk__in=ids, finished_at__isnull=True, attempts__gte=settings.NOTIFICATIONS_MAX_ATTEMPTS
+    ).update(attempts=0, dispatched_at=None)
