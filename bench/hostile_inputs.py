@@ -168,7 +168,8 @@ class Attacker:
             page.feed(response.text)
             for link in page.links:
                 target = urlsplit(urljoin(self.base + path, link))
-                if target.netloc in ("", urlsplit(self.base).netloc) and target.path not in seen:
+                local = target.scheme in ("http", "https") and target.netloc == urlsplit(self.base).netloc
+                if local and target.path not in seen:
                     queue.append(target.path + (f"?{target.query}" if target.query else ""))
             for form in page.forms:
                 self.submit(path, form, payloads)
