@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comments.models import Ban, Comment, ConfirmedAddress, Flag, ModerationEvent, TrustedCommenter
-from config.personal_data import redact_mentions
+from comments.rendering import comment_html
+from config.personal_data import ADDRESS_REMOVED, address_pattern, mentioning, redact_mentions
 
 # The author shown on a comment kept only because replies hang on it.
 ERASED_AUTHOR = "Removed"
@@ -149,7 +150,20 @@ def personal_data_erase(*, emails: Collection[str], user=None) -> dict[str, int]
     redact_mentions(ModerationEvent.objects.all(), fields=["note"], emails=emails)
     redact_mentions(Flag.objects.all(), fields=["note"], emails=emails)
     redact_mentions(Ban.objects.all(), fields=["reason"], emails=emails)
+    counts["comments_quoting_redacted"] = _redact_in_comments(emails)
     return counts
+
+
+def _redact_in_comments(emails: Collection[str]) -> int:
+    """Take the address out of comments others wrote, keeping their words; the HTML is rendered again."""
+    pattern = address_pattern(emails)
+    if pattern is None:
+        return 0
+    changed = 0
+    for comment in Comment.objects.filter(mentioning("text", emails)).only("pk", "text").iterator(chunk_size=500):
+        text = pattern.sub(ADDRESS_REMOVED, comment.text)
+        changed += Comment.objects.filter(pk=comment.pk).update(text=text, text_html=comment_html(text))
+    return changed
 
 
 def _anonymise(comment: Comment) -> None:

@@ -57,6 +57,8 @@ def make_records() -> Records:
     reply = CommentFactory(parent=guest_comment, author_email=OTHER, user=other_user, text="I disagree, Pat.")
     own_comment = CommentFactory(author_email=ALT, user=user, text=f"Write to me at {ALT}.")
     other_comment = CommentFactory(author_email=OTHER, user=other_user, text="Another view.")
+    # Someone else quoting the person's address: their words stay, the address goes.
+    CommentFactory(author_email=OTHER, user=other_user, text=f"Pat asked to be written to at {PERSON}.")
     ModerationEvent.objects.create(
         content_type=ContentType.objects.get_for_model(Comment),
         object_id=guest_comment.pk,

@@ -62,6 +62,13 @@ def test_a_reply_survives_under_its_anonymised_parent(erased):
     assert ModerationEvent.objects.filter(object_id=parent.pk, note__contains="[address removed]").exists()
 
 
+def test_someone_elses_comment_quoting_the_address_keeps_its_words_without_it(erased):
+    quoting = Comment.objects.get(text__startswith="Pat asked")
+
+    assert quoting.text == "Pat asked to be written to at [address removed]."
+    assert "[address removed]" in quoting.text_html and "mailto:" not in quoting.text_html
+
+
 def test_a_comment_nobody_replied_to_is_deleted_with_its_audit_rows(erased):
     assert not Comment.objects.filter(pk=erased.own_comment.pk).exists()
 
