@@ -1,5 +1,13 @@
+import math
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from config.throttle import window_hit
+
+# Password tries on the delete-account page per account, so a stolen session cannot guess its way in.
+DELETE_TRIES = 5
+DELETE_TRIES_WINDOW_SECONDS = 15 * 60
 
 
 class AddressForm(forms.Form):
@@ -35,6 +43,12 @@ class AccountDeleteForm(forms.Form):
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
+        tries = window_hit(f"account-delete:{self.user.pk}", limit=DELETE_TRIES, window=DELETE_TRIES_WINDOW_SECONDS)
+        if not tries.allowed:
+            minutes = math.ceil(tries.retry_after / 60)
+            raise forms.ValidationError(
+                _("Too many tries. Try again in %(minutes)d minutes."), params={"minutes": minutes}
+            )
         if not self.user.check_password(password):
             raise forms.ValidationError(_("The password is not right"))
         return password

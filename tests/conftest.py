@@ -12,6 +12,16 @@ def _media_in_tmp(settings, tmp_path) -> None:
 
 
 @pytest.fixture
+def fresh_cache():
+    """Rate-limit counters and other cached values from earlier tests forgotten, before and after."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def anonymous() -> AnonymousUser:
     return AnonymousUser()
 

@@ -8,7 +8,7 @@ from comments.models import Comment
 from notifications.models import address_hash
 from tests.accounts.personal_data_fixtures import ALT, OTHER, PERSON, UNPROVEN, make_records, rows_mentioning
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 PASSWORD = "correct horse battery staple"  # UserFactory's
 
@@ -59,6 +59,18 @@ def test_a_wrong_password_deletes_nothing_and_says_why(client_for, records):
     assert 'aria-describedby="id_password_error"' in page
     assert get_user_model().objects.filter(pk=records.user.pk).exists()
     assert not PersonalDataRequest.objects.exists()
+
+
+def test_guessing_the_password_stops_after_five_tries_even_with_the_right_one(client_for, records):
+    client = client_for(records.user)
+    for _ in range(5):
+        client.post("/account/delete/", {"password": "guess", "confirm": "on"})
+
+    response = client.post("/account/delete/", {"password": PASSWORD, "confirm": "on"})
+
+    assert response.status_code == 400
+    assert "Too many tries. Try again in" in response.content.decode()
+    assert get_user_model().objects.filter(pk=records.user.pk).exists()
 
 
 def test_deleting_ones_own_account_erases_it_everywhere_and_signs_out(client_for, records):
