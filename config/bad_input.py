@@ -25,6 +25,17 @@ def _has_nul(request: HttpRequest) -> bool:
     return any(NUL in key or any(NUL in value for value in values) for key, values in request.GET.lists())
 
 
+def _errors(request: HttpRequest) -> dict[str, list[str]]:
+    """The query parameters holding a NUL, each named as the API names a bad field; else the whole request."""
+    message = _("Remove the NUL character.")
+    named = {
+        key.replace(NUL, ""): [message]
+        for key, values in request.GET.lists()
+        if NUL in key or any(NUL in value for value in values)
+    }
+    return named or {"non_field_errors": [_("The address has a NUL character in it.")]}
+
+
 class RefuseNulMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -35,6 +46,5 @@ class RefuseNulMiddleware:
         log.warning("Refused a request with a NUL character in its path or query string: %r", request.path)
         if request.path_info.startswith("/api/"):
             detail = _("The request could not be read: its address has a NUL character in it.")
-            body = {"detail": detail, "code": "parse_error", "errors": {"non_field_errors": [detail]}}
-            return JsonResponse(body, status=400)
+            return JsonResponse({"detail": detail, "code": "parse_error", "errors": _errors(request)}, status=400)
         return bad_request(request, exception=None)
