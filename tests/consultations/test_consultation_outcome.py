@@ -12,23 +12,11 @@ from django.utils import timezone
 from consultations import services, tasks
 from consultations.models import Consultation, LateResponseLink, Response
 from notifications.models import Broadcast, Delivery
-from tests.factories import AnswerFactory, ConsultationFactory, ReportFactory, ResponseFactory, SubscriberFactory
+from tests.factories import AnswerFactory, ConsultationFactory, ResponseFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 
 LONDON = ZoneInfo("Europe/London")
-
-
-@pytest.fixture
-def closed():
-    now = timezone.now()
-    return ConsultationFactory(
-        opens_at=now - timedelta(days=40),
-        closes_at=now - timedelta(days=10),
-        you_said="You asked for **long-term** funding.",
-        we_did="We will campaign for a ten-year settlement.",
-        final_report=ReportFactory(title="Clusters: the final report"),
-    )
 
 
 def outcome_emails():

@@ -10,24 +10,12 @@ from django.utils import timezone
 from consultations import services, tasks
 from notifications.models import Broadcast, Job
 from notifications.tasks import sweep_deliveries
-from tests.factories import ConsultationFactory, ReportFactory, ResponseFactory, SubscriberFactory
+from tests.factories import ConsultationFactory, ResponseFactory, SubscriberFactory
 from tests.notifications.brokers import broker_at
 
 pytestmark = pytest.mark.django_db
 
 DEAD_BROKER = "redis://127.0.0.1:1/0"
-
-
-@pytest.fixture
-def closed():
-    now = timezone.now()
-    return ConsultationFactory(
-        opens_at=now - timedelta(days=40),
-        closes_at=now - timedelta(days=10),
-        you_said="You asked for long-term funding.",
-        we_did="We will campaign for a ten-year settlement.",
-        final_report=ReportFactory(title="Clusters: the final report"),
-    )
 
 
 def outcome_recipients() -> list[str]:
