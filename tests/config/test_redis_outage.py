@@ -31,6 +31,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.integration.conftest import PrivateRedis
+from tests.notifications.brokers import broker_at
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +42,6 @@ SLOWEST_REQUEST_SECONDS = 3.0
 @pytest.fixture
 def outage_redis(tmp_path, settings, monkeypatch):
     """A private Redis as the cache and the Celery broker, as in production; stopped when the test ends."""
-    from config.celery import app
-
     server = PrivateRedis(tmp_path)
     server.start()
     settings.CACHES = {
@@ -53,20 +52,9 @@ def outage_redis(tmp_path, settings, monkeypatch):
         }
     }
     monkeypatch.setattr(ResilientRedisCache, "RETRY_SECONDS", 0.2)
-    saved = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url, app.conf.task_always_eager = server.url, False
-    _forget_broker_connections(app)
-    yield server
+    with broker_at(server.url):
+        yield server
     server.stop()
-    app.conf.broker_url, app.conf.task_always_eager = saved
-    _forget_broker_connections(app)
-
-
-def _forget_broker_connections(app) -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 @pytest.fixture
