@@ -11,6 +11,12 @@ def _media_in_tmp(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """MD5 instead of a million PBKDF2 rounds: every user a factory makes hashes a password."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def fresh_cache():
     """Rate-limit counters and other cached values from earlier tests forgotten, before and after."""
