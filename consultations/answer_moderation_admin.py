@@ -51,7 +51,9 @@ class ModerateAnswerForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         version = PolicyVersion.objects.current()
-        self.fields["clause"].queryset = version.clauses.all() if version else PolicyClause.objects.none()
+        clause = self.fields["clause"]
+        assert isinstance(clause, forms.ModelChoiceField)
+        clause.queryset = version.clauses.all() if version else PolicyClause.objects.none()
         if not self.is_bound and self.instance.pk:
             self.fields["redacted_text"].initial = self.instance.published_text or self.instance.text
 
@@ -82,7 +84,8 @@ class AnswerModerationAdmin(admin.ModelAdmin):
         if "publication__exact" not in request.GET and not request.GET.get("_changelist_filters"):
             query = request.GET.copy()
             query["publication__exact"] = Answer.Publication.PENDING
-            request.GET = query
+            # The stubs type request.GET as the immutable QueryDict Django builds; a filled-in copy stands in for it.
+            request.GET = query  # type: ignore[assignment]
         return super().changelist_view(request, extra_context)
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
@@ -144,7 +147,8 @@ class AnswerModerationAdmin(admin.ModelAdmin):
     def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
 
-        class CheckedForm(form_class):
+        # The admin builds the form class per request; mypy cannot take a class held in a variable as a base.
+        class CheckedForm(form_class):  # type: ignore[misc, valid-type]
             def clean(inner) -> dict:
                 data = super().clean()
                 try:

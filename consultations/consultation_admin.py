@@ -1,5 +1,7 @@
 """The consultation admin: editors build and conclude, analysts read and tag, moderators publish answers."""
 
+from typing import TYPE_CHECKING, Any, TypedDict
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +19,9 @@ from consultations import exports, selectors, services
 from consultations.forms import AnnotateForm, TagForm
 from consultations.models import Answer, Consultation, LateResponseLink, Question, Response, Section
 from policies.admin import StampedAdmin
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
 
 LOCKED = _(
     "The questions are locked because people have started responding: every response must answer the same "
@@ -46,13 +51,30 @@ class SectionInline(LockableInline):
     verbose_name_plural = _("sections: each is one page of the questionnaire")
 
 
+class QuestionInlineForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = ("section", "order", "text", "help_text", "kind", "required", "options", "allow_other", "max_length")
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        needs_options = data.get("kind") in (Question.Kind.SINGLE, Question.Kind.MULTIPLE)
+        if needs_options and not data.get("options", "").strip():
+            self.add_error("options", _("A choice question needs its options, one per line."))
+        return data
+
+
 class QuestionInline(LockableInline):
     model = Question
+    form = QuestionInlineForm
     fields = (("section", "order"), "text", "help_text", ("kind", "required"), "options", "allow_other", "max_length")
     verbose_name_plural = _("questions")
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         if db_field.name == "section":
+            # Inline forms are only built inside the admin's URL-resolved views.
+            assert request.resolver_match is not None
             object_id = request.resolver_match.kwargs.get("object_id")
             kwargs["queryset"] = (
                 Section.objects.filter(consultation_id=object_id) if object_id else Section.objects.none()
@@ -60,20 +82,8 @@ class QuestionInline(LockableInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class QuestionInlineForm(forms.ModelForm):
-    class Meta:
-        model = Question
-        fields = ("section", "order", "text", "help_text", "kind", "required", "options", "allow_other", "max_length")
-
-    def clean(self) -> dict:
-        data = super().clean()
-        needs_options = data.get("kind") in (Question.Kind.SINGLE, Question.Kind.MULTIPLE)
-        if needs_options and not data.get("options", "").strip():
-            self.add_error("options", _("A choice question needs its options, one per line."))
-        return data
-
-
-QuestionInline.form = QuestionInlineForm
+class _ResponsesTotal(TypedDict):
+    responses_total: int
 
 
 @admin.register(Consultation)
@@ -114,11 +124,11 @@ class ConsultationAdmin(StampedAdmin):
         return super().get_queryset(request).annotate(responses_total=Count("responses"))
 
     @admin.display(description=_("status"))
-    def status_display(self, obj: Consultation) -> str:
+    def status_display(self, obj: Consultation) -> "StrOrPromise":
         return obj.status_label if obj.pk else "—"
 
     @admin.display(description=_("publish"))
-    def publish_outcome(self, obj: Consultation) -> str:
+    def publish_outcome(self, obj: Consultation) -> "StrOrPromise":
         if obj.pk is None or obj.concluded_at:
             return "—"
         if obj.status != Consultation.Status.CLOSED:
@@ -127,7 +137,7 @@ class ConsultationAdmin(StampedAdmin):
         return format_html('<a class="button" href="{}">{}</a>', url, _("Publish the outcome…"))
 
     @admin.display(description=_("responses"), ordering="responses_total")
-    def responses_count(self, obj: Consultation) -> int:
+    def responses_count(self, obj: "WithAnnotations[Consultation, _ResponsesTotal]") -> int:
         return obj.responses_total
 
     @admin.display(description=_("analysis"))
@@ -214,9 +224,9 @@ class ConsultationAdmin(StampedAdmin):
     def _question_post(self, request: HttpRequest, consultation: Consultation, question: Question) -> HttpResponse:
         back = f"{request.path}?{request.POST.get('query', '')}"
         if "new_tag" in request.POST:
-            form = TagForm({"name": request.POST.get("new_tag", "")})
-            if form.is_valid():
-                services.tag_create(question=question, name=form.cleaned_data["name"], actor=request.user)
+            tag_form = TagForm({"name": request.POST.get("new_tag", "")})
+            if tag_form.is_valid():
+                services.tag_create(question=question, name=tag_form.cleaned_data["name"], actor=request.user)
             else:
                 messages.error(request, _("Give the tag a name of up to 80 characters."))
             return redirect(back)
@@ -296,7 +306,7 @@ class LateResponseLinkAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     view_on_site = False
 
     @admin.display(description=_("link"))
-    def link(self, obj: LateResponseLink) -> str:
+    def link(self, obj: LateResponseLink) -> "StrOrPromise":
         if obj.pk:
             return _("Emailed to the address above; only its holder sees it.")
         return _("Emailed to the address above once you save.")

@@ -29,7 +29,8 @@ from policies.models import Topic
 
 class OptionSerializer(serializers.Serializer):
     value = serializers.CharField(help_text="What to send in `selected`.")
-    label = serializers.CharField()
+    # SerializerMetaclass moves declared fields off the class, so this never shadows Field.label at runtime.
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class QuestionSerializer(serializers.ModelSerializer):
@@ -153,7 +154,8 @@ class ResponseInputSerializer(StrictSerializer):
         required=False, default=False, help_text="Required when publishing: the comment policy applies."
     )
     wants_outcome = serializers.BooleanField(required=False, default=True, help_text="Email me the outcome.")
-    answers = AnswerInputSerializer(many=True, max_length=500)
+    # ListSerializer's max_length (DRF 3.15) is missing from the stubs' signature.
+    answers = AnswerInputSerializer(many=True, max_length=500)  # type: ignore[call-arg]
 
 
 class SubmittedResponseSerializer(serializers.Serializer):
@@ -204,20 +206,20 @@ def response_submit_from_api(*, consultation: Consultation, user, data: dict) ->
     unknown = sorted(set(answers) - known)
     if unknown or len(answers) != len(data["answers"]):
         errors["answers"] = [_("Answer each question of this consultation once; unknown: %(ids)s.") % {"ids": unknown}]
-    section_forms = []
+    section_forms: list[SectionForm] = []
     for section in sections:
-        form = SectionForm(_section_data(list(section.questions.all()), answers), section=section, answers={})
-        if not form.is_valid():
-            errors.update(_form_errors(form, prefix="answers."))
-        section_forms.append(form)
+        section_form = SectionForm(_section_data(list(section.questions.all()), answers), section=section, answers={})
+        if not section_form.is_valid():
+            errors.update(_form_errors(section_form, prefix="answers."))
+        section_forms.append(section_form)
     if errors:
         raise exceptions.ValidationError(errors)
     with transaction.atomic():
         response = services.response_start(consultation=consultation, user=user)
         last = len(sections) + 2
         services.response_save_details(response=response, details=about.details(), page=1)
-        for number, form in enumerate(section_forms, start=2):
-            services.response_save_answers(response=response, answers=form.answers(), page=number)
+        for number, section_form in enumerate(section_forms, start=2):
+            services.response_save_answers(response=response, answers=section_form.answers(), page=number)
         services.response_save_details(response=response, details=declaration.details(), page=last)
         return services.response_submit(response=response)
 

@@ -6,6 +6,7 @@ consultation opens and closes on time with no job and no deploy.
 
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from policies.markdown import render_markdown
 from policies.models import PolicyAnalysis, Report, Stamped, Topic
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 __all__ = [
     "Answer",
@@ -161,7 +165,7 @@ class Consultation(Stamped):
         return self.Status.CLOSED
 
     @property
-    def status_label(self) -> str:
+    def status_label(self) -> "StrOrPromise":
         return self.Status(self.status).label
 
     @property
@@ -213,6 +217,9 @@ class Question(models.Model):
         blank=True, default="", help_text=_("For single and multiple choice: one option per line.")
     )
     allow_other = models.BooleanField(_("offer “Other, please specify”"), default=False)
+
+    # Not stored: set by selectors.response_answers, the questionnaire page that asks the question.
+    page: int
 
     class Meta:
         ordering = ["section__order", "section_id", "order", "pk"]
@@ -351,6 +358,9 @@ class Response(models.Model):
     personal_data_removed_at = models.DateTimeField(null=True, blank=True)
 
     objects = ResponseQuerySet.as_manager()
+
+    # Not stored: set by selectors.responses_of_person, a draft that still accepts changes.
+    can_continue: bool
 
     class Meta:
         ordering = ["submitted_at", "pk"]

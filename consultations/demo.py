@@ -274,4 +274,6 @@ def _draft(consultation: Consultation) -> None:
         pages_done=1,
     )
     first = consultation.questions.first()
+    # The demo consultations are created with their questions.
+    assert first is not None
     Answer.objects.create(response=draft, question=first, selected=[first.option_choices()[1][0]])

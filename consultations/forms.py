@@ -1,4 +1,8 @@
+from typing import TYPE_CHECKING, Any, TypedDict
+
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from config.validators import DeliverableEmailField
@@ -7,28 +11,38 @@ from consultations.models import Answer, Question, QuestionTag, Response, Sectio
 from consultations.services import AnswerInput
 
 
-def _describe(form: forms.Form) -> None:
+def _describe(form: forms.BaseForm) -> None:
     """Point each input at its hint and error, so screen readers announce them."""
+    auto_id = form.auto_id
+    # These forms keep Django's default "id_%s", from which the templates also build the hint and error ids.
+    assert isinstance(auto_id, str)
     for name, field in form.fields.items():
         ids = []
         if field.help_text:
-            ids.append(f"{form.auto_id % name}-hint")
+            ids.append(f"{auto_id % name}-hint")
         if form.is_bound and name in form.errors:
-            ids.append(f"{form.auto_id % name}-error")
+            ids.append(f"{auto_id % name}-error")
         if ids:
             field.widget.attrs["aria-describedby"] = " ".join(ids)
 
 
-class GovFormMixin:
+if TYPE_CHECKING:
+    # The mixin only ever goes in front of a Django form, whose attributes it uses.
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class GovFormMixin(_FormBase):
     """GOV.UK's pattern: every error also listed in a summary at the top, linked to its field."""
 
     # A page of questions names the question in the summary, where "Select an answer" alone would be vague.
     summary_names_fields = False
 
     def error_summary(self) -> list[tuple[str, str]]:
-        summary = []
+        summary: list[tuple[str, str]] = []
         for name, errors in self.errors.items():
-            if name == forms.forms.NON_FIELD_ERRORS:
+            if name == NON_FIELD_ERRORS:
                 summary.extend(("", str(error)) for error in errors)
                 continue
             field = self[name]
@@ -77,10 +91,13 @@ class AboutYouForm(GovFormMixin, forms.ModelForm):
         self.partial = partial
         self.fields["email"].required = not partial
         self.fields["respondent_type"].required = not partial
-        self.fields["respondent_type"].choices = Response.RespondentType.choices
+        respondent_type = self.fields["respondent_type"]
+        assert isinstance(respondent_type, forms.ChoiceField)
+        respondent_type.choices = Response.RespondentType.choices
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not self.partial and data.get("respondent_type") == Response.RespondentType.ORGANISATION:
             if not data.get("organisation", "").strip():
                 self.add_error("organisation", _("Enter the name of the organisation you respond for."))
@@ -128,13 +145,20 @@ class DeclarationForm(GovFormMixin, forms.ModelForm):
     def __init__(self, *args, partial: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.partial = partial
-        self.fields["tobacco_links"].required = not partial
-        self.fields["tobacco_links"].choices = self.fields["tobacco_links"].choices[1:]
-        self.fields["consent"].required = not partial
-        self.fields["consent"].choices = Response.Consent.choices
+        tobacco_links = self.fields["tobacco_links"]
+        consent = self.fields["consent"]
+        assert isinstance(tobacco_links, forms.ChoiceField) and isinstance(consent, forms.ChoiceField)
+        tobacco_links.required = not partial
+        # Django has normalised the model field's choices, the blank choice first; the stubs type the setter's input.
+        choices = tobacco_links.choices
+        assert isinstance(choices, list | BaseChoiceIterator)
+        tobacco_links.choices = list(choices)[1:]
+        consent.required = not partial
+        consent.choices = Response.Consent.choices
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("tobacco_links") == "yes" and not data.get("tobacco_links_details", "").strip():
             self.add_error("tobacco_links_details", _("Describe the links or funding you have declared."))
         publishing = data.get("consent") in (Response.Consent.NAMED, Response.Consent.ANONYMOUS)
@@ -146,6 +170,12 @@ class DeclarationForm(GovFormMixin, forms.ModelForm):
 
     def details(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields if name in self.cleaned_data}
+
+
+class _CommonFieldOptions(TypedDict):
+    label: str
+    help_text: str
+    required: bool
 
 
 class SectionForm(GovFormMixin, forms.Form):
@@ -169,7 +199,7 @@ class SectionForm(GovFormMixin, forms.Form):
                 )
 
     def _field(self, question: Question, answer: Answer | None, partial: bool) -> forms.Field:
-        common = {
+        common: _CommonFieldOptions = {
             "label": question.text,
             "help_text": question.help_text,
             "required": question.required and not partial,
@@ -201,8 +231,9 @@ class SectionForm(GovFormMixin, forms.Form):
             **common,
         )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         for question in self.questions:
             chosen = data.get(f"q{question.pk}") or []
             chosen = chosen if isinstance(chosen, list) else [chosen]
@@ -236,7 +267,9 @@ class AnnotateForm(forms.Form):
 
     def __init__(self, *args, question: Question, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tags"].queryset = question.tags.all()
+        tags = self.fields["tags"]
+        assert isinstance(tags, forms.ModelMultipleChoiceField)
+        tags.queryset = question.tags.all()
 
 
 class TagForm(forms.Form):

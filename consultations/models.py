@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.urls import reverse
@@ -7,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from policies.markdown import render_markdown
 from policies.models import Stamped, Topic
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Speaker(Stamped):
@@ -81,7 +85,7 @@ class Webinar(Stamped):
         return self.ends_at > timezone.now()
 
     @property
-    def status(self) -> str:
+    def status(self) -> "StrOrPromise":
         return _("Upcoming") if self.is_upcoming else _("Past")
 
 

@@ -186,7 +186,7 @@ def responses_of_person(user) -> list[Response]:
     One query; each response carries ``can_continue`` (a draft that still accepts changes).
     """
     verified = EmailAddress.objects.filter(user=user, verified=True).annotate(folded=Lower("email")).values("folded")
-    responses = list(
+    responses: list[Response] = list(
         Response.objects.annotate(email_folded=Lower("email"))
         .filter(Q(user=user) | Q(email_folded__in=Subquery(verified)))
         .select_related("consultation", "late_link__consultation")

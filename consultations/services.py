@@ -62,7 +62,7 @@ def response_start(*, consultation: Consultation, user=None, late_link: LateResp
 def response_accepts_changes(response: Response) -> bool:
     if response.status != Response.Status.DRAFT:
         return False
-    if response.late_link_id:
+    if response.late_link is not None:
         return response.late_link.is_valid
     return response.consultation.is_open
 
