@@ -4,6 +4,8 @@ Every decision made here goes through ``comments.services.comment_moderate``; no
 status is ever edited as a field.
 """
 
+from typing import TYPE_CHECKING, ClassVar, TypedDict
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
@@ -32,6 +34,17 @@ from comments.models import (
 from comments.moderation_forms import DecisionActionForm
 from comments.queues import attach_history
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
+    from comments.models import Flag
+
+    class OpenReports(TypedDict):
+        open_flags: list[Flag]
+
+    # A row of a queue: QueueAdmin.get_queryset prefetches its open reports.
+    QueueRow = WithAnnotations[Comment, OpenReports]
+
 Action = services.Action
 Status = Comment.Status
 
@@ -43,7 +56,7 @@ class QueueChangeList(ChangeList):
         attach_history(self.result_list)
 
 
-def decision_action(action: Action, description: str):
+def decision_action(action: Action, description: "StrOrPromise"):
     def run(model_admin: "QueueAdmin", request, queryset) -> None:
         model_admin.decide_selected(request, queryset, action)
 
@@ -112,7 +125,7 @@ class QueueAdmin(CommentPermissions, admin.ModelAdmin):
     queue: queues.Queue = queues.ALL
     list_display = ("comment_column", "author_column", "why_column", "claim_column", "received_column")
     list_display_links = None
-    list_filter = (
+    list_filter: ClassVar[tuple[type[admin.ListFilter] | tuple[str, type[admin.FieldListFilter]], ...]] = (
         AnalysisFilter,
         TopicFilter,
         ReasonFilter,
@@ -221,7 +234,7 @@ class QueueAdmin(CommentPermissions, admin.ModelAdmin):
     def comment_column(self, comment: Comment) -> str:
         excerpt = Truncator(comment.text).chars(240)
         parent = ""
-        if comment.parent_id:
+        if comment.parent is not None:
             parent = format_html(
                 '<div class="mod-parent">{} <strong>{}</strong>: “{}”</div>',
                 gettext("In reply to"),
@@ -273,7 +286,7 @@ class QueueAdmin(CommentPermissions, admin.ModelAdmin):
         )
 
     @admin.display(description=_("Why it is here"))
-    def why_column(self, comment: Comment) -> str:
+    def why_column(self, comment: "QueueRow") -> str:
         reasons = format_html_join("", "<li>{}</li>", ((pipeline.reason_label(r),) for r in comment.reasons))
         reports = format_html_join(
             "",

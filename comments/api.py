@@ -67,7 +67,8 @@ class CommentSerializer(serializers.Serializer):
     """A comment as the public sees it. A removed comment with visible replies keeps its place, empty."""
 
     id = serializers.IntegerField()
-    parent = serializers.IntegerField(source="parent_id", allow_null=True)
+    # DRF's metaclass moves declared fields into _declared_fields; this is the API's field, not Field.parent.
+    parent = serializers.IntegerField(source="parent_id", allow_null=True)  # type: ignore[assignment]
     depth = serializers.IntegerField()
     state = serializers.SerializerMethodField()
     author_name = serializers.SerializerMethodField()
@@ -158,7 +159,10 @@ class CommentInputSerializer(StrictSerializer):
     email = DeliverableEmailField(
         required=False, allow_blank=True, help_text="Required for guests, to confirm the comment; never published."
     )
-    parent = serializers.IntegerField(required=False, allow_null=True, help_text="The id of the comment replied to.")
+    # As in CommentSerializer: the API's field, not Field.parent.
+    parent = serializers.IntegerField(  # type: ignore[assignment]
+        required=False, allow_null=True, help_text="The id of the comment replied to."
+    )
     notify_replies = serializers.BooleanField(required=False, default=False)
     on_behalf = serializers.BooleanField(
         required=False, default=False, help_text="Responding for an organisation: then give its name and a declaration."
@@ -303,7 +307,7 @@ class DiscussionViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
         if number is None:
             return None
         query = request.query_params.copy()
-        query["page"] = number
+        query["page"] = str(number)
         return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 

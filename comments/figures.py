@@ -94,10 +94,10 @@ def monthly_figures(*, month: date) -> Figures:
         )
     )
     rows: dict[tuple[int, int], TargetRow] = {}
-    for row in received:
-        key = (row["content_type_id"], row["object_id"])
-        rows[key] = TargetRow("", received=row["received"], published=row["published"])
-        rows[key].rejected, rows[key].spam = row["rejected"], row["spam"]
+    for counts in received:
+        key = (counts["content_type_id"], counts["object_id"])
+        rows[key] = TargetRow("", received=counts["received"], published=counts["published"])
+        rows[key].rejected, rows[key].spam = counts["rejected"], counts["spam"]
 
     comment_of = Comment.objects.filter(pk=OuterRef("object_id"))
     decisions = ModerationEvent.objects.filter(

@@ -1,4 +1,5 @@
 import time
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -62,8 +63,9 @@ class OrganisationMixin(forms.Form):
         help_text=_("Funding, membership or other interests readers should know about. Write “None” if none."),
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("on_behalf"):
             if not (data.get("organisation") or "").strip():
                 self.add_error("organisation", _("Give the organisation's name."))
@@ -138,4 +140,6 @@ class ReportForm(forms.Form):
     def __init__(self, *args, version: PolicyVersion | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if version is not None:
-            self.fields["clause"].queryset = version.clauses.all()
+            clause = self.fields["clause"]
+            assert isinstance(clause, forms.ModelChoiceField)
+            clause.queryset = version.clauses.all()

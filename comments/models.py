@@ -33,7 +33,7 @@ def fold(text: str) -> str:
 # --- The comment policy -------------------------------------------------------------
 
 
-class CommentPolicyQuerySet(models.QuerySet):
+class CommentPolicyQuerySet(models.QuerySet["CommentPolicy"]):
     def current(self) -> "CommentPolicy | None":
         return self.order_by("pk").first()
 
@@ -190,6 +190,22 @@ class Comment(models.Model):
     status_changed_at = models.DateTimeField(default=timezone.now)
 
     objects = CommentQuerySet.as_manager()
+
+    # Not columns: set on the instances of one page by the code that shows them, never saved.
+    # comments.selectors.arrange, for the thread template:
+    placeholder: bool
+    is_own: bool
+    editable: bool
+    report_url: str
+    edit_url: str
+    delete_url: str
+    opens_replies: bool
+    closing_levels: range
+    # comments.queues.attach_history, the author's record for moderators:
+    approved_count: int
+    rejected_count: int
+    # comments.api.as_threads, each root's replies in thread order:
+    replies_in_order: list["Comment"]
 
     class Meta:
         ordering = ["root_id", "path"]

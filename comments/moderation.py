@@ -206,13 +206,13 @@ def comments_moderate_bulk(
 
 
 def comments_matching_ban(ban: Ban) -> QuerySet[Comment]:
-    match = {
+    match_by_kind: dict[str, Q] = {
         Ban.Kind.EMAIL: Q(author_email__iexact=ban.value),
         Ban.Kind.DOMAIN: Q(author_email__iendswith=f"@{ban.value}"),
         Ban.Kind.ACCOUNT: Q(user_id=ban.user_id),
         Ban.Kind.IP: Q(ip_hash=ban.value),
-    }[ban.kind]
-    return Comment.objects.filter(match)
+    }
+    return Comment.objects.filter(match_by_kind[ban.kind])
 
 
 @transaction.atomic
@@ -294,7 +294,7 @@ def comment_response_set(*, comment: Comment, status: str, moderator) -> TeamRes
             action="response",
             from_status=comment.status,
             to_status=comment.status,
-            note=status.label,
+            note=str(status.label),
         )
         emails.comment_response(comment=comment, response=response)
     return response

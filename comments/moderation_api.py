@@ -35,7 +35,8 @@ QUEUES = {queue.key: queue for queue in queues.QUEUES}
 
 class QueueSerializer(serializers.Serializer):
     key = serializers.CharField(source="queue.key")
-    label = serializers.CharField(source="queue.label")
+    # DRF's metaclass moves declared fields into _declared_fields; this is the API's field, not Field.label.
+    label = serializers.CharField(source="queue.label")  # type: ignore[assignment]
     count = serializers.IntegerField(source="shown", help_text="Counted up to a cap; see `more`.")
     more = serializers.BooleanField(help_text="True when the queue holds more than `count`.")
     oldest_at = serializers.DateTimeField(allow_null=True, help_text="For the pending queue: the longest wait.")
@@ -98,7 +99,7 @@ class StaffCommentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_parent_text(self, comment: Comment) -> str | None:
-        return comment.parent.text if comment.parent_id else None
+        return comment.parent.text if comment.parent is not None else None
 
 
 class DecisionInputSerializer(StrictSerializer):

@@ -1,5 +1,7 @@
 """Forms moderators fill in: decisions (one or many), the team's response and reply, bans."""
 
+from typing import Any
+
 from django import forms
 from django.contrib.admin.helpers import ActionForm
 from django.db.models import QuerySet, Subquery
@@ -19,6 +21,12 @@ class ClauseChoiceField(forms.ModelChoiceField):
         return f"{obj.number}. {obj.title}"
 
 
+def set_clause_choices(form: forms.BaseForm, clauses: QuerySet[PolicyClause]) -> None:
+    field = form.fields["clause"]
+    assert isinstance(field, ClauseChoiceField)
+    field.queryset = clauses
+
+
 class DecisionActionForm(ActionForm):
     """The changelist's action bar: a rejection there cites a clause like one made on the comment's page."""
 
@@ -29,7 +37,7 @@ class DecisionActionForm(ActionForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["clause"].queryset = current_clauses()
+        set_clause_choices(self, current_clauses())
 
 
 class DecisionForm(forms.Form):
@@ -51,10 +59,11 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, comment: Comment, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["clause"].queryset = PolicyClause.objects.filter(version_id=comment.policy_version_id)
+        set_clause_choices(self, PolicyClause.objects.filter(version_id=comment.policy_version_id))
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("action") in NEEDS_CLAUSE and not data.get("clause"):
             self.add_error("clause", _("Choose the clause of the comment policy that the comment breaks."))
         return data
@@ -89,10 +98,11 @@ class BanForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["clause"].queryset = current_clauses()
+        set_clause_choices(self, current_clauses())
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind")
         if kind == Ban.Kind.ACCOUNT and not data.get("user"):
             self.add_error("user", _("Choose the account to ban."))

@@ -10,14 +10,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comments.models import Ban, BlockedTerm, Comment, TrustedCommenter, fold
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Outcome(models.TextChoices):
@@ -78,10 +83,11 @@ def status_for(reasons: list[str], *, staff: bool = False) -> str:
 
 @dataclass(frozen=True)
 class Submission:
-    target: models.Model
+    # None when an edited comment's page was deleted meanwhile.
+    target: models.Model | None
     text: str
     author_email: str
-    user: object = None
+    user: User | AnonymousUser | None = None
     ip_hash: str = ""
     honeypot: str = ""
     seconds_to_write: float | None = None
@@ -93,7 +99,7 @@ class Submission:
 
     @property
     def is_staff(self) -> bool:
-        return self.signed_in and self.user.is_staff
+        return self.user is not None and self.user.is_authenticated and self.user.is_staff
 
 
 class Refusal(models.TextChoices):
@@ -105,9 +111,9 @@ class Refusal(models.TextChoices):
 
 @dataclass(frozen=True)
 class Decision:
-    outcome: str
+    outcome: Outcome
     reasons: tuple[str, ...] = ()
-    message: str = ""
+    message: "StrOrPromise" = ""
     refusal: str = Refusal.CONFLICT
     retry_after: int | None = None
 
@@ -125,7 +131,7 @@ class Verdict:
         return bool(self.refusal)
 
 
-def refuse(message: str, *, kind: str = Refusal.CONFLICT, retry_after: int | None = None) -> Decision:
+def refuse(message: "StrOrPromise", *, kind: str = Refusal.CONFLICT, retry_after: int | None = None) -> Decision:
     return Decision(Outcome.REFUSE, message=message, refusal=kind, retry_after=retry_after)
 
 
@@ -311,7 +317,7 @@ CHECKS: list[Callable[[Submission], Decision | None]] = [
 
 def run(submission: Submission, checks: list[Callable[[Submission], Decision | None]] | None = None) -> Verdict:
     verdict = Verdict()
-    decisive: str | None = None
+    decisive: Outcome | None = None
     for check in CHECKS if checks is None else checks:
         decision = check(submission)
         if decision is None:

@@ -7,6 +7,7 @@ million-row table in full.
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
@@ -22,6 +23,9 @@ from comments.models import (
     SpamComment,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 Status = Comment.Status
 
 COUNT_CAP = 1000
@@ -36,7 +40,7 @@ def open_reports() -> QuerySet[Flag]:
 class Queue:
     key: str
     model: type[Comment]
-    label: str
+    label: "StrOrPromise"
     ordering: tuple[str, ...]
     # The status every comment in the queue has: a decision made from the queue expects it.
     status: str | None = None
@@ -102,6 +106,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        # Only ever given a queue's queryset (the queue admins and the moderation API).
+        assert isinstance(self.object_list, QuerySet)
         return capped_count(self.object_list, self.cap)
 
     @property
@@ -124,6 +130,6 @@ def attach_history(comments: list[Comment]) -> None:
         )
     }
     for comment in comments:
-        row = totals.get(comment.author_email, {})
-        comment.approved_count = row.get("approved", 0)
-        comment.rejected_count = row.get("rejected", 0)
+        row = totals.get(comment.author_email)
+        comment.approved_count = row["approved"] if row else 0
+        comment.rejected_count = row["rejected"] if row else 0

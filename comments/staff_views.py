@@ -66,18 +66,18 @@ def handle_post(request, *, comment: Comment, forms: dict) -> HttpResponse | Non
     here = request.get_full_path()
     try:
         if op == "decide":
-            form = forms["decision"] = DecisionForm(request.POST, comment=comment)
-            if not form.is_valid():
+            decision_form = forms["decision"] = DecisionForm(request.POST, comment=comment)
+            if not decision_form.is_valid():
                 return None
             services.comment_moderate(
                 comment=comment,
-                action=form.cleaned_data["action"],
+                action=decision_form.cleaned_data["action"],
                 moderator=request.user,
-                clause=form.cleaned_data["clause"],
-                note=form.cleaned_data["note"],
-                expected_status=form.cleaned_data["seen_status"],
+                clause=decision_form.cleaned_data["clause"],
+                note=decision_form.cleaned_data["note"],
+                expected_status=decision_form.cleaned_data["seen_status"],
             )
-            action = services.Action(form.cleaned_data["action"])
+            action = services.Action(decision_form.cleaned_data["action"])
             messages.success(request, _("%(action)s: done.") % {"action": action.label})
             return HttpResponseRedirect(next_url(request, comment))
         if op == "claim":
@@ -89,17 +89,19 @@ def handle_post(request, *, comment: Comment, forms: dict) -> HttpResponse | Non
             messages.success(request, _("Claim released."))
             return HttpResponseRedirect(here)
         if op == "respond":
-            form = forms["response"] = ResponseForm(request.POST)
-            if not form.is_valid():
+            response_form = forms["response"] = ResponseForm(request.POST)
+            if not response_form.is_valid():
                 return None
-            moderation.comment_response_set(comment=comment, status=form.cleaned_data["status"], moderator=request.user)
+            moderation.comment_response_set(
+                comment=comment, status=response_form.cleaned_data["status"], moderator=request.user
+            )
             messages.success(request, _("Response status saved."))
             return HttpResponseRedirect(here)
         if op == "reply":
-            form = forms["reply"] = OfficialReplyForm(request.POST)
-            if not form.is_valid():
+            reply_form = forms["reply"] = OfficialReplyForm(request.POST)
+            if not reply_form.is_valid():
                 return None
-            moderation.comment_official_reply(parent=comment, staff=request.user, text=form.cleaned_data["text"])
+            moderation.comment_official_reply(parent=comment, staff=request.user, text=reply_form.cleaned_data["text"])
             messages.success(request, _("Your reply is published with the policy team's badge."))
             return HttpResponseRedirect(here)
     except services.ModerationError as error:

@@ -32,7 +32,7 @@ OWN_COOKIE_MAX_AGE = 7 * 24 * 3600
 
 
 def own_comment_ids(request: HttpRequest) -> frozenset[int]:
-    raw = request.get_signed_cookie(OWN_COOKIE, default="", salt=OWN_COOKIE_SALT)
+    raw = request.get_signed_cookie(OWN_COOKIE, default="", salt=OWN_COOKIE_SALT) or ""
     return frozenset(int(part) for part in raw.split(",") if part.isdigit())
 
 
@@ -95,7 +95,9 @@ def discussed(target: str, object_id: int) -> models.Model:
 def permalink_url(comment: Comment, request: HttpRequest) -> str:
     page = selectors.thread_page_of(comment=comment, own_ids=own_comment_ids(request), user=request.user)
     query = f"?comments_page={page}" if page > 1 else ""
-    return f"{comment.target.get_absolute_url()}{query}#{comment.anchor}"
+    target = comment.target
+    assert target is not None, "a comment whose page was deleted has no address"
+    return f"{target.get_absolute_url()}{query}#{comment.anchor}"
 
 
 # --- Posting ----------------------------------------------------------------------------------
@@ -225,7 +227,9 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         services.comment_withdraw(comment=comment, user=request.user)
         messages.success(request, _("Your comment is deleted."))
-        return redirect(f"{comment.target.get_absolute_url()}#comments")
+        target = comment.target
+        assert target is not None, "a comment whose page was deleted has no address"
+        return redirect(f"{target.get_absolute_url()}#comments")
     return render(request, "comments/delete.html", {"comment": comment})
 
 
