@@ -46,8 +46,11 @@ def view_on_site(request: HttpRequest, content_type_id: int, object_id: str) -> 
     and some of those URLs are secrets (a consultation response's private link).
     """
     content_type = get_object_or_404(ContentType, pk=content_type_id)
+    model = content_type.model_class()
+    if model is None:  # a content type left behind by a model that is gone
+        raise Http404
     try:
-        model_admin = admin.site.get_model_admin(content_type.model_class())
+        model_admin = admin.site.get_model_admin(model)
     except NotRegistered:
         raise Http404 from None
     if not model_admin.view_on_site or not model_admin.has_view_permission(request):

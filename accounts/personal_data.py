@@ -7,6 +7,7 @@ transaction and logs each request by a keyed hash of the address.
 
 from dataclasses import dataclass
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from django.contrib.admin.models import LogEntry
@@ -23,6 +24,9 @@ from config.personal_data import redact_mentions
 from consultations import personal_data as consultations_data
 from notifications import personal_data as notifications_data
 from notifications.models import address_hash, normalise_email
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 RECORD_LABELS = {
     "account": _("Account"),
@@ -50,7 +54,7 @@ class DataSubject:
 
     address: str
     emails: frozenset[str]
-    user: object | None
+    user: "User | None"
 
 
 def data_subject_find(*, email: str) -> DataSubject:
@@ -69,7 +73,7 @@ def data_subject_find(*, email: str) -> DataSubject:
     )
 
 
-def data_subject_for_user(*, user, address: str = "") -> DataSubject:
+def data_subject_for_user(*, user: "User", address: str = "") -> DataSubject:
     verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
     emails = {normalise_email(email) for email in [user.email, *verified, address] if email}
     return DataSubject(address or normalise_email(user.email), frozenset(emails), user)

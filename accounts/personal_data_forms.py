@@ -63,4 +63,5 @@ class AccountDeleteForm(forms.Form):
     @property
     def error_summary(self) -> list[tuple[str, str]]:
         """(anchor, message) pairs for the GOV.UK error summary at the top of the page."""
-        return [(self[name].auto_id, error) for name, errors in self.errors.items() for error in errors]
+        # An ErrorList yields each error's message (the stubs say ValidationError too); str() leaves it as rendered.
+        return [(self[name].auto_id, str(error)) for name, errors in self.errors.items() for error in errors]

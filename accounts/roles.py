@@ -69,7 +69,7 @@ def role_codenames(role: str, apps=global_apps) -> set[tuple[str, str]]:
     Inside a migration, a model whose app has not migrated that far yet is left
     out; that app's own later migration calls ``sync_groups`` again.
     """
-    pairs = set()
+    pairs: set[tuple[str, str]] = set()
     for label, actions in ROLE_MODELS[role].items():
         app_label, model = label.split(".")
         try:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,13 +25,21 @@ from consultations.selectors import responses_of_person
 NEW_TOKEN_SESSION_KEY = "accounts.new_api_token"  # noqa: S105 (a session key name, not a secret)
 
 
+def _signed_in(request: HttpRequest) -> User:
+    """The account of a request that ``login_required`` let through."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
 @never_cache  # the page holds private response links and references
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
+    user = _signed_in(request)
     context = {
-        "api_token": Token.objects.filter(user=request.user).first(),
+        "api_token": Token.objects.filter(user=user).first(),
         "new_api_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None),
-        "responses": responses_of_person(request.user),
+        "responses": responses_of_person(user),
     }
     return render(request, "accounts/profile.html", context)
 
@@ -55,16 +64,18 @@ def api_token_delete(request: HttpRequest) -> HttpResponse:
 @login_required
 def personal_data_download(request: HttpRequest) -> HttpResponse:
     """The signed-in person's own data, under the account's main and verified addresses."""
-    subject = data_subject_for_user(user=request.user)
-    return export_download(personal_data_export_logged(subject=subject, actor=request.user, by_subject=True))
+    user = _signed_in(request)
+    subject = data_subject_for_user(user=user)
+    return export_download(personal_data_export_logged(subject=subject, actor=user, by_subject=True))
 
 
 @never_cache
 @login_required
 def account_delete(request: HttpRequest) -> HttpResponse:
     """Delete the account and erase the person's data, once they have typed their password again."""
-    subject = data_subject_for_user(user=request.user)
-    form = AccountDeleteForm(request.POST or None, user=request.user)
+    user = _signed_in(request)
+    subject = data_subject_for_user(user=user)
+    form = AccountDeleteForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         personal_data_erase(subject=subject, by_subject=True)
         logout(request)

@@ -6,11 +6,12 @@ query: a 500 where the form should say "Select a valid choice". These widgets le
 of the look-up; the form field's own validation still reports them.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AutocompleteMixin, AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -26,13 +27,16 @@ def _fits(field: models.Field, value: object) -> bool:
     return True
 
 
-class _ValidValuesOnly:
-    field: models.Field
+class _ValidValuesOnly(AutocompleteMixin):
+    field: models.ForeignKey | models.ManyToManyField
 
-    def optgroups(self, name: str, value: list[Any], attrs: dict | None = None) -> list:
+    def optgroups(
+        self, name: str, value: Sequence[str], attrs: dict[str, Any] | None = None
+    ) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
         remote = self.field.remote_field
         key = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
-        return super().optgroups(name, [item for item in value if _fits(key, item)], attrs)  # type: ignore[misc]
+        assert isinstance(key, models.Field)  # the key a relation points at is a column, not a relation
+        return super().optgroups(name, [item for item in value if _fits(key, item)], attrs)
 
 
 class ValidatingAutocompleteSelect(_ValidValuesOnly, AutocompleteSelect):

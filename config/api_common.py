@@ -4,7 +4,7 @@ Nothing here may import DRF's views: those read this module's classes from the s
 """
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -120,10 +120,13 @@ class LinkField(serializers.Field):
 
     def to_representation(self, value) -> str:
         key = ("link", self.view_name)
-        template = self.context.get(key)
+        # The root serializer's context dict, shared by the response's fields, keeps the template;
+        # the stubs type ``context`` as a read-only Mapping[str, Any].
+        cache = cast(dict[object, Any], self.context)
+        template = cache.get(key)
         if template is None:
             path = reverse(self.view_name, kwargs={self.lookup_kwarg: URL_PLACEHOLDER})
-            template = self.context[key] = self.context["request"].build_absolute_uri(path)
+            template = cache[key] = self.context["request"].build_absolute_uri(path)
         before, _placeholder, after = template.rpartition(URL_PLACEHOLDER)
         return f"{before}{getattr(value, self.lookup_field)}{after}"
 
@@ -180,8 +183,13 @@ class Pagination(PageNumberPagination):
 class RatesFromSettings:
     """Reads the rate on each request: DRF copies the rates once at import, so a changed setting would be ignored."""
 
+    scope: str | None
+
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        if self.scope is None:
+            return None
+        # The stubs type the rates as numbers; DRF's rates are strings such as "100/hour".
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # type: ignore[return-value]
 
 
 def filters_apply(view) -> bool:
@@ -211,6 +219,9 @@ class CountingThrottle(SimpleRateThrottle):
     read-then-write timestamp list, which parallel clients got past; the client is ``client_address``."""
 
     hit: Hit | None = None
+    # Set from the rate by SimpleRateThrottle.__init__ (None with no rate); not in the stubs.
+    num_requests: int | None
+    duration: int | None
 
     def get_ident(self, request: Request) -> str:
         return client_address(request)
@@ -221,6 +232,7 @@ class CountingThrottle(SimpleRateThrottle):
         key = self.get_cache_key(request, view)
         if key is None:
             return True
+        assert self.num_requests is not None and self.duration is not None  # parsed from the rate
         self.hit = window_hit(key, limit=self.num_requests, window=self.duration)
         return self.hit.allowed
 

@@ -23,7 +23,8 @@ class ErrorSerializer(serializers.Serializer):
 
     detail = serializers.CharField(help_text="A sentence saying what went wrong.")
     code = serializers.CharField(help_text="A stable, machine-readable code, for example `invalid` or `throttled`.")
-    errors = serializers.DictField(
+    # DRF's serializer metaclass takes declared fields out of the class, so Serializer.errors stays a property.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text=(
             "Messages per input field (dotted paths for nested fields; `non_field_errors` for the body "
@@ -85,6 +86,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     response = exception_handler(exc, context)
     if response is None:
         return None
+    assert isinstance(exc, exceptions.APIException)  # DRF's handler answers those only, once Django's are converted
     response.data = error_body(exc)
     return response
 

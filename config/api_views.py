@@ -8,9 +8,10 @@ from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 
-class ConditionalGetMixin:
+class ConditionalGetMixin(APIView):
     """ETag (a hash of the body) on every successful read, Last-Modified where the view knows it,
     and 304 Not Modified when the client's copy is current."""
 

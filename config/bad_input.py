@@ -9,6 +9,7 @@ including those added later; each view still answers its own malformed tokens.
 import logging
 from collections.abc import Callable
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.defaults import bad_request
@@ -47,4 +48,4 @@ class RefuseNulMiddleware:
         if request.path_info.startswith("/api/"):
             detail = _("The request could not be read: its address has a NUL character in it.")
             return JsonResponse({"detail": detail, "code": "parse_error", "errors": _errors(request)}, status=400)
-        return bad_request(request, exception=None)
+        return bad_request(request, exception=BadRequest("NUL character in the path or query string"))

@@ -23,7 +23,7 @@ def client_address(request: HttpRequest) -> str:
     # from the right, and matching TRUSTED_PROXIES, covers every proxy including that one.
     chain = f"{forwarded}, {remote}" if forwarded else remote
     address, _routable = get_client_ip(
-        request=_Meta({"HTTP_X_FORWARDED_FOR": chain}),
+        request=_forwarded_only(chain),
         proxy_order="left-most",
         proxy_count=count,
         proxy_trusted_ips=proxies or None,
@@ -35,8 +35,8 @@ def client_address(request: HttpRequest) -> str:
     return address or remote
 
 
-class _Meta:
+def _forwarded_only(chain: str) -> HttpRequest:
     """Just enough of a request for ipware: the rebuilt header, and none of the client's other headers."""
-
-    def __init__(self, meta: dict[str, str]) -> None:
-        self.META = meta
+    request = HttpRequest()
+    request.META = {"HTTP_X_FORWARDED_FOR": chain}
+    return request

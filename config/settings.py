@@ -189,7 +189,8 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <policy@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 EMAIL_REPLY_TO = env_str("EMAIL_REPLY_TO", "")
-ANYMAIL = {"SEND_DEFAULTS": {}}
+# Settings of several shapes: a dict of send defaults, API keys, a list of webhook secrets.
+ANYMAIL: dict[str, object] = {"SEND_DEFAULTS": {}}
 if env_str("ANYMAIL_ESP"):
     # A provider through django-anymail, for example "postmark" or "mailgun";
     # its API key comes from ANYMAIL_API_KEY.
@@ -198,8 +199,9 @@ if env_str("ANYMAIL_ESP"):
     ANYMAIL[f"{_esp.upper()}_API_KEY"] = env_str("ANYMAIL_API_KEY")
 # "user:password" the provider puts in its webhook URLs (comma-separated while rotating).
 # Unset, the /anymail/ webhooks are not routed at all: anymail would accept anyone's posts.
-ANYMAIL["WEBHOOK_SECRET"] = env_list("ANYMAIL_WEBHOOK_SECRET", [])
-if any(":" not in secret for secret in ANYMAIL["WEBHOOK_SECRET"]):
+_webhook_secrets = env_list("ANYMAIL_WEBHOOK_SECRET", [])
+ANYMAIL["WEBHOOK_SECRET"] = _webhook_secrets
+if any(":" not in secret for secret in _webhook_secrets):
     raise ImproperlyConfigured("ANYMAIL_WEBHOOK_SECRET must look like user:password (comma-separated for several).")
 
 # --- Celery --------------------------------------------------------------------

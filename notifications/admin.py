@@ -1,5 +1,6 @@
 import csv
 import io
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from notifications.forms import ChoicesForm
-from notifications.models import Broadcast, Delivery, Job, Subscriber, Suppression
+from notifications.models import Broadcast, Delivery, Job, Subscriber, SubscriberQuerySet, Suppression
 from notifications.redaction import secret_links_redact
 from notifications.services import deliveries_retry
 from notifications.services.jobs import jobs_retry
@@ -26,6 +27,9 @@ from notifications.services.subscribers import subscribers_import
 # What an email said: its bodies carry private answers, its bodies and headers secret links.
 SECRET_FIELDS = ("id", "subject", "body_text", "body_html", "headers", "last_error", "claim_token")
 CONTENT_PERMISSION = "notifications.view_delivery_content"
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 @admin.register(Delivery)
@@ -80,7 +84,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("plain-text body"))
     def text_shown(self, delivery: Delivery) -> str:
-        text = delivery.broadcast.body_text if delivery.broadcast_id else delivery.body_text
+        text = delivery.broadcast.body_text if delivery.broadcast is not None else delivery.body_text
         return format_html("<pre>{}</pre>", secret_links_redact(text))
 
     @admin.display(description=_("headers"))
@@ -118,7 +122,7 @@ class JobStateFilter(admin.SimpleListFilter):
     title = _("state")
     parameter_name = "state"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, "StrPromise"]]:
         return [("waiting", _("Waiting or running")), ("gave_up", _("Gave up")), ("finished", _("Finished"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -252,12 +256,13 @@ class SubscriberAdmin(admin.ModelAdmin):
         return [path("import/", view, name="notifications_subscriber_import"), *super().get_urls()]
 
     @admin.action(description=_("Export the confirmed ones as CSV"), permissions=["view"])
-    def export_confirmed(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+    def export_confirmed(self, request: HttpRequest, queryset: SubscriberQuerySet) -> HttpResponse:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="subscribers-{timezone.now():%Y-%m-%d}.csv"'
         writer = csv.writer(response)
         writer.writerow(["email", "frequency", "all_analyses", "topics", "webinars", "consultations", "confirmed_at"])
         for subscriber in queryset.confirmed().prefetch_related("topics").order_by("email").iterator(chunk_size=2000):
+            assert subscriber.confirmed_at is not None  # confirmed() keeps these only
             writer.writerow(
                 [
                     _csv_cell(subscriber.email),

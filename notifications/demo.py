@@ -7,7 +7,8 @@ from django.utils import timezone
 from notifications.models import Frequency, Subscriber
 from policies.models import Topic
 
-SUBSCRIBERS = [
+# Address, fields other than the address, and slugs of the topics followed.
+SUBSCRIBERS: list[tuple[str, dict[str, object], list[str]]] = [
     ("every.analysis@example.org", {"all_analyses": True, "webinars": True}, []),
     ("clusters@example.org", {}, ["research-clusters", "research-funding"]),
     ("weekly.digest@example.org", {"all_analyses": True, "consultations": True, "frequency": Frequency.WEEKLY}, []),

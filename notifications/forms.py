@@ -25,6 +25,7 @@ class ChoicesForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         wanted = data.get("all_analyses") or data.get("topics") or data.get("webinars") or data.get("consultations")
         if not wanted:
             raise forms.ValidationError(_("Choose at least one thing to receive."), code="nothing_chosen")

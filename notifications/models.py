@@ -8,6 +8,7 @@ rendered subject and bodies; bulk rows of an announcement point at one shared
 import hashlib
 import hmac
 import uuid
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from django.conf import settings
@@ -17,6 +18,9 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 def normalise_email(address: str) -> str:
@@ -44,7 +48,7 @@ class Frequency(models.TextChoices):
     WEEKLY = "weekly", _("A weekly digest")
 
 
-class SubscriberQuerySet(models.QuerySet):
+class SubscriberQuerySet(models.QuerySet["Subscriber"]):
     def confirmed(self) -> "SubscriberQuerySet":
         return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
 
@@ -99,13 +103,13 @@ class Subscriber(models.Model):
         return self.confirmed_at is not None and self.unsubscribed_at is None
 
     @property
-    def status(self) -> str:
+    def status(self) -> "StrPromise":
         if self.unsubscribed_at:
             return _("unsubscribed")
         return _("confirmed") if self.confirmed_at else _("waiting for confirmation")
 
 
-class SuppressionQuerySet(models.QuerySet):
+class SuppressionQuerySet(models.QuerySet["Suppression"]):
     def for_address(self, address: str) -> "SuppressionQuerySet":
         return self.filter(email_hash=address_hash(address))
 
@@ -186,7 +190,7 @@ class Broadcast(models.Model):
         return self.subject or self.key
 
 
-class DeliveryQuerySet(models.QuerySet):
+class DeliveryQuerySet(models.QuerySet["Delivery"]):
     def due(self) -> "DeliveryQuerySet":
         now = timezone.now()
         return self.filter(status=Delivery.Status.QUEUED).filter(

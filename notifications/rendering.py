@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.template import Context
+from django.template.backends.django import Template as DjangoTemplate
 from django.template.loader import get_template, render_to_string
 
 
@@ -29,7 +30,10 @@ def site_context() -> dict[str, str]:
 
 def render_text(name: str, context: dict) -> str:
     # Plain text is not HTML: "Q&A" must stay "Q&A", not become "Q&amp;A".
-    return get_template(name).template.render(Context(context, autoescape=False))
+    template = get_template(name)
+    # Email templates are Django templates: only those render a Context with autoescape off.
+    assert isinstance(template, DjangoTemplate)
+    return template.template.render(Context(context, autoescape=False))
 
 
 def render(template: str, context: dict) -> Rendered:

@@ -12,6 +12,7 @@ import smtplib
 import time
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from anymail.exceptions import AnymailInvalidAddress, AnymailRecipientsRefused
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.core.mail.message import sanitize_address
-from django.db import connection
+from django.db import connection, models
 from django.db.models import F
 from django.utils import timezone
 
@@ -136,6 +137,7 @@ class MessageBuilder:
 
     def build_from_broadcast(self, delivery: Delivery, headers: dict[str, str]) -> OutboxEmail:
         broadcast = delivery.broadcast
+        assert broadcast is not None  # called for rows with a broadcast_id only
         links = tokens.bulk_links(delivery.recipient)
         swap = {UNSUBSCRIBE_URL: links["unsubscribe_url"], PREFERENCES_URL: links["preferences_url"]}
         email = make_email(
@@ -154,6 +156,7 @@ class MessageBuilder:
             return None
         template = self.templates.get(delivery.broadcast_id)
         if template is None:
+            assert delivery.broadcast is not None  # broadcast_id is set
             template = self.templates[delivery.broadcast_id] = BroadcastTemplate(delivery.broadcast)
         if not template.usable:
             return None
@@ -277,7 +280,9 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
         for delivery in to_send:
             counts[_after_failure(delivery, error, TRANSIENT)] += 1
         return counts
-    lease = Lease(token=claimed[0].claim_token)
+    token = claimed[0].claim_token
+    assert token is not None  # claimed rows are the ones stamped with the chunk's claim token
+    lease = Lease(token=token)
     try:
         for index, delivery in enumerate(to_send):
             if not lease.renew_if_due(holding=len(to_send) - index):
@@ -352,8 +357,11 @@ def _mark_sent(delivery: Delivery, provider_message_id: str = "") -> None:
         )
 
 
-def _db_value(field: str, value):
-    return Delivery._meta.get_field(field).get_db_prep_value(value, connection)
+def _db_value(field: str, value: object) -> Any:
+    """``value`` as the database driver takes it for ``field``'s column (Field.get_db_prep_value's Any)."""
+    model_field = Delivery._meta.get_field(field)
+    assert isinstance(model_field, models.Field)  # a column of the table, not a reverse relation
+    return model_field.get_db_prep_value(value, connection)
 
 
 def _mark(delivery: Delivery, **fields) -> int:

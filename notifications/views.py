@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -133,16 +134,18 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
-    subscriber = service.subscriber_for_account(user=request.user)
+    user = request.user
+    assert isinstance(user, User)  # login_required
+    subscriber = service.subscriber_for_account(user=user)
     if request.method == "POST" and request.POST.get("action") == "unsubscribe":
-        service.subscriber_unsubscribe(email=request.user.email)
+        service.subscriber_unsubscribe(email=user.email)
         messages.success(request, _("You will receive no more updates by email."))
         return redirect("notifications:account")
     active = subscriber is not None and subscriber.is_confirmed
-    initial = ChoicesForm.initial_from(service.Choices.of(subscriber)) if active else None
+    initial = ChoicesForm.initial_from(service.Choices.of(subscriber)) if subscriber is not None and active else None
     form = ChoicesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = service.subscriber_save_for_account(user=request.user, choices=form.choices())
+        saved = service.subscriber_save_for_account(user=user, choices=form.choices())
         if saved.is_confirmed:
             messages.success(request, _("Your choices are saved."))
         else:

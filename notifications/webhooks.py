@@ -10,12 +10,16 @@ for is a 404, not the 500 its view raises on every post.
 """
 
 import logging
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, Protocol, cast
 
 from anymail import urls as anymail_urls
 from anymail.exceptions import AnymailConfigurationError, AnymailImproperlyInstalled
 from anymail.signals import AnymailInboundEvent, AnymailTrackingEvent
-from django.http import HttpResponseBadRequest, HttpResponseNotFound
+from anymail.webhooks.base import AnymailCoreWebhookView
+from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseNotFound
+from django.http.response import HttpResponseBase
 from django.urls import URLPattern
 
 log = logging.getLogger(__name__)
@@ -31,6 +35,15 @@ class UnreadablePayload(Exception):
     pass
 
 
+class _WebhookViewFunction(Protocol):
+    """What ``View.as_view()`` returns: the view function, carrying the class and arguments it was made from."""
+
+    view_class: type[AnymailCoreWebhookView]
+    view_initkwargs: dict[str, Any]
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase: ...
+
+
 def _says_something(event) -> bool:
     """An event our receivers can act on: a tracking event names a message or a recipient, mail has a sender."""
     if isinstance(event, AnymailTrackingEvent):
@@ -41,8 +54,8 @@ def _says_something(event) -> bool:
     return True
 
 
-def _checked(view_class: type) -> type:
-    def parse_events(self, request) -> list:
+def _checked(view_class: type[AnymailCoreWebhookView]) -> type[AnymailCoreWebhookView]:
+    def parse_events(self: AnymailCoreWebhookView, request: HttpRequest) -> list:
         try:
             events = list(view_class.parse_events(self, request))
         except SHAPE_ERRORS as error:
@@ -54,9 +67,9 @@ def _checked(view_class: type) -> type:
     return type(view_class.__name__, (view_class,), {"parse_events": parse_events, "__module__": __name__})
 
 
-def answer_unreadable_payloads(view):
+def answer_unreadable_payloads(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @wraps(view)
-    def wrapped(request, *args, **kwargs):
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except UnreadablePayload as error:
@@ -72,7 +85,8 @@ def answer_unreadable_payloads(view):
 
 
 def _guarded(pattern: URLPattern) -> URLPattern:
-    view = pattern.callback
+    # Every anymail URL routes a class-based view: as_view() sets these attributes on the function.
+    view = cast(_WebhookViewFunction, pattern.callback)
     checked = _checked(view.view_class).as_view(**view.view_initkwargs)
     return URLPattern(pattern.pattern, answer_unreadable_payloads(checked), pattern.default_args, pattern.name)
 

@@ -5,6 +5,7 @@ Every row is keyed by its slug, so loading twice changes nothing.
 """
 
 from datetime import date, datetime, timedelta
+from typing import NotRequired, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -88,7 +89,17 @@ SPEAKERS = {
 
 CLUSTERS_WEBINAR = "clusters-investing-for-impact-webinar"
 
-WEBINARS = {
+
+class WebinarSeed(TypedDict):
+    title: str
+    starts_at: datetime
+    description: str
+    registration_url: NotRequired[str]
+    recording_url: NotRequired[str]
+    topics: list[str]
+
+
+WEBINARS: dict[str, WebinarSeed] = {
     CLUSTERS_WEBINAR: {
         "title": "Clusters: Investing for Impact",
         "starts_at": datetime(2025, 5, 20, 13, 0, tzinfo=LONDON),
@@ -453,9 +464,9 @@ def _load_webinars(speakers: dict, topics: dict) -> dict[str, Webinar]:
         )
         webinar.topics.set([topics[t] for t in data["topics"]])
         webinars[slug] = webinar
-    for order, (webinar, speaker, role) in enumerate(APPEARANCES, start=1):
+    for order, (webinar_slug, speaker, role) in enumerate(APPEARANCES, start=1):
         Appearance.objects.update_or_create(
-            webinar=webinars[webinar], speaker=speakers[speaker], defaults={"role": role, "order": order}
+            webinar=webinars[webinar_slug], speaker=speakers[speaker], defaults={"role": role, "order": order}
         )
     return webinars
 
@@ -518,6 +529,7 @@ def _load_further_analyses(authors: dict, topics: dict) -> None:
 
 
 def _ensure_hero(analysis: PolicyAnalysis, seed: int) -> None:
-    if analysis.hero_image and analysis.hero_image.storage.exists(analysis.hero_image.name):
+    name = analysis.hero_image.name  # a FieldFile is true when it has a name
+    if name and analysis.hero_image.storage.exists(name):
         return
     analysis.hero_image.save(f"{analysis.slug}.jpg", atrium_picture(seed), save=True)

@@ -8,17 +8,8 @@ from policies.models import PolicyAnalysis, Topic
 FEED_LENGTH = 20
 
 
-class LatestAnalysesFeed(Feed):
-    description = "New policy analyses."
-
-    def title(self, obj=None) -> str:
-        return settings.SITE_NAME
-
-    def link(self, obj=None) -> str:
-        return "/analyses/"
-
-    def items(self, obj=None):
-        return PolicyAnalysis.objects.published().for_listing()[:FEED_LENGTH]
+class AnalysisItemsFeed(Feed):
+    """What every feed of analyses says about each analysis; subclasses choose the analyses."""
 
     def item_title(self, item: PolicyAnalysis) -> str:
         return item.title
@@ -39,12 +30,25 @@ class LatestAnalysesFeed(Feed):
         return [topic.name for topic in item.topics.all()]
 
 
+class LatestAnalysesFeed(AnalysisItemsFeed):
+    description = "New policy analyses."
+
+    def title(self, obj=None) -> str:
+        return settings.SITE_NAME
+
+    def link(self, obj=None) -> str:
+        return "/analyses/"
+
+    def items(self, obj=None):
+        return PolicyAnalysis.objects.published().for_listing()[:FEED_LENGTH]
+
+
 class LatestAnalysesAtomFeed(LatestAnalysesFeed):
     feed_type = Atom1Feed
     subtitle = LatestAnalysesFeed.description
 
 
-class TopicFeed(LatestAnalysesFeed):
+class TopicFeed(AnalysisItemsFeed):
     def get_object(self, request, slug: str) -> Topic:
         return get_object_or_404(Topic, slug=slug)
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.db.models import Exists, Max, Min, OuterRef
+from django.db.models.expressions import Combinable, NegatedExpression
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -100,7 +101,7 @@ def webinar_announce(*, webinar: Webinar) -> Broadcast | None:
     )
 
 
-def _not_announced(model: type[models.Model], kind: str) -> Exists:
+def _not_announced(model: type[models.Model], kind: str) -> "NegatedExpression[Combinable]":
     ct = ContentType.objects.get_for_model(model)
     return ~Exists(Broadcast.objects.filter(kind=kind, content_type=ct, object_id=OuterRef("pk")))
 
@@ -135,7 +136,9 @@ def broadcasts_resume() -> int:
 def audience_of(broadcast: Broadcast) -> models.QuerySet:
     subscribers = Subscriber.objects.receiving(Frequency.IMMEDIATE)
     if broadcast.audience == Audience.ANALYSES:
-        topic_ids = list(broadcast.about.topics.values_list("pk", flat=True))
+        analysis = broadcast.about
+        assert isinstance(analysis, PolicyAnalysis)  # analyses' audience is only ever asked about an analysis
+        topic_ids = list(analysis.topics.values_list("pk", flat=True))
         return subscribers.interested_in_analysis(topic_ids)
     if broadcast.audience == Audience.WEBINARS:
         return subscribers.interested_in_webinars()
@@ -152,7 +155,11 @@ def broadcast_render(*, broadcast: Broadcast) -> None:
     context = {
         **broadcast.context,
         CONTEXT_NAMES.get(broadcast.content_type.model, broadcast.content_type.model): about,
-        "about_url": f"{settings.SITE_URL}{about.get_absolute_url()}" if hasattr(about, "get_absolute_url") else "",
+        "about_url": (
+            f"{settings.SITE_URL}{about.get_absolute_url()}"
+            if about is not None and hasattr(about, "get_absolute_url")
+            else ""
+        ),
         **sending.PLACEHOLDER_CONTEXT,
     }
     rendered = rendering.render(broadcast.template, context)
@@ -197,12 +204,10 @@ def _insert_deliveries(broadcast: Broadcast, audience: models.QuerySet) -> None:
         "last_error": "",
         "created_at": timezone.now(),
     }
-    columns = ", ".join(connection.ops.quote_name(Delivery._meta.get_field(name).column) for name in fields)
+    columns = ", ".join(_quoted_column(name) for name in fields)
     json = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
     values = ", ".join(json if name == "headers" else "%s" for name in list(fields)[1:])
-    unique = ", ".join(
-        connection.ops.quote_name(Delivery._meta.get_field(name).column) for name in ("recipient", "idempotency_key")
-    )
+    unique = ", ".join(_quoted_column(name) for name in ("recipient", "idempotency_key"))
     # Only quoted identifiers and the ORM's own SQL are interpolated; every value is a parameter.
     sql = (
         f"INSERT INTO {connection.ops.quote_name(Delivery._meta.db_table)} ({columns}) "  # noqa: S608
@@ -227,3 +232,10 @@ def broadcast_fan_out(*, broadcast: Broadcast) -> int:
     recipients = broadcast_create_deliveries(broadcast=broadcast)
     broadcast_dispatch_deliveries(broadcast=broadcast)
     return recipients
+
+
+def _quoted_column(name: str) -> str:
+    """The quoted column of one of Delivery's fields."""
+    field = Delivery._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column  # concrete fields, each with its column
+    return connection.ops.quote_name(field.column)

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -11,6 +12,9 @@ from django.utils import timezone
 from notifications import emails
 from notifications.models import Frequency, Subscriber, Suppression, normalise_email
 from policies.models import Topic
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -130,11 +134,11 @@ def subscriber_send_preferences_link(*, email: str) -> None:
             emails.send_preferences_link(subscriber=subscriber)
 
 
-def subscriber_for_account(*, user) -> Subscriber | None:
+def subscriber_for_account(*, user: "User") -> Subscriber | None:
     return Subscriber.objects.filter(email=normalise_email(user.email)).prefetch_related("topics").first()
 
 
-def subscriber_save_for_account(*, user, choices: Choices) -> Subscriber:
+def subscriber_save_for_account(*, user: "User", choices: Choices) -> Subscriber:
     """An account holder's own choices; a verified account address needs no second confirmation."""
     from allauth.account.models import EmailAddress
 
