@@ -96,7 +96,8 @@ def permalink_url(comment: Comment, request: HttpRequest) -> str:
     page = selectors.thread_page_of(comment=comment, own_ids=own_comment_ids(request), user=request.user)
     query = f"?comments_page={page}" if page > 1 else ""
     target = comment.target
-    assert target is not None, "a comment whose page was deleted has no address"
+    if target is None:  # the analysis, webinar or consultation was deleted; its comments have no page
+        raise Http404
     return f"{target.get_absolute_url()}{query}#{comment.anchor}"
 
 
@@ -228,8 +229,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.comment_withdraw(comment=comment, user=request.user)
         messages.success(request, _("Your comment is deleted."))
         target = comment.target
-        assert target is not None, "a comment whose page was deleted has no address"
-        return redirect(f"{target.get_absolute_url()}#comments")
+        return redirect(f"{target.get_absolute_url()}#comments" if target is not None else "/")
     return render(request, "comments/delete.html", {"comment": comment})
 
 

@@ -97,3 +97,15 @@ def test_deleting_leaves_a_placeholder_for_replies(comment, client_for, author, 
     assert "This comment was removed." in html
     assert "Original words" not in html
     assert f'id="comment-{reply.pk}"' in html
+
+
+def test_a_comment_whose_page_was_deleted_has_no_permalink_but_can_still_be_deleted(comment, client_for, author):
+    comment.target.delete()
+    author_client = client_for(author)
+
+    assert author_client.get(f"/comments/{comment.pk}/").status_code == 404
+    response = author_client.post(f"/comments/{comment.pk}/delete/")
+
+    assert response.status_code == 302 and response["Location"] == "/"
+    comment.refresh_from_db()
+    assert comment.status == Status.REMOVED
