@@ -6,17 +6,29 @@ query: a 500 where the form should say "Select a valid choice". These widgets le
 of the look-up; the form field's own validation still reports them.
 """
 
+# Django's fields are generic only in the stubs, so their parameters must not be evaluated at run time.
+from __future__ import annotations
+
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteMixin, AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    # The mixin is given to model admins and inlines alike, whatever their model.
+    _AdminBase = admin.options.BaseModelAdmin[Any]
+    _ModelMultipleChoiceField = forms.ModelMultipleChoiceField[models.Model]
+else:
+    _AdminBase = object
+    _ModelMultipleChoiceField = forms.ModelMultipleChoiceField
 
 
-def _fits(field: models.Field, value: object) -> bool:
+def _fits(field: models.Field[Any, Any], value: object) -> bool:
     if "\x00" in str(value):
         return False
     try:
@@ -28,7 +40,7 @@ def _fits(field: models.Field, value: object) -> bool:
 
 
 class _ValidValuesOnly(AutocompleteMixin):
-    field: models.ForeignKey | models.ManyToManyField
+    field: models.ForeignKey[Any, Any] | models.ManyToManyField[Any, Any]
 
     def optgroups(
         self, name: str, value: Sequence[str], attrs: dict[str, Any] | None = None
@@ -47,34 +59,40 @@ class ValidatingAutocompleteSelectMultiple(_ValidValuesOnly, AutocompleteSelectM
     pass
 
 
-class KeyCheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+class KeyCheckedModelMultipleChoiceField(_ModelMultipleChoiceField):
     """Refuses a value its key field cannot hold before the ``IN`` query, which would overflow."""
 
-    def _check_values(self, value):
+    def _check_values(self, value: Sequence[object]) -> models.QuerySet[models.Model]:
+        assert self.queryset is not None  # the admin always gives a relation's field its choices
         opts = self.queryset.model._meta
         key = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        assert isinstance(key, models.Field)  # the key a relation points at is a column, not a relation
         for item in value:
             if not _fits(key, item):
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
                 )
-        return super()._check_values(value)
+        # Django's private method, absent from the stubs.
+        checked: models.QuerySet[models.Model] = super()._check_values(value)  # type: ignore[misc]
+        return checked
 
 
-class SafeAutocompleteMixin:
+class SafeAutocompleteMixin(_AdminBase):
     """For a ModelAdmin or inline: the widgets and many-to-many field above instead of Django's."""
 
-    admin_site: admin.AdminSite
-
-    def formfield_for_foreignkey(self, db_field: models.ForeignKey, request, **kwargs):
-        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = ValidatingAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_manytomany(self, db_field: models.ManyToManyField, request, **kwargs):
-        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
+    def formfield_for_manytomany(
+        self, db_field: models.ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelMultipleChoiceField[Any] | None:
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = ValidatingAutocompleteSelectMultiple(
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         kwargs.setdefault("form_class", KeyCheckedModelMultipleChoiceField)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -4,10 +4,10 @@ Nothing here may import DRF's views: those read this module's classes from the s
 """
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -24,6 +24,13 @@ from config.client_address import client_address
 from config.throttle import Hit, window_hit
 from config.validators import EMAIL_MAX_LENGTH, validate_deliverable_email
 
+if TYPE_CHECKING:
+    from django.core.paginator import Paginator
+    from rest_framework.views import APIView
+
+_IN = TypeVar("_IN")
+_M = TypeVar("_M", bound=Model)
+
 # Request bodies are comments and decisions; anything bigger is a mistake or an attack,
 # refused before it is read.
 API_MAX_BODY_BYTES = getattr(settings, "API_MAX_BODY_BYTES", 64 * 1024)
@@ -38,7 +45,9 @@ class RequestTooLarge(exceptions.APIException):
 class LimitedJSONParser(JSONParser):
     """JSON bodies up to a fixed size (DRF itself reads any length into memory)."""
 
-    def parse(self, stream, media_type=None, parser_context=None) -> Any:
+    def parse(
+        self, stream: IO[Any], media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
+    ) -> Any:
         request = (parser_context or {}).get("request")
         length = request.META.get("CONTENT_LENGTH") if request is not None else None
         if length and length.isdigit() and int(length) > API_MAX_BODY_BYTES:
@@ -49,12 +58,12 @@ class LimitedJSONParser(JSONParser):
             raise exceptions.ParseError(_("JSON parse error - nested too deeply.")) from None
 
 
-class StrictSerializer(serializers.Serializer):
+class StrictSerializer(serializers.Serializer[_IN]):
     """An input serializer that names fields it does not know instead of silently dropping them."""
 
     # JSON Schema keywords (anyOf) for the rules across fields that the forms behind the serializer
     # apply, so the schema allows no body the server refuses; config.api_schema adds them.
-    schema_rules: dict = {}
+    schema_rules: dict[str, Any] = {}
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, Mapping):
@@ -73,14 +82,14 @@ class StrictSerializer(serializers.Serializer):
 
 # DRF converts what it can (5 and "5" for an integer, 0 and "yes" for a boolean, a number for text);
 # the schema names one JSON type for each field, and the server takes only that.
-JSON_TYPES: list[tuple[type[serializers.Field], type | tuple[type, ...]]] = [
+JSON_TYPES: list[tuple[type[serializers.Field[Any, Any, Any, Any]], type | tuple[type, ...]]] = [
     (serializers.BooleanField, bool),
     (serializers.IntegerField, int),
     (serializers.CharField, str),
 ]
 
 
-def _json_type_fits(field: serializers.Field, value: Any) -> bool:
+def _json_type_fits(field: serializers.Field[Any, Any, Any, Any], value: Any) -> bool:
     if value is None:
         return True
     if isinstance(field, serializers.ListField):
@@ -95,7 +104,7 @@ class DeliverableEmailField(serializers.EmailField):
     """An address mail servers take (``validate_deliverable_email``), checked by the serializer too, so
     the rule holds where a form ignores the field (a signed-in commenter's), as the schema states it."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", EMAIL_MAX_LENGTH)
         super().__init__(**kwargs)
         self.validators.append(validate_deliverable_email)
@@ -106,19 +115,21 @@ URL_PLACEHOLDER = "987654321987654321"
 
 
 @extend_schema_field(OpenApiTypes.URI)
-class LinkField(serializers.Field):
+class LinkField(serializers.Field[object, object, str, object]):
     """An object's absolute address, in the API or on the site, by URL name and lookup field.
 
     The URL is reversed once per response and filled in for each object: reversing it for every
     object was a large share of a list's cost.
     """
 
-    def __init__(self, view_name: str, lookup_field: str = "slug", lookup_kwarg: str | None = None, **kwargs) -> None:
+    def __init__(
+        self, view_name: str, lookup_field: str = "slug", lookup_kwarg: str | None = None, **kwargs: Any
+    ) -> None:
         self.view_name, self.lookup_field = view_name, lookup_field
         self.lookup_kwarg = lookup_kwarg or ("pk" if lookup_field in ("pk", "id") else lookup_field)
         super().__init__(source="*", read_only=True, **kwargs)
 
-    def to_representation(self, value) -> str:
+    def to_representation(self, value: object) -> str:
         key = ("link", self.view_name)
         # The root serializer's context dict, shared by the response's fields, keeps the template;
         # the stubs type ``context`` as a read-only Mapping[str, Any].
@@ -131,16 +142,23 @@ class LinkField(serializers.Field):
         return f"{before}{getattr(value, self.lookup_field)}{after}"
 
 
+class HasPage(Protocol):
+    """An object with a page of its own on the site."""
+
+    def get_absolute_url(self) -> str: ...
+
+
 @extend_schema_field(OpenApiTypes.URI)
-class SiteUrlField(serializers.Field):
+class SiteUrlField(serializers.Field[HasPage, object, str, HasPage]):
     """The object's page on the site, as an absolute address."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", "The page on the site.")
         super().__init__(source="*", read_only=True, **kwargs)
 
-    def to_representation(self, value) -> str:
-        return self.context["request"].build_absolute_uri(value.get_absolute_url())
+    def to_representation(self, value: HasPage) -> str:
+        request: Request = self.context["request"]
+        return request.build_absolute_uri(value.get_absolute_url())
 
 
 class Pagination(PageNumberPagination):
@@ -150,7 +168,7 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
-    def get_page_number(self, request: Request, paginator) -> int:
+    def get_page_number(self, request: Request, paginator: "Paginator[Any]") -> int:
         return self._positive_int(request, self.page_query_param, default=1, maximum=None)
 
     def get_page_size(self, request: Request) -> int:
@@ -171,7 +189,7 @@ class Pagination(PageNumberPagination):
             )
         return int(raw)
 
-    def get_schema_operation_parameters(self, view) -> list[dict]:
+    def get_schema_operation_parameters(self, view: "APIView") -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1
@@ -192,7 +210,7 @@ class RatesFromSettings:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # type: ignore[return-value]
 
 
-def filters_apply(view) -> bool:
+def filters_apply(view: "APIView") -> bool:
     """Filters narrow a list. A detail, or an action on one object, finds its object unfiltered, so a
     list's filters neither apply to it nor appear in its schema (``config.api_schema``)."""
     return getattr(view, "action", "list") == "list"
@@ -201,7 +219,7 @@ def filters_apply(view) -> bool:
 class StrictFilterBackend(DjangoFilterBackend):
     """django-filter, except that a filter given with no value is an error rather than silently ignored."""
 
-    def filter_queryset(self, request: Request, queryset: QuerySet, view) -> QuerySet:
+    def filter_queryset(self, request: Request, queryset: QuerySet[_M], view: "APIView") -> QuerySet[_M]:
         if not filters_apply(view):
             return queryset
         filterset_class = self.get_filterset_class(view, queryset)
@@ -211,7 +229,9 @@ class StrictFilterBackend(DjangoFilterBackend):
                 raise serializers.ValidationError(
                     {name: [_("Give a value, or leave the parameter out.")] for name in blank}
                 )
-        return super().filter_queryset(request, queryset, view)
+        # django-filter ships no type information; its backend returns the queryset narrowed.
+        filtered: QuerySet[_M] = super().filter_queryset(request, queryset, view)
+        return filtered
 
 
 class CountingThrottle(SimpleRateThrottle):
@@ -226,7 +246,7 @@ class CountingThrottle(SimpleRateThrottle):
     def get_ident(self, request: Request) -> str:
         return client_address(request)
 
-    def allow_request(self, request: Request, view) -> bool:
+    def allow_request(self, request: Request, view: "APIView") -> bool:
         if self.rate is None:
             return True
         key = self.get_cache_key(request, view)
@@ -251,7 +271,7 @@ class UserThrottle(RatesFromSettings, CountingThrottle, UserRateThrottle):
     last place in one count and be refused by the other, and fewer than the limit would get through.
     """
 
-    def get_cache_key(self, request: Request, view) -> str | None:
+    def get_cache_key(self, request: Request, view: "APIView") -> str | None:
         if not (request.user and request.user.is_authenticated):
             return None
         return super().get_cache_key(request, view)

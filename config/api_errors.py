@@ -4,8 +4,9 @@ Every 4xx the API returns has it, whether DRF, django-filter, the URL resolver o
 Django's request parsing raised the problem, so a client needs one error branch.
 """
 
-from typing import Any
+from typing import Any, TypedDict
 
+from django import forms
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
@@ -18,7 +19,13 @@ from rest_framework.views import exception_handler
 from config.api_common import RequestTooLarge
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorBody(TypedDict):
+    detail: str
+    code: str
+    errors: dict[str, list[str]]
+
+
+class ErrorSerializer(serializers.Serializer[ErrorBody]):
     """Documents the error shape in the schema; errors are built by ``error_body``."""
 
     detail = serializers.CharField(help_text="A sentence saying what went wrong.")
@@ -54,7 +61,7 @@ def _first_code(codes: Any) -> str:
     return str(codes) if codes else "error"
 
 
-def error_body(exc: exceptions.APIException) -> dict[str, Any]:
+def error_body(exc: exceptions.APIException) -> ErrorBody:
     if isinstance(exc, exceptions.ValidationError):
         errors = exc.detail if isinstance(exc.detail, dict) else {api_settings.NON_FIELD_ERRORS_KEY: exc.detail}
         return {
@@ -80,7 +87,7 @@ def _as_api_exception(exc: Exception) -> Exception:
     return exc
 
 
-def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler (headers such as Retry-After and WWW-Authenticate), with the body reshaped."""
     exc = _as_api_exception(exc)
     response = exception_handler(exc, context)
@@ -91,10 +98,11 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     return response
 
 
-def form_errors(form) -> exceptions.ValidationError:
+def form_errors(form: forms.BaseForm) -> exceptions.ValidationError:
     """A Django form's errors as the API's field errors, so a form shared with the site checks API input."""
-    errors = {
-        (api_settings.NON_FIELD_ERRORS_KEY if field == "__all__" else field): messages
+    # An ErrorList yields each error's message (the stubs type its items as the ValidationErrors it holds).
+    errors: dict[str, list[str]] = {
+        (api_settings.NON_FIELD_ERRORS_KEY if field == "__all__" else field): [str(message) for message in messages]
         for field, messages in form.errors.items()
     }
     return exceptions.ValidationError(errors)
@@ -128,6 +136,6 @@ def rate_limited(message: str, *, wait: int | None = None) -> RateLimited:
 
 
 @csrf_exempt
-def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+def not_found(request: HttpRequest, *args: object, **kwargs: object) -> JsonResponse:
     """Any /api/ address no route matches, whatever the method: the error shape rather than the site's HTML page."""
     return JsonResponse(error_body(exceptions.NotFound()), status=status.HTTP_404_NOT_FOUND)

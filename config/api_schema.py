@@ -4,6 +4,8 @@ The error responses follow from what the operation is, so a new endpoint is docu
 correctly without listing them by hand.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.validators import RegexValidator
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import get_doc
@@ -13,6 +15,14 @@ from rest_framework.permissions import AllowAny
 from config.api_common import DeliverableEmailField, StrictSerializer, filters_apply
 from config.api_errors import ErrorSerializer
 from config.validators import DELIVERABLE_EMAIL_PATTERN
+
+if TYPE_CHECKING:
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.plumbing import ComponentRegistry
+    from rest_framework.request import Request
+
+# The schema is OpenAPI, that is JSON: its objects' values are of any JSON type.
+Schema = dict[str, Any]
 
 ERROR_DESCRIPTIONS = {
     "400": "Invalid input: malformed JSON, a wrong type, an unknown field, a bad query parameter "
@@ -49,7 +59,9 @@ WWW_AUTHENTICATE = {"WWW-Authenticate": {"schema": {"type": "string"}, "descript
 
 
 class AutoSchema(openapi.AutoSchema):
-    def get_operation(self, path, path_regex, path_prefix, method, registry):
+    def get_operation(
+        self, path: str, path_regex: str, path_prefix: str, method: str, registry: "ComponentRegistry"
+    ) -> Schema | None:
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:
             return None
@@ -66,11 +78,11 @@ class AutoSchema(openapi.AutoSchema):
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 
-    def get_filter_backends(self) -> list:
+    def get_filter_backends(self) -> list[Any]:
         return super().get_filter_backends() if filters_apply(self.view) else []
 
-    def _get_filter_parameters(self) -> list[dict]:
-        parameters = super()._get_filter_parameters()
+    def _get_filter_parameters(self) -> list[Schema]:
+        parameters: list[Schema] = super()._get_filter_parameters()
         filters = getattr(getattr(self.view, "filterset_class", None), "base_filters", {})
         for parameter in parameters:
             schema = parameter["schema"]
@@ -84,8 +96,10 @@ class AutoSchema(openapi.AutoSchema):
                     schema["maxLength"] = max_length
         return parameters
 
-    def _map_serializer_field(self, field, direction: str, bypass_extensions: bool = False) -> dict:
-        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+    def _map_serializer_field(
+        self, field: serializers.Field[Any, Any, Any, Any], direction: str, bypass_extensions: bool = False
+    ) -> Schema:
+        schema: Schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if direction == "request" and isinstance(field, DeliverableEmailField):
             schema["pattern"] = DELIVERABLE_EMAIL_PATTERN
         if (
@@ -97,8 +111,8 @@ class AutoSchema(openapi.AutoSchema):
             schema["pattern"] = NO_NUL if field.allow_blank else NOT_BLANK
         return schema
 
-    def _map_basic_serializer(self, serializer, direction: str) -> dict:
-        schema = super()._map_basic_serializer(serializer, direction)
+    def _map_basic_serializer(self, serializer: serializers.BaseSerializer[Any], direction: str) -> Schema:
+        schema: Schema = super()._map_basic_serializer(serializer, direction)
         if isinstance(serializer, StrictSerializer):
             if direction == "request":
                 schema["additionalProperties"] = False
@@ -111,7 +125,7 @@ class AutoSchema(openapi.AutoSchema):
                 del schema["description"]
         return schema
 
-    def _error_codes(self, operation: dict) -> list[str]:
+    def _error_codes(self, operation: Schema) -> list[str]:
         parameters = operation.get("parameters", [])
         has_body = "requestBody" in operation
         restricted = self.method not in ("GET", "HEAD", "OPTIONS") or any(
@@ -128,8 +142,8 @@ class AutoSchema(openapi.AutoSchema):
             codes.append("415")
         return codes
 
-    def _error_response(self, code: str) -> dict:
-        response = self._get_response_for_code(ErrorSerializer, code)
+    def _error_response(self, code: str) -> Schema:
+        response: Schema = self._get_response_for_code(ErrorSerializer, code)
         response["description"] = ERROR_DESCRIPTIONS[code]
         if code == "429":
             response["headers"] = RETRY_AFTER
@@ -138,7 +152,7 @@ class AutoSchema(openapi.AutoSchema):
         return response
 
 
-def apply_schema_rules(result: dict, generator, request, public) -> dict:
+def apply_schema_rules(result: Schema, generator: "SchemaGenerator", request: "Request | None", public: bool) -> Schema:
     """A postprocessing hook: the rules across fields (StrictSerializer.schema_rules) join their bodies."""
     for component in result.get("components", {}).get("schemas", {}).values():
         component.update(component.pop(RULES_KEY, {}))

@@ -5,6 +5,7 @@ stops start-up instead of silently falling back to a default.
 """
 
 import os
+from pathlib import Path
 from typing import Any
 
 import environ
@@ -15,7 +16,7 @@ FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 DATABASE_SCHEMES = frozenset({"sqlite", "postgres", "postgresql", "pgsql", "psql"})
 
 
-def load_dotenv(path) -> None:
+def load_dotenv(path: Path) -> None:
     """Read a local .env file; variables already in the environment win."""
     if path.exists():
         environ.Env.read_env(str(path))
@@ -70,7 +71,8 @@ def env_database(name: str, default: str) -> dict[str, Any]:
             f"or sqlite:////absolute/path.sqlite3; got {value!r}."
         )
     try:
-        config = environ.Env.db_url_config(value)
+        # django-environ ships no type information; this is the DATABASES entry it builds.
+        config: dict[str, Any] = environ.Env.db_url_config(value)
     except Exception as error:  # environ raises several types for bad URLs
         raise ImproperlyConfigured(f"{name} could not be parsed: {error}") from None
     if not config.get("NAME"):
@@ -81,6 +83,7 @@ def env_database(name: str, default: str) -> dict[str, Any]:
 def env_email(name: str, default: str) -> dict[str, Any]:
     value = _raw(name) or default
     try:
-        return environ.Env.email_url_config(value)
+        config: dict[str, Any] = environ.Env.email_url_config(value)
     except Exception as error:
         raise ImproperlyConfigured(f"{name} could not be parsed: {error}") from None
+    return config

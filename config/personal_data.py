@@ -24,7 +24,9 @@ def mentioning(field: str, emails: Collection[str]) -> Q:
     return match
 
 
-def redact_mentions(queryset: models.QuerySet, *, fields: Collection[str], emails: Collection[str]) -> int:
+def redact_mentions(
+    queryset: models.QuerySet[models.Model], *, fields: Collection[str], emails: Collection[str]
+) -> int:
     """Replace the addresses inside these text fields with ADDRESS_REMOVED; returns the rows changed.
 
     For text other people wrote about the person, which is kept with the address taken out.
@@ -35,7 +37,11 @@ def redact_mentions(queryset: models.QuerySet, *, fields: Collection[str], email
     match = Q(pk__in=[])
     for field in fields:
         match |= mentioning(field, emails)
-    limits = {field: queryset.model._meta.get_field(field).max_length for field in fields}
+    limits: dict[str, int | None] = {}
+    for field in fields:
+        column = queryset.model._meta.get_field(field)
+        assert isinstance(column, models.Field)  # the fields named hold text, not relations
+        limits[field] = column.max_length
     changed = 0
     for row in queryset.filter(match).only("pk", *fields).iterator(chunk_size=500):
         values = {field: pattern.sub(ADDRESS_REMOVED, getattr(row, field) or "")[: limits[field]] for field in fields}

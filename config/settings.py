@@ -6,6 +6,7 @@ SQLite, tasks run in-process, emails printed to the console.
 
 import ipaddress
 from pathlib import Path
+from typing import TypedDict
 
 from celery.schedules import crontab
 from csp.constants import NONCE as CSP_NONCE
@@ -225,7 +226,16 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 # outlast the longest task or a slow task would run twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 4}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+
+
+class BeatEntry(TypedDict):
+    """One of Celery beat's jobs: the task's name and how often it runs (seconds, or a crontab)."""
+
+    task: str
+    schedule: float | crontab
+
+
+CELERY_BEAT_SCHEDULE: dict[str, BeatEntry] = {}
 
 # --- Notifications (the email outbox) ----------------------------------------------
 

@@ -6,6 +6,8 @@ as .local or .test, a local part over 64 or an address over 254 characters) is r
 is typed, instead of being accepted, bounced by the provider and then suppressed.
 """
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email as validate_email_format
@@ -50,6 +52,6 @@ class DeliverableEmailField(forms.EmailField):
 
     default_validators = [validate_deliverable_email]
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", EMAIL_MAX_LENGTH)
         super().__init__(**kwargs)
