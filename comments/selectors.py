@@ -7,8 +7,10 @@ then path, and pagination counts roots rather than comments.
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Q
@@ -72,12 +74,12 @@ class CommentLinks:
         return f"{before}{pk}{after}"
 
 
-def target_comments(target: models.Model) -> models.QuerySet:
+def target_comments(target: models.Model) -> models.QuerySet[Comment]:
     content_type = ContentType.objects.get_for_model(target)
     return Comment.objects.filter(content_type=content_type, object_id=target.pk)
 
 
-def visible_filter(*, own_ids: Collection[int] = (), user=None) -> Q:
+def visible_filter(*, own_ids: Collection[int] = (), user: User | AnonymousUser | None = None) -> Q:
     """Approved comments, and the reader's own comments still waiting (theirs alone to see)."""
     own = Q(pk__in=list(own_ids)) if own_ids else None
     if user is not None and user.is_authenticated:
@@ -128,7 +130,13 @@ class ThreadPage:
         return self.number + 1
 
 
-def thread_sizes(visible: models.QuerySet, newest_first: bool) -> list[dict]:
+class ThreadSize(TypedDict):
+    root_id: int
+    shown: int
+    public: int
+
+
+def thread_sizes(visible: models.QuerySet[Comment], newest_first: bool) -> list[ThreadSize]:
     """Each visible thread's root, how many of its comments the reader sees, and how many are public."""
     return list(
         visible.values("root_id")
@@ -158,7 +166,7 @@ def page_number_from(value: int | str | None, num_pages: int) -> int:
     return min(max(number, 1), num_pages)
 
 
-def thread_page(threads: list[dict], page_number: int | str | None) -> ThreadPage:
+def thread_page(threads: list[ThreadSize], page_number: int | str | None) -> ThreadPage:
     starts = page_starts([thread["shown"] for thread in threads])
     number = page_number_from(page_number, len(starts))
     end = starts[number] if number < len(starts) else len(threads)
@@ -170,7 +178,7 @@ def comment_section(
     *,
     target: models.Model,
     own_ids: Collection[int] = (),
-    user=None,
+    user: User | AnonymousUser | None = None,
     page_number: int | str | None = 1,
     newest_first: bool | None = None,
     columns: tuple[str, ...] = PUBLIC_COLUMNS,
@@ -198,23 +206,22 @@ def comment_section(
     )
 
 
-def is_visible(comment: Comment, own_ids: set[int], user) -> bool:
+def is_visible(comment: Comment, own_ids: set[int], user: User | AnonymousUser | None) -> bool:
     if comment.status == Status.APPROVED:
         return True
     if comment.status not in (Status.UNCONFIRMED, Status.PENDING):
         return False
-    signed_in = user is not None and user.is_authenticated
-    return comment.pk in own_ids or (signed_in and comment.user_id == user.pk)
+    return comment.pk in own_ids or (user is not None and user.is_authenticated and comment.user_id == user.pk)
 
 
-def arrange(rows: list[Comment], *, own_ids: set[int], user) -> list[Comment]:
+def arrange(rows: list[Comment], *, own_ids: set[int], user: User | AnonymousUser | None) -> list[Comment]:
     """Keep what the reader may see, placeholders for hidden comments with visible replies, and nesting marks.
 
     ``rows`` are whole threads in path order. Each kept comment gets ``placeholder``,
     ``opens_replies`` (the next comment is its first reply) and ``closing_levels``
     (how many reply lists end after it), so the template nests lists in one flat loop.
     """
-    signed_in = user is not None and user.is_authenticated
+    account = user if user is not None and user.is_authenticated else None
     links = CommentLinks()
     shown_below: set[int] = set()
     kept: list[Comment] = []
@@ -224,7 +231,9 @@ def arrange(rows: list[Comment], *, own_ids: set[int], user) -> list[Comment]:
             continue
         comment.placeholder = not visible
         comment.is_own = visible and comment.status != Status.APPROVED
-        comment.editable = signed_in and comment.user_id == user.pk and can_edit(comment=comment, user=user)
+        comment.editable = (
+            account is not None and comment.user_id == account.pk and can_edit(comment=comment, user=account)
+        )
         comment.report_url = links.url("report", comment.pk)
         if comment.editable:
             comment.edit_url, comment.delete_url = links.url("edit", comment.pk), links.url("delete", comment.pk)
@@ -239,7 +248,7 @@ def arrange(rows: list[Comment], *, own_ids: set[int], user) -> list[Comment]:
     return kept
 
 
-def thread_page_of(*, comment: Comment, own_ids: Collection[int] = (), user=None) -> int:
+def thread_page_of(*, comment: Comment, own_ids: Collection[int] = (), user: User | AnonymousUser | None = None) -> int:
     """The page of the comment section on which a comment's thread appears, paged as the section pages."""
     visible = Comment.objects.filter(content_type_id=comment.content_type_id, object_id=comment.object_id).filter(
         visible_filter(own_ids=own_ids, user=user)

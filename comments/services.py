@@ -1,11 +1,12 @@
 import hashlib
 import hmac
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db import models, transaction
@@ -73,7 +74,7 @@ NEEDS_CLAUSE = {Action.REJECT, Action.REMOVE}
 def moderation_event_record(
     *,
     subject: models.Model,
-    actor,
+    actor: User | AnonymousUser | None,
     action: str,
     from_status: str,
     to_status: str,
@@ -105,7 +106,7 @@ def comment_moderate(
     *,
     comment: Comment,
     action: str,
-    moderator,
+    moderator: User | AnonymousUser,
     clause: PolicyClause | None = None,
     note: str = "",
     expected_status: str | None = None,
@@ -179,9 +180,9 @@ def reply_parent(parent: Comment | None) -> Comment | None:
     return Comment.objects.get(pk=ancestor_id) if ancestor_id else None
 
 
-def address_is_confirmed(*, email: str, user=None) -> bool:
+def address_is_confirmed(*, email: str, user: User | AnonymousUser | None = None) -> bool:
     if user is not None and user.is_authenticated:
-        return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+        return bool(EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists())
     return ConfirmedAddress.objects.filter(email=email).exists()
 
 
@@ -192,7 +193,7 @@ def comment_submit(
     text: str,
     author_name: str,
     author_email: str,
-    user=None,
+    user: User | AnonymousUser | None = None,
     parent: Comment | None = None,
     ip_address: str | None = None,
     honeypot: str = "",
@@ -202,10 +203,10 @@ def comment_submit(
     notify_replies: bool = False,
 ) -> Comment:
     """Run the checks and save the comment with their verdict; raises CommentRefused when nothing is saved."""
-    signed_in = user is not None and user.is_authenticated
-    if signed_in:
-        author_email = user.email
-        author_name = user.get_full_name() or author_name or user.get_username()
+    account = user if user is not None and user.is_authenticated else None
+    if account is not None:
+        author_email = account.email
+        author_name = account.get_full_name() or author_name or account.get_username()
     author_email = author_email.strip().lower()
     ip_hash = ip_hash_of(ip_address)
     verdict = pipeline.run(
@@ -234,7 +235,7 @@ def comment_submit(
         text=text,
         author_name=author_name.strip(),
         author_email=author_email,
-        user=user if signed_in else None,
+        user=account,
         organisation=organisation.strip(),
         declaration_of_interest=declaration_of_interest.strip() if organisation.strip() else "",
         notify_replies=notify_replies,
@@ -319,7 +320,7 @@ def comment_confirm(*, comment: Comment) -> Comment:
     return comment
 
 
-def can_edit(*, comment: Comment, user) -> bool:
+def can_edit(*, comment: Comment, user: User | AnonymousUser | None) -> bool:
     """Signed-in authors may change their own comment for a short while, unless a moderator already acted."""
     if user is None or not user.is_authenticated or comment.user_id != user.pk:
         return False
@@ -330,7 +331,12 @@ def can_edit(*, comment: Comment, user) -> bool:
 
 @transaction.atomic
 def comment_edit(
-    *, comment: Comment, user, text: str, organisation: str = "", declaration_of_interest: str = ""
+    *,
+    comment: Comment,
+    user: User | AnonymousUser,
+    text: str,
+    organisation: str = "",
+    declaration_of_interest: str = "",
 ) -> Comment:
     """Change the text and run the checks again; the edit may send the comment back to moderation."""
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
@@ -366,7 +372,7 @@ def comment_edit(
 
 
 @transaction.atomic
-def comment_withdraw(*, comment: Comment, user) -> Comment:
+def comment_withdraw(*, comment: Comment, user: User | AnonymousUser) -> Comment:
     """The author deletes their own comment; replies keep their place under a placeholder."""
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
     if not can_edit(comment=locked, user=user):
@@ -386,11 +392,12 @@ def comment_withdraw(*, comment: Comment, user) -> Comment:
 
 
 @transaction.atomic
-def comment_report(*, comment: Comment, user, clause: PolicyClause, note: str = "") -> Flag:
+def comment_report(*, comment: Comment, user: User | AnonymousUser, clause: PolicyClause, note: str = "") -> Flag:
     """Record a reader's report; enough distinct reporters send the comment back to the moderators."""
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
     if locked.status != Status.APPROVED:
         raise CommentRefused(_("This comment is no longer published."))
+    assert isinstance(user, User)  # reporting sits behind login_required and IsAuthenticated
     flag, created = Flag.objects.get_or_create(
         comment=locked, user=user, defaults={"clause": clause, "note": note.strip()}
     )
@@ -422,13 +429,12 @@ def _requeue_reported(comment: Comment) -> None:
 # --- Moderator alerts and housekeeping ------------------------------------------------------
 
 
-def moderators() -> models.QuerySet:
-    User = get_user_model()
+def moderators() -> models.QuerySet[User]:
     staff = Q(groups__name=MODERATORS) | Q(is_superuser=True)
-    return User.objects.filter(staff, is_active=True, is_staff=True).exclude(email="").distinct()
+    return get_user_model().objects.filter(staff, is_active=True, is_staff=True).exclude(email="").distinct()
 
 
-def alert_window(at=None) -> int:
+def alert_window(at: datetime | None = None) -> int:
     """The number of the current alert window; a moderator gets at most one alert per window."""
     seconds = settings.COMMENTS_ALERT_MINUTES * 60
     return int((at or timezone.now()).timestamp() // seconds)

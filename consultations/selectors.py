@@ -1,8 +1,10 @@
 """Reads for consultation pages and the analysts' views, each in a fixed number of queries."""
 
 from collections import Counter
+from typing import TYPE_CHECKING, TypedDict
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Subquery, Sum
@@ -14,8 +16,11 @@ from consultations import services
 from consultations.duplicates import Group, near_duplicate_groups
 from consultations.models import Answer, Consultation, Question, Response, Section
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def consultation_for_page(*, slug: str, user) -> Consultation:
+
+def consultation_for_page(*, slug: str, user: User | AnonymousUser) -> Consultation:
     """Drafts exist only for staff who may edit them; anyone else gets a 404."""
     queryset = Consultation.objects.all()
     if not staff_can(user, "consultations.view_consultation"):
@@ -48,7 +53,7 @@ def published_responses_queryset(*, consultation: Consultation) -> QuerySet[Resp
     )
 
 
-def published_responses(*, consultation: Consultation, page_number) -> Page:
+def published_responses(*, consultation: Consultation, page_number: int | str | None) -> Page[Response]:
     return Paginator(published_responses_queryset(consultation=consultation), 20).get_page(page_number)
 
 
@@ -65,7 +70,17 @@ def response_answers(response: Response) -> list[tuple[Question, Answer | None]]
 # --- Analysis ------------------------------------------------------------------------
 
 
-def analysis_overview(consultation: Consultation) -> dict:
+class AnalysisOverview(TypedDict):
+    total: int
+    analysed: int
+    progress: int
+    by_type: list[tuple["StrOrPromise", int]]
+    drafts: int
+    withdrawn: int
+    awaiting_moderation: int
+
+
+def analysis_overview(consultation: Consultation) -> AnalysisOverview:
     responses = consultation.responses.submitted()
     totals = responses.aggregate(total=Count("pk"), analysed=Count("pk", filter=Q(analysed=True)))
     by_type = dict(
@@ -91,8 +106,8 @@ def choice_counts(question: Question) -> list[tuple[str, int, int]]:
 
     The database groups identical selections, so Python only adds up the few distinct ones.
     """
-    counts: Counter = Counter()
-    organisations: Counter = Counter()
+    counts: Counter[str] = Counter()
+    organisations: Counter[str] = Counter()
     rows = (
         Answer.objects.filter(question=question, response__status=Response.Status.SUBMITTED)
         .values("selected", "response__respondent_type")
@@ -107,7 +122,9 @@ def choice_counts(question: Question) -> list[tuple[str, int, int]]:
     return [(label, counts[value], organisations[value]) for value, label in question.option_choices()]
 
 
-def question_answers(*, question: Question, page_number, tag_id: int | None = None, group: str = "") -> Page:
+def question_answers(
+    *, question: Question, page_number: int | str | None, tag_id: int | None = None, group: str = ""
+) -> Page[Answer]:
     answers = (
         Answer.objects.filter(question=question, response__status=Response.Status.SUBMITTED)
         .select_related("response")
@@ -145,7 +162,7 @@ def _groups_cache_key(question: Question, answers: QuerySet[Answer]) -> str | No
 
 
 def _compute_duplicate_groups(answers: QuerySet[Answer]) -> list[Group]:
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     samples: dict[str, str] = {}
     for key, text in answers.values_list("fingerprint", "text").iterator(chunk_size=2000):
         counts[key] += 1
@@ -163,7 +180,7 @@ def duplicate_groups(question: Question) -> list[Group]:
     key = _groups_cache_key(question, answers)
     if key is None:
         return []
-    groups = cache.get(key)
+    groups: list[Group] | None = cache.get(key)
     if groups is None:
         groups = _compute_duplicate_groups(answers)
         cache.set(key, groups, GROUPS_CACHE_SECONDS)
@@ -173,14 +190,14 @@ def duplicate_groups(question: Question) -> list[Group]:
 # --- A person's own responses ----------------------------------------------------------
 
 
-def response_address_verified_for(*, response: Response, user) -> bool:
+def response_address_verified_for(*, response: Response, user: User | AnonymousUser) -> bool:
     """The response's address is one of the account's verified addresses: allauth has proved it."""
     if not user.is_authenticated or not response.email:
         return False
-    return EmailAddress.objects.filter(user=user, verified=True, email__iexact=response.email).exists()
+    return bool(EmailAddress.objects.filter(user=user, verified=True, email__iexact=response.email).exists())
 
 
-def responses_of_person(user) -> list[Response]:
+def responses_of_person(user: User) -> list[Response]:
     """Responses linked to the account or given under one of its verified email addresses, newest first.
 
     One query; each response carries ``can_continue`` (a draft that still accepts changes).

@@ -1,17 +1,20 @@
 """The writes that carry the consultation rules. Views, admin, API and tasks call these."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import staff_can
-from comments.models import BlockedTerm
+from comments.models import BlockedTerm, PolicyClause
 from comments.pipeline import matched_terms, personal_data_kinds
 from comments.services import moderation_event_record
 from consultations import emails
@@ -44,7 +47,9 @@ class AnswerInput:
 # --- Responding ------------------------------------------------------------------------
 
 
-def response_start(*, consultation: Consultation, user=None, late_link: LateResponseLink | None = None) -> Response:
+def response_start(
+    *, consultation: Consultation, user: User | AnonymousUser | None = None, late_link: LateResponseLink | None = None
+) -> Response:
     if late_link is not None:
         if late_link.consultation_id != consultation.pk or not late_link.is_valid:
             raise ResponseClosed(_("This late-response link has expired."))
@@ -75,7 +80,7 @@ def _require_open(response: Response) -> None:
         )
 
 
-def response_save_details(*, response: Response, details: dict, page: int) -> Response:
+def response_save_details(*, response: Response, details: Mapping[str, object], page: int) -> Response:
     """Save "about you" or the declaration: plain fields on the response."""
     _require_open(response)
     if "email" in details:
@@ -155,7 +160,7 @@ def response_send_claim_link(*, response: Response, link: str, nonce: str) -> No
 
 
 @transaction.atomic
-def response_claim(*, response: Response, user) -> Response:
+def response_claim(*, response: Response, user: User | AnonymousUser | None) -> Response:
     """Give the draft to the browser that proved its address, and to no other.
 
     A new holder key drops it from every other browser, the one that started it included, and the
@@ -246,7 +251,9 @@ MODERATION_TARGETS = {
 }
 
 
-def answer_moderation_check(*, answer: Answer, action: str, published_text: str, note: str, clause) -> None:
+def answer_moderation_check(
+    *, answer: Answer, action: str, published_text: str, note: str, clause: PolicyClause | None
+) -> None:
     """The rules of a decision; the admin form runs them too, so mistakes show next to the fields."""
     if answer.publication == Answer.Publication.NOT_REQUESTED:
         raise ValidationError(_("The respondent did not agree to publication."))
@@ -262,7 +269,13 @@ def answer_moderation_check(*, answer: Answer, action: str, published_text: str,
 
 @transaction.atomic
 def answer_moderate(
-    *, answer: Answer, action: str, moderator, published_text: str = "", note: str = "", clause=None
+    *,
+    answer: Answer,
+    action: str,
+    moderator: User | AnonymousUser,
+    published_text: str = "",
+    note: str = "",
+    clause: PolicyClause | None = None,
 ) -> Answer:
     """Approve, redact (the reason kept for audit) or reject an answer for publication."""
     if not staff_can(moderator, "consultations.moderate_answer"):
@@ -289,10 +302,11 @@ def answer_moderate(
 # --- Analysis --------------------------------------------------------------------------
 
 
-def tag_create(*, question: Question, name: str, actor) -> QuestionTag:
+def tag_create(*, question: Question, name: str, actor: User | AnonymousUser | None) -> QuestionTag:
     name = " ".join(name.split())
     if not name:
         raise ValidationError(_("Give the tag a name."))
+    assert not isinstance(actor, AnonymousUser)  # staff pages call this, and the admin lets no anonymous visitor in
     tag, _created = QuestionTag.objects.get_or_create(question=question, name=name, defaults={"created_by": actor})
     return tag
 
@@ -309,16 +323,16 @@ def answer_annotate(*, answer: Answer, tags: list[QuestionTag], note: str) -> An
 
 
 @transaction.atomic
-def answers_tag_group(*, answers, tag: QuestionTag) -> int:
+def answers_tag_group(*, answers: QuerySet[Answer], tag: QuestionTag) -> int:
     """Tag a campaign's near-identical answers at once."""
-    answers = list(answers.filter(question_id=tag.question_id))
+    grouped = list(answers.filter(question_id=tag.question_id))
     Answer.tags.through.objects.bulk_create(
-        [Answer.tags.through(answer_id=answer.pk, questiontag_id=tag.pk) for answer in answers], ignore_conflicts=True
+        [Answer.tags.through(answer_id=answer.pk, questiontag_id=tag.pk) for answer in grouped], ignore_conflicts=True
     )
-    return len(answers)
+    return len(grouped)
 
 
-def responses_mark_analysed(*, responses, analysed: bool = True) -> int:
+def responses_mark_analysed(*, responses: QuerySet[Response], analysed: bool = True) -> int:
     return responses.update(analysed=analysed)
 
 
@@ -326,7 +340,10 @@ def responses_mark_analysed(*, responses, analysed: bool = True) -> int:
 
 
 @transaction.atomic
-def late_link_issue(*, consultation: Consultation, email: str, reason: str, actor, days: int = 7) -> LateResponseLink:
+def late_link_issue(
+    *, consultation: Consultation, email: str, reason: str, actor: User | AnonymousUser | None, days: int = 7
+) -> LateResponseLink:
+    assert not isinstance(actor, AnonymousUser)  # staff pages call this, and the admin lets no anonymous visitor in
     link = LateResponseLink.objects.create(
         consultation=consultation,
         email=email,
@@ -343,7 +360,7 @@ def consultation_questions_editable(consultation: Consultation) -> bool:
 
 
 @transaction.atomic
-def consultation_conclude(*, consultation: Consultation, actor) -> Consultation:
+def consultation_conclude(*, consultation: Consultation, actor: User | AnonymousUser | None) -> Consultation:
     """Publish the outcome: the consultation becomes concluded and respondents are told, once."""
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if consultation.concluded_at:
@@ -353,6 +370,7 @@ def consultation_conclude(*, consultation: Consultation, actor) -> Consultation:
     if not consultation.you_said.strip() or not consultation.we_did.strip():
         raise ValidationError(_("Write both “You said” and “We did” before publishing the outcome."))
     consultation.concluded_at = timezone.now()
+    assert not isinstance(actor, AnonymousUser)  # staff pages call this, and the admin lets no anonymous visitor in
     consultation.updated_by = actor
     consultation.save(update_fields=["concluded_at", "updated_by", "updated_at"])
     # Both effects are rows in this transaction: with the broker down they wait for the sweeper,
@@ -393,7 +411,7 @@ def consultation_announce_opening(*, consultation: Consultation) -> bool:
     return True
 
 
-def _announce(*, consultation: Consultation, template: str, context: dict) -> None:
+def _announce(*, consultation: Consultation, template: str, context: dict[str, str]) -> None:
     """Tell the subscribers to consultations, once per consultation and template."""
     announcement_fan_out(
         about=consultation,
@@ -405,7 +423,7 @@ def _announce(*, consultation: Consultation, template: str, context: dict) -> No
     )
 
 
-def drafts_remind(*, now=None) -> int:
+def drafts_remind(*, now: datetime | None = None) -> int:
     """Remind people with an unsent draft, three days before closing, once each."""
     now = now or timezone.now()
     reminded = 0
@@ -441,7 +459,7 @@ def response_anonymise(*, response: Response) -> Response:
     return response
 
 
-def personal_data_remove_expired(*, now=None) -> int:
+def personal_data_remove_expired(*, now: datetime | None = None) -> int:
     """Anonymise respondents of consultations concluded longer ago than the retention period; answers stay.
 
     An organisation's name is kept: it is not personal data, and analysis needs it.

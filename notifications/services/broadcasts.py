@@ -8,6 +8,7 @@ or again after a worker died half-way, adds nothing.
 import logging
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -38,7 +39,7 @@ def announcement_fan_out(
     *,
     about: models.Model,
     template: str,
-    context: dict,
+    context: dict[str, Any],
     kind: str,
     key: str,
     audience: str | None = None,
@@ -133,7 +134,7 @@ def broadcasts_resume() -> int:
     return len(stalled)
 
 
-def audience_of(broadcast: Broadcast) -> models.QuerySet:
+def audience_of(broadcast: Broadcast) -> models.QuerySet[Subscriber]:
     subscribers = Subscriber.objects.receiving(Frequency.IMMEDIATE)
     if broadcast.audience == Audience.ANALYSES:
         analysis = broadcast.about
@@ -180,7 +181,7 @@ def broadcast_create_deliveries(*, broadcast: Broadcast) -> int:
     return recipients
 
 
-def _insert_deliveries(broadcast: Broadcast, audience: models.QuerySet) -> None:
+def _insert_deliveries(broadcast: Broadcast, audience: models.QuerySet[Subscriber]) -> None:
     """INSERT ... SELECT ... ON CONFLICT DO NOTHING: the database copies the addresses itself.
 
     Building model instances for ``bulk_create`` costs Python time per row; at

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypedDict
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -77,7 +78,17 @@ def digest_week(*, end: datetime) -> Week:
     )
 
 
-def digest_for(subscriber: Subscriber, week: Week) -> dict | None:
+class DigestContext(TypedDict):
+    """What the weekly-digest template is given for one subscriber."""
+
+    analyses: list[PolicyAnalysis]
+    webinars: list[Webinar]
+    consultations: list[Consultation]
+    most_discussed: list[PolicyAnalysis]
+    week_end: datetime
+
+
+def digest_for(subscriber: Subscriber, week: Week) -> DigestContext | None:
     """The subscriber's share of the week, or None when nothing in it is new for them."""
     topic_ids = {topic.pk for topic in subscriber.topics.all()}
     analyses = [

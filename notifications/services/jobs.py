@@ -9,6 +9,7 @@ down) or started longer ago than NOTIFICATIONS_JOB_TIMEOUT_SECONDS and unfinishe
 import logging
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from celery import current_app
 from django.conf import settings
@@ -22,7 +23,7 @@ from notifications.models import Job
 log = logging.getLogger(__name__)
 
 
-def job_enqueue(*, task: str, args: list, key: str, queue: str = "celery") -> Job:
+def job_enqueue(*, task: str, args: list[Any], key: str, queue: str = "celery") -> Job:
     """Record that ``task(*args)`` must run, in the caller's transaction; a second call with the key adds nothing.
 
     ``args`` must be JSON-safe, and the task safe to run twice.

@@ -1,9 +1,10 @@
 """The one way the platform sends email: rows in the outbox, sent by Celery after commit."""
 
 import logging
-from collections.abc import Collection
-from datetime import timedelta
+from collections.abc import Collection, Mapping
+from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -23,7 +24,7 @@ def delivery_enqueue(
     *,
     recipient: str,
     template: str,
-    context: dict,
+    context: Mapping[str, Any],
     kind: str,
     idempotency_key: str,
     about: models.Model | None = None,
@@ -49,7 +50,7 @@ def delivery_enqueue(
         links = tokens.bulk_links(recipient)
         context = {**context, **links}
         headers = {**tokens.unsubscribe_headers(links), **headers}
-    rendered = rendering.render(template, context)
+    rendered = rendering.render(template, dict(context))
     suppressed = stream == Stream.BULK and Suppression.objects.for_address(recipient).exists()
     delivery = Delivery(
         recipient=recipient,
@@ -93,7 +94,7 @@ def deliveries_dispatch(*, ids: list[int], stream: str) -> int:
     return published
 
 
-def _stamp_dispatched(ids: list[int], when) -> None:
+def _stamp_dispatched(ids: list[int], when: datetime | None) -> None:
     # In slices, to stay within the database's limit on query parameters.
     for start in range(0, len(ids), 5000):
         Delivery.objects.filter(pk__in=ids[start : start + 5000], status=Delivery.Status.QUEUED).update(
@@ -142,7 +143,7 @@ def deliveries_sweep() -> dict[str, int]:
     return {"requeued": stuck, "dispatched": dispatched}
 
 
-def deliveries_retry(*, deliveries: models.QuerySet) -> int:
+def deliveries_retry(*, deliveries: models.QuerySet[Delivery]) -> int:
     """Give failed rows a fresh set of attempts (a staff action, for example after fixing the mail settings)."""
     failed = deliveries.filter(status=Delivery.Status.FAILED)
     by_stream: dict[str, list[int]] = {}

@@ -40,7 +40,8 @@ def recipient_may_receive(*, recipient: str, kinds: Collection[str]) -> bool:
     counts = Delivery.objects.filter(
         recipient=recipient, kind__in=list(kinds), created_at__gt=now - timedelta(days=1)
     ).aggregate(day=Count("pk"), hour=Count("pk", filter=Q(created_at__gt=now - timedelta(hours=1))))
+    hour: int = counts["hour"]
+    day: int = counts["day"]
     return (
-        counts["hour"] < settings.NOTIFICATIONS_RECIPIENT_LIMIT_PER_HOUR
-        and counts["day"] < settings.NOTIFICATIONS_RECIPIENT_LIMIT_PER_DAY
+        hour < settings.NOTIFICATIONS_RECIPIENT_LIMIT_PER_HOUR and day < settings.NOTIFICATIONS_RECIPIENT_LIMIT_PER_DAY
     )

@@ -58,7 +58,7 @@ def _stamp_link_sent(subscriber: Subscriber) -> None:
     Subscriber.objects.filter(pk=subscriber.pk).update(link_sent_at=subscriber.link_sent_at)
 
 
-def subscriber_subscribe(*, email: str, choices: Choices, user=None) -> Subscriber:
+def subscriber_subscribe(*, email: str, choices: Choices, user: "User | None" = None) -> Subscriber:
     """Ask for a subscription; the visitor sees the same outcome whatever state the address is in.
 
     A new, unconfirmed or departed address takes the new choices and gets a
