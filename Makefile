@@ -32,9 +32,10 @@ browser: ## Install Debian's Chromium for the real-browser tests (needs root or 
 test: install browser ## Install everything and run the whole test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install ## ruff check and ruff format --check
+lint: install ## ruff check, ruff format --check and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install ## Format the code with ruff
 	$(BIN)/ruff check --fix .
