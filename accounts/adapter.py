@@ -1,8 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
-from config.client_address import client_address
-from config.validators import validate_deliverable_email
+from core.client_address import client_address
+from core.validators import validate_deliverable_email
 
 
 class AccountAdapter(DefaultAccountAdapter):

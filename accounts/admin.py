@@ -11,7 +11,7 @@ from rest_framework.authtoken.models import TokenProxy
 from accounts.forms import AdminLoginForm
 from accounts.models import ApiToken
 from accounts.services import api_token_create
-from config.admin_widgets import SafeAutocompleteMixin
+from core.admin_widgets import SafeAutocompleteMixin
 
 admin.site.login_form = AdminLoginForm
 

@@ -20,8 +20,8 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import PersonalDataRequest
 from comments import personal_data as comments_data
-from config.personal_data import redact_mentions
 from consultations import personal_data as consultations_data
+from core.personal_data import redact_mentions
 from notifications import personal_data as notifications_data
 from notifications.models import address_hash, normalise_email
 

@@ -3,7 +3,7 @@ import math
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.throttle import window_hit
+from core.throttle import window_hit
 
 # Password tries on the delete-account page per account, so a stolen session cannot guess its way in.
 DELETE_TRIES = 5

@@ -29,7 +29,7 @@ from comments.models import (
     TrustedCommenter,
 )
 from comments.moderation_forms import BanForm
-from config.admin_widgets import SafeAutocompleteMixin
+from core.admin_widgets import SafeAutocompleteMixin
 
 # --- The audit log -------------------------------------------------------------------------
 

@@ -29,12 +29,12 @@ from comments import pipeline, selectors, services
 from comments.forms import CommentForm, ReportForm, timing_token
 from comments.models import Comment, PolicyVersion
 from comments.views import posted_message
-from config.api_common import DeliverableEmailField, LinkField, Pagination, StrictSerializer
-from config.api_errors import ErrorSerializer, form_errors, rate_limited, refused
-from config.api_schema import NOT_BLANK, AutoSchema
-from config.api_views import ConditionalGetMixin
-from config.client_address import client_address
 from consultations.models import Consultation, Webinar
+from core.api.common import DeliverableEmailField, LinkField, Pagination, StrictSerializer
+from core.api.errors import ErrorSerializer, form_errors, rate_limited, refused
+from core.api.schema import NOT_BLANK, AutoSchema
+from core.api.views import ConditionalGetMixin
+from core.client_address import client_address
 from policies.models import PolicyAnalysis
 
 Status = Comment.Status

@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 
 from comments.models import Comment
 from comments.reply_tokens import stop_replies_token
-from config.site import absolute_url
+from core.site import absolute_url
 from notifications.services import delivery_enqueue
 
 

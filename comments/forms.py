@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from comments.models import Comment, PolicyClause, PolicyVersion
-from config.validators import DeliverableEmailField
+from core.validators import DeliverableEmailField
 
 TIMING_SALT = "comments.form-issued"
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comments.rendering import comment_html
+from core.markdown import render_markdown
 from notifications.models import address_hash
-from policies.markdown import render_markdown
 
 # Path segments are zero-padded ids, so sorting the text sorts a thread depth-first.
 PATH_DIGITS = 10

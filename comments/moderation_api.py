@@ -26,9 +26,9 @@ from comments.models import Comment
 from comments.moderation_forms import DecisionForm
 from comments.permissions import CanModerate, CanSeeComments
 from comments.pipeline import reason_label
-from config.api_common import Pagination, StrictSerializer
-from config.api_errors import ErrorSerializer, form_errors, refused
-from config.api_schema import AutoSchema
+from core.api.common import Pagination, StrictSerializer
+from core.api.errors import ErrorSerializer, form_errors, refused
+from core.api.schema import AutoSchema
 
 QUEUES = {queue.key: queue for queue in queues.QUEUES}
 

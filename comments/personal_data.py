@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from comments.models import Ban, Comment, ConfirmedAddress, Flag, ModerationEvent, TrustedCommenter
 from comments.rendering import comment_html
-from config.personal_data import ADDRESS_REMOVED, address_pattern, mentioning, redact_mentions
+from core.personal_data import ADDRESS_REMOVED, address_pattern, mentioning, redact_mentions
 
 # The author shown on a comment kept only because replies hang on it.
 ERASED_AUTHOR = "Removed"

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from comments import selectors, services
 from comments.forms import CommentEditForm, CommentForm, ReportForm
 from comments.models import Comment, PolicyVersion
-from config.client_address import client_address
+from core.client_address import client_address
 
 # What may be discussed, by the name used in URLs.
 TARGETS = {

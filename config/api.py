@@ -13,9 +13,9 @@ from comments.api import (
     WebinarDiscussionViewSet,
 )
 from comments.moderation_api import DecisionViewSet, QueueViewSet
-from config.api_errors import not_found
 from consultations.api import QuoteViewSet, SpeakerViewSet, WebinarViewSet
 from consultations.consultation_api import ConsultationViewSet
+from core.api.errors import not_found
 from notifications.api import SubscriptionViewSet
 from policies.api import AnalysisViewSet, AuthorViewSet, ReportViewSet, TopicViewSet
 

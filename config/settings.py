@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A NUL in the path or query is a 400 before sessions, views or the database see it.
-    "config.bad_input.RefuseNulMiddleware",
+    "core.bad_input.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -87,7 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -103,12 +103,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ----------------------------------------------------------------------
 
 REDIS_URL = env_str("REDIS_URL")
-# Redis, falling back to each process's memory while Redis is down (config/cache.py), with
+# Redis, falling back to each process's memory while Redis is down (core/cache.py), with
 # short timeouts so a dead server costs milliseconds. Only counters and copies live here.
 CACHES = {
     "default": (
         {
-            "BACKEND": "config.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
@@ -136,7 +136,7 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,1/m/key,3/h/key,10/d/key",
     "confirm_email": "1/3m/key,3/h/key,10/d/key",
 }
-# Counts allauth's per-address limits on the client address behind the proxy (config/client_address.py).
+# Counts allauth's per-address limits on the client address behind the proxy (core/client_address.py).
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGIN_URL = "account_login"
@@ -318,7 +318,7 @@ if NOTIFICATIONS_JOB_TIMEOUT_SECONDS <= CELERY_TASK_TIME_LIMIT:
 # --- REST framework ---------------------------------------------------------------
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "config.api_schema.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
     # Token first, so a request with no credentials gets 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -326,15 +326,15 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["config.api_common.LimitedJSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "config.api_common.Pagination",
-    "DEFAULT_FILTER_BACKENDS": ["config.api_common.StrictFilterBackend"],
-    "DEFAULT_THROTTLE_CLASSES": ["config.api_common.AnonymousThrottle", "config.api_common.UserThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["core.api.common.LimitedJSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.common.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["core.api.common.StrictFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.common.AnonymousThrottle", "core.api.common.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/minute"),
         "user": env_str("API_THROTTLE_USER", "600/minute"),
     },
-    "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{SITE_NAME} API",
@@ -348,7 +348,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.api_schema.apply_schema_rules"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.schema.apply_schema_rules"],
     "ENUM_NAME_OVERRIDES": {
         "AnalysisStatusEnum": "policies.models.PolicyAnalysis.Status",
         "CommentStatusEnum": "comments.models.Comment.Status",
@@ -455,7 +455,7 @@ PERSONAL_DATA_RETENTION_JOBS = {
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 # The proxies in front of the site, outermost first, by address or network (the last one connects
 # to the site), or just how many there are. Only what they appended to X-Forwarded-For is believed
-# (config/client_address.py); BEHIND_TLS_PROXY alone means one proxy.
+# (core/client_address.py); BEHIND_TLS_PROXY alone means one proxy.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 TRUSTED_PROXY_COUNT = env_int(
     "TRUSTED_PROXY_COUNT", len(TRUSTED_PROXIES) or (1 if env_bool("BEHIND_TLS_PROXY", False) else 0)

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from config.admin_widgets import SafeAutocompleteMixin
 from consultations.models import Appearance, Quote, Speaker, Webinar
-from policies.admin import StampedAdmin
+from core.admin import StampedAdmin
+from core.admin_widgets import SafeAutocompleteMixin
 
 
 class AppearanceInline(SafeAutocompleteMixin, admin.TabularInline):

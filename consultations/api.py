@@ -6,9 +6,9 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from config.api_common import LinkField
-from config.api_views import PublicReadViewSet
 from consultations.models import Appearance, Quote, Speaker, Webinar
+from core.api.common import LinkField
+from core.api.views import PublicReadViewSet
 from policies.api import TopicSummarySerializer
 from policies.models import Topic
 

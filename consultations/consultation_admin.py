@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from config.admin_widgets import SafeAutocompleteMixin
 from consultations import exports, selectors, services
 from consultations.forms import AnnotateForm, TagForm
 from consultations.models import Answer, Consultation, LateResponseLink, Question, Response, Section
-from policies.admin import StampedAdmin
+from core.admin import StampedAdmin
+from core.admin_widgets import SafeAutocompleteMixin
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, WithAnnotations

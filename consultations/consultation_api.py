@@ -16,11 +16,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
-from config.api_common import CountingThrottle, DeliverableEmailField, SiteUrlField, StrictSerializer, UserThrottle
-from config.api_views import PublicReadViewSet
 from consultations import selectors, services
 from consultations.forms import AboutYouForm, DeclarationForm, SectionForm
 from consultations.models import Answer, Consultation, Question, Response, Section
+from core.api.common import CountingThrottle, DeliverableEmailField, SiteUrlField, StrictSerializer, UserThrottle
+from core.api.views import PublicReadViewSet
 from policies.api import TopicSummarySerializer
 from policies.models import Topic
 

@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from comments.views import comment_context
-from config.throttle import hourly_limit_reached
 from consultations import selectors, services
 from consultations.forms import AboutYouForm, DeclarationForm, SectionForm
 from consultations.models import Consultation, LateResponseLink, Response
+from core.throttle import hourly_limit_reached
 from notifications.views import masked
 
 SESSION_KEY = "consultation_responses"

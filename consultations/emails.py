@@ -9,8 +9,8 @@ in an hour cost nobody their receipt.
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
-from config.site import absolute_url
 from consultations.models import Consultation, LateResponseLink, Response
+from core.site import absolute_url
 from notifications.services import delivery_enqueue
 
 

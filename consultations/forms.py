@@ -5,10 +5,10 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from config.validators import DeliverableEmailField
 from consultations.consultation_models import OTHER
 from consultations.models import Answer, Question, QuestionTag, Response, Section
 from consultations.services import AnswerInput
+from core.validators import DeliverableEmailField
 
 
 def _describe(form: forms.BaseForm) -> None:

@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from policies.markdown import render_markdown
-from policies.models import Stamped, Topic
+from core.markdown import render_markdown
+from core.models import Stamped
+from policies.models import Topic
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

@@ -8,9 +8,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api_common import DeliverableEmailField, StrictSerializer
-from config.api_errors import form_errors
-from config.throttle import hourly_limit_reached
+from core.api.common import DeliverableEmailField, StrictSerializer
+from core.api.errors import form_errors
+from core.throttle import hourly_limit_reached
 from notifications.forms import SubscribeForm
 from notifications.models import Frequency, Subscriber
 from notifications.services import subscribers

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.validators import DeliverableEmailField
+from core.validators import DeliverableEmailField
 from notifications.models import Frequency
 from notifications.services.subscribers import Choices
 from policies.models import Topic

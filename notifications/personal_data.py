@@ -4,7 +4,7 @@ from collections.abc import Collection
 
 from django.db.models import Q, QuerySet
 
-from config.personal_data import redact_mentions
+from core.personal_data import redact_mentions
 from notifications.models import Delivery, Subscriber, Suppression, address_hash
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from config.throttle import hourly_limit_reached
+from core.throttle import hourly_limit_reached
 from notifications import tokens
 from notifications.emails import describe
 from notifications.forms import ChoicesForm, EmailForm, SubscribeForm

@@ -1,28 +1,12 @@
-from typing import ClassVar
-
 from django.contrib import admin
-from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from config.admin_widgets import SafeAutocompleteMixin
+from core.admin import StampedAdmin
+from core.admin_widgets import SafeAutocompleteMixin
 from notifications.services import analysis_announce
-from policies.models import Author, PolicyAnalysis, QuoteCitation, Report, Stamped, Topic
-
-
-class StampedAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
-    """Records the acting user on every row an editor saves."""
-
-    readonly_fields: ClassVar[tuple[str, ...]] = ("created_at", "created_by", "updated_at", "updated_by")
-
-    def save_model(self, request: HttpRequest, obj: Stamped, form, change: bool) -> None:
-        user = request.user
-        assert isinstance(user, User)  # the admin serves signed-in staff only
-        if not change:
-            obj.created_by = user
-        obj.updated_by = user
-        super().save_model(request, obj, form, change)
+from policies.models import Author, PolicyAnalysis, QuoteCitation, Report, Topic
 
 
 @admin.register(Author)

@@ -6,8 +6,8 @@ from drf_spectacular.helpers import lazy_serializer
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 
-from config.api_common import LinkField
-from config.api_views import PublicReadViewSet, latest
+from core.api.common import LinkField
+from core.api.views import PublicReadViewSet, latest
 from policies.models import Author, PolicyAnalysis, QuoteCitation, Report, Topic
 
 

@@ -1,6 +1,6 @@
 """How many emails a stranger can cause to one address, counted in the outbox.
 
-Per-client limits (config/throttle.py, the API throttles, the comment rate limit) stop one
+Per-client limits (core/throttle.py, the API throttles, the comment rate limit) stop one
 client; a thousand clients, or one rotating its address, get past them. This limit is on the
 recipient instead: every email a stranger can cause to an address they type is a ``Delivery``
 row, so counting rows needs no Redis and holds across every web and worker process.

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from config.api_schema import NO_NUL, NOT_BLANK
-from config.validators import DELIVERABLE_EMAIL_PATTERN, validate_deliverable_email
+from core.api.schema import NO_NUL, NOT_BLANK
+from core.validators import DELIVERABLE_EMAIL_PATTERN, validate_deliverable_email
 from tests.api.test_privacy import (
     content,  # noqa: F401 - the fixture, with an object behind every path
     example_id,

@@ -6,8 +6,8 @@ from django.test import Client, RequestFactory
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
-from config.client_address import client_address
-from config.throttle import hourly_limit_reached
+from core.client_address import client_address
+from core.throttle import hourly_limit_reached
 from tests.factories import UserFactory
 
 PROXY = "10.0.0.5"

@@ -18,7 +18,7 @@ from rest_framework.settings import api_settings
 from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
-from config.throttle import hourly_limit_reached
+from core.throttle import hourly_limit_reached
 from tests.services import require_redis
 
 CLIENTS = 8

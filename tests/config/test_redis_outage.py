@@ -17,7 +17,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from comments.models import Comment
-from config.cache import ResilientRedisCache
+from core.cache import ResilientRedisCache
 from notifications.models import Delivery
 from notifications.tasks import sweep_deliveries
 from tests.comments.conftest import issued
@@ -46,7 +46,7 @@ def outage_redis(tmp_path, settings, monkeypatch):
     server.start()
     settings.CACHES = {
         "default": {
-            "BACKEND": "config.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": server.url,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
@@ -180,7 +180,7 @@ def test_every_page_and_endpoint_works_with_redis_stopped_and_email_goes_out_onc
 
 
 def test_the_cache_counts_in_memory_while_redis_is_down_and_in_redis_again_after(outage_redis):
-    from config.throttle import window_hit
+    from core.throttle import window_hit
 
     outage_redis.stop()
     down = [window_hit("outage-test", limit=2, window=60).allowed for _ in range(3)]
@@ -202,6 +202,6 @@ def test_with_redis_configured_the_cache_falls_back_and_gives_up_on_redis_quickl
     result = run_manage("shell", "--no-imports", "-c", code, REDIS_URL="redis://127.0.0.1:6399/0", **PRODUCTION)
 
     backend, connect, read, sessions = result.stdout.split()
-    assert backend == "config.cache.ResilientRedisCache"
+    assert backend == "core.cache.ResilientRedisCache"
     assert float(connect) <= 0.5 and float(read) <= 1
     assert sessions == "django.contrib.sessions.backends.db", "sessions must not vanish with the cache"

@@ -11,8 +11,8 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from comments.models import Comment
-from config.validators import validate_deliverable_email
 from consultations.models import Response
+from core.validators import validate_deliverable_email
 from notifications.models import Delivery, Subscriber
 from tests.comments.conftest import issued
 from tests.factories import AnalysisFactory, ConsultationFactory, PolicyVersionFactory, QuestionFactory, SectionFactory

@@ -20,9 +20,9 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
-from config.client_address import client_address
-from config.throttle import Hit, window_hit
-from config.validators import EMAIL_MAX_LENGTH, validate_deliverable_email
+from core.client_address import client_address
+from core.throttle import Hit, window_hit
+from core.validators import EMAIL_MAX_LENGTH, validate_deliverable_email
 
 if TYPE_CHECKING:
     from django.core.paginator import Paginator
@@ -62,7 +62,7 @@ class StrictSerializer(serializers.Serializer[_IN]):
     """An input serializer that names fields it does not know instead of silently dropping them."""
 
     # JSON Schema keywords (anyOf) for the rules across fields that the forms behind the serializer
-    # apply, so the schema allows no body the server refuses; config.api_schema adds them.
+    # apply, so the schema allows no body the server refuses; core.api.schema adds them.
     schema_rules: dict[str, Any] = {}
 
     def to_internal_value(self, data: Any) -> Any:
@@ -212,7 +212,7 @@ class RatesFromSettings:
 
 def filters_apply(view: "APIView") -> bool:
     """Filters narrow a list. A detail, or an action on one object, finds its object unfiltered, so a
-    list's filters neither apply to it nor appear in its schema (``config.api_schema``)."""
+    list's filters neither apply to it nor appear in its schema (``core.api.schema``)."""
     return getattr(view, "action", "list") == "list"
 
 
@@ -235,7 +235,7 @@ class StrictFilterBackend(DjangoFilterBackend):
 
 
 class CountingThrottle(SimpleRateThrottle):
-    """DRF's rate and key, counted by the shared atomic counter (``config.throttle``) instead of DRF's
+    """DRF's rate and key, counted by the shared atomic counter (``core.throttle``) instead of DRF's
     read-then-write timestamp list, which parallel clients got past; the client is ``client_address``."""
 
     hit: Hit | None = None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from config.client_address import client_address
+from core.client_address import client_address
 
 
 @dataclass(frozen=True)

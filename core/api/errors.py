@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
-from config.api_common import RequestTooLarge
+from core.api.common import RequestTooLarge
 
 
 class ErrorBody(TypedDict):

@@ -12,9 +12,9 @@ from drf_spectacular.plumbing import get_doc
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
-from config.api_common import DeliverableEmailField, StrictSerializer, filters_apply
-from config.api_errors import ErrorSerializer
-from config.validators import DELIVERABLE_EMAIL_PATTERN
+from core.api.common import DeliverableEmailField, StrictSerializer, filters_apply
+from core.api.errors import ErrorSerializer
+from core.validators import DELIVERABLE_EMAIL_PATTERN
 
 if TYPE_CHECKING:
     from drf_spectacular.generators import SchemaGenerator

@@ -1,0 +1,1 @@
+"""What every app's API shares: parsing, pagination, throttles, link fields, the schema and the one error shape."""
