@@ -26,8 +26,9 @@ run: install ## Install, migrate, load the demo content and serve the site
 	@echo "\n  The site is at http://$(HOST):$(PORT)/  (stop with Ctrl+C)\n"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-browser: ## Install Debian's Chromium for the real-browser tests (needs root or sudo)
+browser: ## Install Debian's Chromium and axe-core (npm) for the real-browser tests
 	-@command -v chromium >/dev/null || { SUDO=$$(command -v sudo || true); $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver; }
+	-@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
 
 test: install browser ## Install everything and run the whole test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
