@@ -123,6 +123,13 @@ def open_claim_sent(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
 
 
+def open_broken_proof(page: Page) -> None:
+    draft = someone_elses_draft()
+    response = page.goto(f"{draft.get_absolute_url()}claim/not-a-proof/")
+    assert response is not None and response.status == 400
+    expect(page.locator(".message--error")).to_contain_text("This link has expired or is incomplete")
+
+
 def open_bad_request(page: Page) -> None:
     response = page.goto("/responses/%00/")
     assert response is not None and response.status == 400
@@ -199,6 +206,7 @@ PAGES = [
     Visit("delete account, wrong password", open_delete_error),
     Visit("someone else's draft", open_not_yours),
     Visit("proof link sent", open_claim_sent),
+    Visit("proof link broken", open_broken_proof),
     Visit("400 page", open_bad_request),
     Visit("comment posted by a guest", open_comment_posted, takes_settings=True),
     Visit("admin: personal data requests", open_admin_requests),
