@@ -33,10 +33,11 @@ browser: ## Install Debian's Chromium and axe-core (npm) for the real-browser te
 test: install browser ## Install everything and run the whole test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install ## ruff check, ruff format --check and mypy
+lint: install ## ruff check, ruff format --check, mypy and the import contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: install ## Format the code with ruff
 	$(BIN)/ruff check --fix .
