@@ -29,13 +29,14 @@ from comments import pipeline, selectors, services
 from comments.forms import CommentForm, ReportForm, timing_token
 from comments.models import Comment, PolicyVersion
 from comments.views import posted_message
-from consultations.models import Consultation, Webinar
+from consultations.models import Consultation
 from core.api.common import DeliverableEmailField, LinkField, Pagination, StrictSerializer
 from core.api.errors import ErrorSerializer, form_errors, rate_limited, refused
 from core.api.schema import NOT_BLANK, AutoSchema
 from core.api.views import ConditionalGetMixin
 from core.client_address import client_address
 from policies.models import PolicyAnalysis
+from webinars.models import Webinar
 
 Status = Comment.Status
 

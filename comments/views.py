@@ -18,7 +18,7 @@ from core.client_address import client_address
 # What may be discussed, by the name used in URLs.
 TARGETS = {
     "analysis": "policies.PolicyAnalysis",
-    "webinar": "consultations.Webinar",
+    "webinar": "webinars.Webinar",
     "consultation": "consultations.Consultation",
 }
 

@@ -13,11 +13,11 @@ from comments.api import (
     WebinarDiscussionViewSet,
 )
 from comments.moderation_api import DecisionViewSet, QueueViewSet
-from consultations.api import QuoteViewSet, SpeakerViewSet, WebinarViewSet
-from consultations.consultation_api import ConsultationViewSet
+from consultations.api import ConsultationViewSet
 from core.api.errors import not_found
 from notifications.api import SubscriptionViewSet
 from policies.api import AnalysisViewSet, AuthorViewSet, ReportViewSet, TopicViewSet
+from webinars.api import QuoteViewSet, SpeakerViewSet, WebinarViewSet
 
 
 class Router(DefaultRouter):

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "csp",
     "accounts",
     "policies",
+    "webinars",
     "consultations",
     "comments",
     "notifications",

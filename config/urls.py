@@ -25,6 +25,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("comments.urls")),
     path("", include("comments.moderation_urls")),
+    path("", include("webinars.urls")),
     path("", include("consultations.urls")),
     path("", include("policies.urls")),
 ]

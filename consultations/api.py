@@ -1,152 +1,342 @@
-"""Read endpoints for webinars, speakers and their quotes."""
+"""Consultations through the API: list and detail with their questions, submitting a response,
+the published responses and the outcome.
+
+A response sent here is checked by the same forms as the paged questionnaire and saved by the
+same services, so it meets every rule a response sent from the site meets.
+"""
 
 import django_filters
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import exceptions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response as ApiResponse
 
-from consultations.models import Appearance, Quote, Speaker, Webinar
-from core.api.common import LinkField
+from consultations import selectors, services
+from consultations.forms import AboutYouForm, DeclarationForm, SectionForm
+from consultations.models import Answer, Consultation, Question, Response, Section
+from core.api.common import CountingThrottle, DeliverableEmailField, SiteUrlField, StrictSerializer, UserThrottle
 from core.api.views import PublicReadViewSet
 from policies.api import TopicSummarySerializer
 from policies.models import Topic
 
-
-class SpeakerSummarySerializer(serializers.ModelSerializer):
-    url = LinkField("api:speaker-detail")
-
-    class Meta:
-        model = Speaker
-        fields = ["full_name", "slug", "affiliation", "url"]
+# --- Reading ---------------------------------------------------------------------------------
 
 
-class SpeakerSerializer(serializers.ModelSerializer):
-    url = LinkField("api:speaker-detail")
-    html_url = LinkField("consultations:speaker", help_text="The page on the site.")
-    photo = serializers.ImageField(read_only=True, allow_null=True)
+class OptionSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="What to send in `selected`.")
+    # SerializerMetaclass moves declared fields off the class, so this never shadows Field.label at runtime.
+    label = serializers.CharField()  # type: ignore[assignment]
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    options = serializers.SerializerMethodField(help_text="For choice questions; `other` asks for `text` too.")
 
     class Meta:
-        model = Speaker
-        fields = ["full_name", "honorific", "name", "slug", "role", "organisation", "bio", "photo", "url", "html_url"]
+        model = Question
+        fields = ["id", "kind", "text", "help_text", "required", "max_length", "allow_other", "options"]
+
+    @extend_schema_field(OptionSerializer(many=True))
+    def get_options(self, question: Question) -> list[dict]:
+        return [{"value": value, "label": label} for value, label in question.option_choices()]
 
 
-class WebinarSummarySerializer(serializers.ModelSerializer):
-    url = LinkField("api:webinar-detail")
-
-    class Meta:
-        model = Webinar
-        fields = ["title", "slug", "starts_at", "url"]
-
-
-class QuoteSerializer(serializers.ModelSerializer):
-    url = LinkField("api:quote-detail", lookup_field="pk")
-    speaker = SpeakerSummarySerializer(read_only=True)
-    webinar = WebinarSummarySerializer(read_only=True, allow_null=True)
+class SectionSerializer(serializers.ModelSerializer):
+    questions = QuestionSerializer(many=True, read_only=True)
 
     class Meta:
-        model = Quote
-        fields = ["id", "text", "context", "said_on", "speaker", "webinar", "url"]
+        model = Section
+        fields = ["title", "intro", "questions"]
 
 
-class AppearanceSerializer(serializers.ModelSerializer):
-    speaker = SpeakerSummarySerializer(read_only=True)
-
-    class Meta:
-        model = Appearance
-        fields = ["role", "speaker"]
-
-
-class WebinarSerializer(serializers.ModelSerializer):
-    url = LinkField("api:webinar-detail")
-    html_url = LinkField("consultations:webinar", help_text="The page on the site.")
-    topics = TopicSummarySerializer(many=True, read_only=True)
-    speakers = AppearanceSerializer(source="appearances", many=True, read_only=True)
-    is_upcoming = serializers.BooleanField(read_only=True)
+class OutcomeSerializer(serializers.ModelSerializer):
+    final_report_title = serializers.CharField(source="final_report.title", allow_null=True, default=None)
+    final_report_url = serializers.CharField(source="final_report.link", allow_null=True, default=None)
 
     class Meta:
-        model = Webinar
+        model = Consultation
         fields = [
-            "title",
-            "slug",
-            "starts_at",
-            "ends_at",
-            "is_upcoming",
-            "description_html",
-            "registration_url",
-            "recording_url",
-            "topics",
-            "speakers",
-            "url",
-            "html_url",
+            "concluded_at",
+            "you_said",
+            "you_said_html",
+            "we_did",
+            "we_did_html",
+            "final_report_title",
+            "final_report_url",
         ]
 
 
-class WebinarFilter(django_filters.FilterSet):
-    when = django_filters.ChoiceFilter(
-        choices=[("upcoming", "upcoming"), ("past", "past")],
-        method="filter_when",
-        help_text="`upcoming` (not yet ended) or `past`.",
+class ConsultationSummarySerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:consultation-detail", lookup_field="slug")
+    html_url = SiteUrlField()
+    status = serializers.ChoiceField(choices=Consultation.Status.choices, read_only=True)
+    topics = TopicSummarySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Consultation
+        fields = ["title", "slug", "summary", "status", "opens_at", "closes_at", "topics", "url", "html_url"]
+
+
+class ConsultationSerializer(ConsultationSummarySerializer):
+    sections = SectionSerializer(many=True, read_only=True)
+    outcome = serializers.SerializerMethodField()
+
+    class Meta(ConsultationSummarySerializer.Meta):
+        fields = [
+            *ConsultationSummarySerializer.Meta.fields,
+            "body_html",
+            "contact_email",
+            "alternative_formats",
+            "sections",
+            "outcome",
+        ]
+
+    @extend_schema_field(OutcomeSerializer(allow_null=True))
+    def get_outcome(self, consultation: Consultation) -> dict | None:
+        return OutcomeSerializer(consultation).data if consultation.concluded_at else None
+
+
+class PublishedAnswerSerializer(serializers.Serializer):
+    question = serializers.IntegerField(source="question_id")
+    question_text = serializers.CharField(source="question.text")
+    answer = serializers.SerializerMethodField()
+    redacted = serializers.SerializerMethodField()
+
+    def get_answer(self, answer: Answer) -> str:
+        return answer.published_text if answer.publication == Answer.Publication.REDACTED else answer.display()
+
+    def get_redacted(self, answer: Answer) -> bool:
+        return answer.publication == Answer.Publication.REDACTED
+
+
+class PublishedResponseSerializer(serializers.Serializer):
+    """A response as published: its public reference, never the private one or an email address."""
+
+    public_reference = serializers.CharField()
+    name = serializers.CharField(source="display_name")
+    respondent_type = serializers.ChoiceField(choices=Response.RespondentType.choices)
+    answers = PublishedAnswerSerializer(source="published_answers", many=True)
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+
+class AnswerInputSerializer(StrictSerializer):
+    question = serializers.IntegerField(min_value=1, help_text="The question's `id`.")
+    selected = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, default=list, max_length=50,
+        help_text="Option values for a choice question.",
+    )  # fmt: skip
+    text = serializers.CharField(
+        required=False, default="", allow_blank=True, trim_whitespace=False, max_length=100_000,
+        help_text="The answer to a free-text question, or what “other” means.",
+    )  # fmt: skip
+
+
+class ResponseInputSerializer(StrictSerializer):
+    email = DeliverableEmailField(help_text="For the receipt; never published.")
+    name = serializers.CharField(required=False, default="", allow_blank=True, max_length=120)
+    respondent_type = serializers.ChoiceField(choices=Response.RespondentType.choices)
+    organisation = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
+    organisation_role = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
+    tobacco_links = serializers.ChoiceField(
+        choices=[("yes", "yes"), ("no", "no")],
+        help_text="Links to, or funding from, the tobacco industry (WHO FCTC Article 5.3).",
+    )
+    tobacco_links_details = serializers.CharField(required=False, default="", allow_blank=True, max_length=5000)
+    other_interests = serializers.CharField(required=False, default="", allow_blank=True, max_length=5000)
+    consent = serializers.ChoiceField(choices=Response.Consent.choices, help_text="Whether and how to publish.")
+    accept_policy = serializers.BooleanField(
+        required=False, default=False, help_text="Required when publishing: the comment policy applies."
+    )
+    wants_outcome = serializers.BooleanField(required=False, default=True, help_text="Email me the outcome.")
+    # ListSerializer's max_length (DRF 3.15) is missing from the stubs' signature.
+    answers = AnswerInputSerializer(many=True, max_length=500)  # type: ignore[call-arg]
+
+
+class SubmittedResponseSerializer(serializers.Serializer):
+    reference = serializers.CharField(help_text="Private: quote it to the team; it is in the receipt email too.")
+    public_reference = serializers.CharField(help_text="Shown if the response is published.")
+    submitted_at = serializers.DateTimeField()
+    status = serializers.CharField()
+
+
+def _form_errors(form, prefix: str = "") -> dict[str, list[str]]:
+    return {
+        (f"{prefix}{name}" if name != "__all__" else "non_field_errors"): [str(error) for error in errors]
+        for name, errors in form.errors.items()
+    }
+
+
+def _section_data(questions: list[Question], answers: dict[int, dict]) -> dict:
+    data = {}
+    for question in questions:
+        answer = answers.get(question.pk)
+        if answer is None:
+            continue
+        if question.kind == Question.Kind.FREE_TEXT:
+            data[f"q{question.pk}"] = answer["text"]
+        elif question.kind == Question.Kind.MULTIPLE:
+            data[f"q{question.pk}"] = answer["selected"]
+        else:
+            data[f"q{question.pk}"] = answer["selected"][0] if answer["selected"] else ""
+        if question.allow_other:
+            data[f"q{question.pk}_other"] = answer["text"]
+    return data
+
+
+def response_submit_from_api(*, consultation: Consultation, user, data: dict) -> Response:
+    """Check everything with the questionnaire's forms, then start, fill and submit in one transaction."""
+    if not consultation.is_open:
+        raise exceptions.PermissionDenied(_("This consultation is not open for responses."))
+    errors: dict[str, list[str]] = {}
+    draft = Response(consultation=consultation)
+    about = AboutYouForm(data, instance=draft)
+    declaration = DeclarationForm({**data, "accept_policy": data["accept_policy"] or ""}, instance=draft)
+    for form in (about, declaration):
+        if not form.is_valid():
+            errors.update(_form_errors(form))
+    answers = {answer["question"]: answer for answer in data["answers"]}
+    sections = selectors.consultation_sections(consultation)
+    known = {question.pk for section in sections for question in section.questions.all()}
+    unknown = sorted(set(answers) - known)
+    if unknown or len(answers) != len(data["answers"]):
+        errors["answers"] = [_("Answer each question of this consultation once; unknown: %(ids)s.") % {"ids": unknown}]
+    section_forms: list[SectionForm] = []
+    for section in sections:
+        section_form = SectionForm(_section_data(list(section.questions.all()), answers), section=section, answers={})
+        if not section_form.is_valid():
+            errors.update(_form_errors(section_form, prefix="answers."))
+        section_forms.append(section_form)
+    if errors:
+        raise exceptions.ValidationError(errors)
+    with transaction.atomic():
+        response = services.response_start(consultation=consultation, user=user)
+        last = len(sections) + 2
+        services.response_save_details(response=response, details=about.details(), page=1)
+        for number, section_form in enumerate(section_forms, start=2):
+            services.response_save_answers(response=response, answers=section_form.answers(), page=number)
+        services.response_save_details(response=response, details=declaration.details(), page=last)
+        return services.response_submit(response=response)
+
+
+class ResponseThrottle(CountingThrottle):
+    """Submissions from one address, signed in or not, beyond the general limit: a response takes minutes."""
+
+    scope = "consultation_response"
+    rate = "20/hour"
+
+    def get_cache_key(self, request: Request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+# --- Views -----------------------------------------------------------------------------------
+
+
+class ConsultationFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=[(value, value) for value in ("upcoming", "open", "closed", "concluded")],
+        method="filter_status",
+        help_text="`upcoming`, `open`, `closed` (being analysed) or `concluded` (outcome published).",
     )
     topic = django_filters.ModelChoiceFilter(
         queryset=Topic.objects.all(), to_field_name="slug", field_name="topics", help_text="A topic's slug."
     )
 
     class Meta:
-        model = Webinar
-        fields = ["when", "topic"]
+        model = Consultation
+        fields = ["status", "topic"]
 
-    def filter_when(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        now = timezone.now()
-        return queryset.filter(ends_at__gt=now) if value == "upcoming" else queryset.filter(ends_at__lte=now)
-
-
-class QuoteFilter(django_filters.FilterSet):
-    speaker = django_filters.ModelChoiceFilter(
-        queryset=Speaker.objects.all(), to_field_name="slug", help_text="A speaker's slug."
-    )
-    webinar = django_filters.ModelChoiceFilter(
-        queryset=Webinar.objects.all(), to_field_name="slug", help_text="A webinar's slug."
-    )
-
-    class Meta:
-        model = Quote
-        fields = ["speaker", "webinar"]
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return getattr(queryset, value)()
 
 
+@extend_schema(tags=["consultations"])
 @extend_schema_view(
-    list=extend_schema(
-        summary="List webinars", description="Latest start first; filter upcoming or past, or by topic."
+    list=extend_schema(summary="List consultations", description="Closing soonest first; filter by status or topic."),
+    retrieve=extend_schema(
+        summary="Read a consultation",
+        description="With its questions in order, section by section, and the outcome once concluded.",
     ),
-    retrieve=extend_schema(summary="Read a webinar", description="With its topics and speakers in running order."),
 )
-class WebinarViewSet(PublicReadViewSet):
-    """Webinars, upcoming and past, with their speakers."""
+class ConsultationViewSet(PublicReadViewSet):
+    filterset_class = ConsultationFilter
 
-    serializer_class = WebinarSerializer
-    filterset_class = WebinarFilter
-    queryset = Webinar.objects.order_by("-starts_at", "-pk").prefetch_related(
-        "topics", Prefetch("appearances", queryset=Appearance.objects.select_related("speaker"))
+    def get_queryset(self) -> QuerySet:
+        sections = Section.objects.prefetch_related(
+            Prefetch("questions", queryset=Question.objects.order_by("order", "pk"))
+        )
+        return (
+            Consultation.objects.published()
+            .select_related("final_report")
+            .prefetch_related("topics", Prefetch("sections", queryset=sections))
+            .order_by("closes_at", "pk")
+        )
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        if self.action == "list":
+            return ConsultationSummarySerializer
+        if self.action == "submit":
+            return ResponseInputSerializer
+        if self.action == "responses":
+            return PublishedResponseSerializer
+        return ConsultationSerializer
+
+    @extend_schema(
+        summary="Read the published responses",
+        description="Answers whose respondents agreed to publication, after moderation; a page at a time.",
+        responses=PublishedResponseSerializer(many=True),
     )
+    @action(detail=True, methods=["get"], url_path="responses")
+    def responses(self, request: Request, slug: str) -> ApiResponse:
+        consultation = self.get_object()
+        queryset = selectors.published_responses_queryset(consultation=consultation)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(PublishedResponseSerializer(page, many=True).data)
 
+    @extend_schema(
+        summary="Respond to a consultation",
+        description=(
+            "Send every answer at once, with the same rules as the questionnaire on the site: required "
+            "questions, length limits, options, the tobacco-industry declaration and consent. A receipt with "
+            "the private reference is emailed. Only while the consultation is open."
+        ),
+        request=ResponseInputSerializer,
+        responses={201: SubmittedResponseSerializer},
+    )
+    @responses.mapping.post
+    def submit(self, request: Request, slug: str) -> ApiResponse:
+        consultation = self.get_object()
+        serializer = ResponseInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        response = response_submit_from_api(
+            consultation=consultation, user=request.user, data=serializer.validated_data
+        )
+        return ApiResponse(SubmittedResponseSerializer(response).data, status=status.HTTP_201_CREATED)
 
-@extend_schema_view(list=extend_schema(summary="List speakers"), retrieve=extend_schema(summary="Read a speaker"))
-class SpeakerViewSet(PublicReadViewSet):
-    """People who have spoken at the webinars."""
+    @extend_schema(summary="Read the outcome", description="“We asked, you said, we did”: 404 until published.",
+                   responses=OutcomeSerializer)  # fmt: skip
+    @action(detail=True, methods=["get"])
+    def outcome(self, request: Request, slug: str) -> ApiResponse:
+        consultation = self.get_object()
+        if not consultation.concluded_at:
+            raise exceptions.NotFound(_("The outcome of this consultation has not been published yet."))
+        return ApiResponse(OutcomeSerializer(consultation).data)
 
-    serializer_class = SpeakerSerializer
-    queryset = Speaker.objects.order_by("name", "pk")
+    def get_permissions(self):
+        return [AllowAny()]
 
+    def get_throttles(self):
+        if self.action == "submit":
+            return [ResponseThrottle(), UserThrottle()]
+        return super().get_throttles()
 
-@extend_schema_view(
-    list=extend_schema(summary="List quotes", description="By speaker; filter by speaker or webinar."),
-    retrieve=extend_schema(summary="Read a quote"),
-)
-class QuoteViewSet(PublicReadViewSet):
-    """What speakers said, as the analyses cite it."""
-
-    serializer_class = QuoteSerializer
-    filterset_class = QuoteFilter
-    queryset = Quote.objects.select_related("speaker", "webinar").order_by("speaker__name", "pk")
-    lookup_field = "pk"
-    lookup_value_regex = r"[0-9]{1,18}"
+    def get_object(self) -> Consultation:
+        consultation = super().get_object()
+        # The status changes with the clock, not with the row: only the ETag may say "not modified".
+        self.last_modified = None
+        return consultation

@@ -12,9 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from consultations.duplicates import fingerprint
-from consultations.models import Answer, Consultation, Question, QuestionTag, Response, Section, Webinar
+from consultations.models import Answer, Consultation, Question, QuestionTag, Response, Section
 from policies.demo import SEED_SLUG
 from policies.models import PolicyAnalysis, Report, Topic
+from webinars.models import Webinar
 
 LONDON = ZoneInfo("Europe/London")
 OPEN_SLUG = "supporting-research-clusters"

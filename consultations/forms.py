@@ -5,8 +5,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from consultations.consultation_models import OTHER
-from consultations.models import Answer, Question, QuestionTag, Response, Section
+from consultations.models import OTHER, Answer, Question, QuestionTag, Response, Section
 from consultations.services import AnswerInput
 from core.validators import DeliverableEmailField
 

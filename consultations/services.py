@@ -18,7 +18,6 @@ from comments.models import BlockedTerm, PolicyClause
 from comments.pipeline import matched_terms, personal_data_kinds
 from comments.services import moderation_event_record
 from consultations import emails
-from consultations.consultation_models import new_token
 from consultations.duplicates import fingerprint
 from consultations.models import (
     Answer,
@@ -28,6 +27,7 @@ from consultations.models import (
     QuestionTag,
     Response,
     Section,
+    new_token,
 )
 from notifications.models import Broadcast
 from notifications.services import announcement_fan_out

@@ -63,10 +63,10 @@ class CitationSerializer(serializers.ModelSerializer):
         model = QuoteCitation
         fields = ["position", "quote"]
 
-    @extend_schema_field(lazy_serializer("consultations.api.QuoteSerializer")())
+    @extend_schema_field(lazy_serializer("webinars.api.QuoteSerializer")())
     def get_quote(self, obj: QuoteCitation) -> dict:
-        # Imported here because consultations.api builds on this module's topic serializers.
-        from consultations.api import QuoteSerializer
+        # Imported here because webinars.api builds on this module's topic serializers.
+        from webinars.api import QuoteSerializer
 
         return QuoteSerializer(obj.quote, context=self.context).data
 

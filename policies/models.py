@@ -183,7 +183,7 @@ class QuoteCitation(models.Model):
     """A quote an analysis cites, placed in its body by ``[[quote:position]]``."""
 
     analysis = models.ForeignKey(PolicyAnalysis, on_delete=models.CASCADE, related_name="citations")
-    quote = models.ForeignKey("consultations.Quote", on_delete=models.PROTECT, related_name="citations")
+    quote = models.ForeignKey("webinars.Quote", on_delete=models.PROTECT, related_name="citations")
     position = models.PositiveSmallIntegerField(default=1)
 
     class Meta:

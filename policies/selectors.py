@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from policies.models import PolicyAnalysis, QuoteCitation
 
 if TYPE_CHECKING:
-    from consultations.models import Quote
+    from webinars.models import Quote
 
 
 def analysis_for_page(*, slug: str, user: User | AnonymousUser) -> PolicyAnalysis:

@@ -3,8 +3,9 @@ from datetime import datetime
 from django.contrib.sitemaps import Sitemap
 from django.utils import timezone
 
-from consultations.models import Consultation, Speaker, Webinar
+from consultations.models import Consultation
 from policies.models import Author, PolicyAnalysis, Topic
+from webinars.models import Speaker, Webinar
 
 
 class AnalysisSitemap(Sitemap):

@@ -4,9 +4,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from comments.views import comment_context
-from consultations.models import Webinar
 from policies.models import Author, PolicyAnalysis, Topic
 from policies.selectors import analysis_for_page
+from webinars.models import Webinar
 
 ANALYSES_PER_PAGE = 10
 

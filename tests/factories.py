@@ -6,8 +6,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from consultations.duplicates import fingerprint
-from consultations.models import Appearance, Quote, Speaker, Webinar
 from policies.models import Author, PolicyAnalysis, QuoteCitation, Report, Topic
+from webinars.models import Appearance, Quote, Speaker, Webinar
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import consultations.consultation_models
+import consultations.models
 
 
 class Migration(migrations.Migration):
@@ -129,7 +129,7 @@ class Migration(migrations.Migration):
                 (
                     "token",
                     models.CharField(
-                        default=consultations.consultation_models.new_token, editable=False, max_length=64, unique=True
+                        default=consultations.models.new_token, editable=False, max_length=64, unique=True
                     ),
                 ),
                 ("expires_at", models.DateTimeField()),
@@ -245,7 +245,7 @@ class Migration(migrations.Migration):
                 (
                     "token",
                     models.CharField(
-                        default=consultations.consultation_models.new_token, editable=False, max_length=64, unique=True
+                        default=consultations.models.new_token, editable=False, max_length=64, unique=True
                     ),
                 ),
                 ("reference", models.CharField(editable=False, max_length=16, unique=True)),

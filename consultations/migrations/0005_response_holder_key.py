@@ -7,7 +7,7 @@ new rows get a fresh random key.
 from django.db import migrations, models
 from django.db.models import F
 
-import consultations.consultation_models
+import consultations.models
 
 
 def keys_from_tokens(apps, schema_editor) -> None:
@@ -27,8 +27,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="response",
             name="holder_key",
-            field=models.CharField(
-                default=consultations.consultation_models.new_token, editable=False, max_length=64, unique=True
-            ),
+            field=models.CharField(default=consultations.models.new_token, editable=False, max_length=64, unique=True),
         ),
     ]

@@ -18,11 +18,11 @@ from django.db.models.expressions import Combinable, NegatedExpression
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from consultations.models import Webinar
 from notifications import rendering, sending
 from notifications.models import Broadcast, Delivery, Frequency, Stream, Subscriber
 from notifications.services.outbox import deliveries_dispatch
 from policies.models import PolicyAnalysis
+from webinars.models import Webinar
 
 log = logging.getLogger(__name__)
 

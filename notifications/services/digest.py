@@ -10,11 +10,12 @@ from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from comments.models import Comment
-from consultations.models import Consultation, Webinar
+from consultations.models import Consultation
 from notifications.models import Frequency, Stream, Subscriber
 from notifications.services.jobs import job_enqueue
 from notifications.services.outbox import delivery_enqueue
 from policies.models import PolicyAnalysis
+from webinars.models import Webinar
 
 WEEK = timedelta(days=7)
 LOOK_AHEAD = timedelta(days=14)

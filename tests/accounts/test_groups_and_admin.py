@@ -13,9 +13,9 @@ EDITOR_PAGES = [
     "/admin/policies/topic/",
     "/admin/policies/author/",
     "/admin/policies/report/",
-    "/admin/consultations/webinar/",
-    "/admin/consultations/speaker/",
-    "/admin/consultations/quote/",
+    "/admin/webinars/webinar/",
+    "/admin/webinars/speaker/",
+    "/admin/webinars/quote/",
 ]
 
 

@@ -20,10 +20,11 @@ from rest_framework.authtoken.models import Token
 
 from accounts.roles import MODERATORS
 from comments.models import PolicyClause
-from consultations.consultation_api import ResponseThrottle
-from consultations.models import Consultation, Speaker, Webinar
+from consultations.api import ResponseThrottle
+from consultations.models import Consultation
 from policies.models import Author, Topic
 from tests.factories import UserFactory
+from webinars.models import Speaker, Webinar
 
 CHECKS = "all"
 

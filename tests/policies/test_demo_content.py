@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def snapshot() -> dict[str, list]:
     state = {}
     for model in apps.get_models():
-        if model._meta.app_label in {"policies", "consultations"}:
+        if model._meta.app_label in {"policies", "webinars", "consultations"}:
             fields = [f.attname for f in model._meta.concrete_fields if f.attname not in {"updated_at"}]
             state[model._meta.label] = list(model.objects.order_by("pk").values_list(*fields))
     return state

@@ -1,0 +1,47 @@
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from comments.views import comment_context
+from policies.selectors import analyses_citing
+from webinars.models import Appearance, Quote, Speaker, Webinar
+
+
+@require_GET
+def webinar_list(request: HttpRequest) -> HttpResponse:
+    context = {"upcoming": Webinar.objects.upcoming(), "past": Webinar.objects.past()}
+    return render(request, "webinars/webinar_list.html", context)
+
+
+@require_GET
+def webinar_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    appearances = Appearance.objects.select_related("speaker")
+    quotes = Quote.objects.select_related("speaker")
+    webinar = get_object_or_404(
+        Webinar.objects.prefetch_related(
+            Prefetch("appearances", queryset=appearances), Prefetch("quotes", queryset=quotes), "topics"
+        ),
+        slug=slug,
+    )
+    context = {
+        "webinar": webinar,
+        "citing": analyses_citing(quotes=webinar.quotes.all()),
+        **comment_context(request, webinar),
+    }
+    return render(request, "webinars/webinar_detail.html", context)
+
+
+@require_GET
+def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    speaker = get_object_or_404(
+        Speaker.objects.prefetch_related(
+            Prefetch(
+                "appearances", queryset=Appearance.objects.select_related("webinar").order_by("-webinar__starts_at")
+            ),
+            Prefetch("quotes", queryset=Quote.objects.select_related("webinar")),
+        ),
+        slug=slug,
+    )
+    context = {"speaker": speaker, "citing": analyses_citing(quotes=speaker.quotes.all())}
+    return render(request, "webinars/speaker_detail.html", context)
