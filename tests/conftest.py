@@ -17,6 +17,28 @@ def _fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _staff_groups(request) -> None:
+    """The staff groups, made again when a committing test's flush emptied what the migrations created.
+
+    Tests that commit (live server, real workers) end with a flush of every table; the groups are
+    data the migrations wrote, so the next test that needs a role would find none.
+    """
+    names = set(request.fixturenames)
+    if "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+    else:
+        return
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import EDITORS, sync_groups
+
+    if not Group.objects.filter(name=EDITORS).exists():
+        sync_groups()
+
+
 @pytest.fixture
 def fresh_cache():
     """Rate-limit counters and other cached values from earlier tests forgotten, before and after."""

@@ -73,9 +73,7 @@ def known_values(client) -> dict:
     }
 
 
-# serialized_rollback puts back the groups and content types the migrations made, and leaves the
-# flush after the test without recreating them, as the other serialized tests expect.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("generous_limits", "generous_response_limit")
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server, client, tmp_path):
     call_command("load_demo_content", verbosity=0)

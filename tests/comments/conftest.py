@@ -59,21 +59,3 @@ def post_url():
         return f"/comments/{target_key(target)}/{target.pk}/post/"
 
     return make
-
-
-@pytest.fixture(autouse=True)
-def _staff_groups(request) -> None:
-    """The staff groups, made again when a committing test's flush emptied what the migrations created."""
-    names = set(request.fixturenames)
-    if "transactional_db" in names or "live_server" in names:
-        request.getfixturevalue("transactional_db")
-    elif "db" in names or request.node.get_closest_marker("django_db"):
-        request.getfixturevalue("db")
-    else:
-        return
-    from django.contrib.auth.models import Group
-
-    from accounts.roles import MODERATORS, sync_groups
-
-    if not Group.objects.filter(name=MODERATORS).exists():
-        sync_groups()

@@ -15,9 +15,7 @@ from tests.factories import AnalysisFactory, TopicFactory
 from tests.integration.conftest import wait_for
 from tests.notifications.brokers import broker_at
 
-# serialized_rollback: the flush after each test would otherwise take the groups and permissions
-# the migrations made with it, and later tests in the session would find no Editors.
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 # Short clocks so the sweeper acts within the test, not after minutes.
 FAST_SWEEPER = {
