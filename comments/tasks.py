@@ -1,8 +1,11 @@
-"""Beat jobs for comments; each is safe to run twice."""
+"""Beat jobs for comments and their moderators; each is safe to run twice."""
+
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 
-from comments import services
+from comments import moderation, services
 
 
 @shared_task
@@ -18,3 +21,18 @@ def erase_old_ip_hashes() -> int:
 @shared_task
 def send_batched_alerts() -> int:
     return services.moderator_alerts_batch()
+
+
+# The moderators' jobs keep the names they were registered under (they lived in
+# comments/moderation_tasks.py), so queued messages and the beat schedule still find them.
+# Each is keyed: the summary by date, the alert by the stale comment.
+
+
+@shared_task(name="comments.moderation_tasks.send_daily_summary")
+def send_daily_summary() -> int:
+    return moderation.moderation_summary_send()
+
+
+@shared_task(name="comments.moderation_tasks.alert_stale_pending")
+def alert_stale_pending() -> int:
+    return moderation.moderation_stale_alert_send(older_than=timedelta(hours=settings.COMMENTS_STALE_PENDING_HOURS))

@@ -410,9 +410,9 @@ COMMENTS_CLAIM_MINUTES = env_int("COMMENTS_CLAIM_MINUTES", 10)
 # Moderators are alerted when the oldest pending comment has waited longer than this.
 COMMENTS_STALE_PENDING_HOURS = env_int("COMMENTS_STALE_PENDING_HOURS", 24)
 COMMENTS_SUMMARY_HOUR = env_int("COMMENTS_SUMMARY_HOUR", 8)
-CELERY_IMPORTS = ["comments.moderation_tasks"]
 CELERY_BEAT_SCHEDULE |= {
-    # Europe/London (CELERY_TIMEZONE); the job is keyed by date, so a second run sends nothing.
+    # In comments/tasks.py under their first names (comments.moderation_tasks.*), kept so beat entries and
+    # queued messages still match. Europe/London (CELERY_TIMEZONE); keyed by date, a second run sends nothing.
     "moderation-daily-summary": {
         "task": "comments.moderation_tasks.send_daily_summary",
         "schedule": crontab(minute=0, hour=COMMENTS_SUMMARY_HOUR),

@@ -19,7 +19,6 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from comments.views import comment_context
 from consultations import selectors, services
 from consultations.forms import AboutYouForm, DeclarationForm, SectionForm
 from consultations.models import Consultation, LateResponseLink, Response
@@ -77,7 +76,6 @@ def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "sections": selectors.consultation_sections(consultation),
         "draft": _session_response(request, consultation),
         "published": selectors.published_responses(consultation=consultation, page_number=request.GET.get("page")),
-        **comment_context(request, consultation),
     }
     return render(request, "consultations/consultation_detail.html", context)
 

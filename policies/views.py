@@ -3,7 +3,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from comments.views import comment_context
 from policies.models import Author, PolicyAnalysis, Topic
 from policies.selectors import analysis_for_page
 from webinars.models import Webinar
@@ -40,7 +39,6 @@ def analysis_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "analysis": analysis,
         "blocks": analysis.body_blocks(list(analysis.citations.all())),
         "is_preview": not analysis.is_published,
-        **comment_context(request, analysis),
     }
     response = render(request, "policies/analysis_detail.html", context)
     if not analysis.is_published:

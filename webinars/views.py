@@ -3,7 +3,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from comments.views import comment_context
 from policies.selectors import analyses_citing
 from webinars.models import Appearance, Quote, Speaker, Webinar
 
@@ -27,7 +26,6 @@ def webinar_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "webinar": webinar,
         "citing": analyses_citing(quotes=webinar.quotes.all()),
-        **comment_context(request, webinar),
     }
     return render(request, "webinars/webinar_detail.html", context)
 

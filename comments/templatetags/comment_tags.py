@@ -1,7 +1,11 @@
+from typing import Any
+
 from django import template
+from django.db import models
 from django.utils.safestring import SafeString, mark_safe
 
 from comments import rendering
+from comments.views import comment_context
 
 register = template.Library()
 
@@ -10,3 +14,31 @@ register = template.Library()
 def comment_html(text: str) -> SafeString:
     """For text not yet saved; a saved comment carries the same HTML in ``text_html``."""
     return mark_safe(rendering.comment_html(text))  # noqa: S308
+
+
+def _section_context(context: template.Context, target: models.Model) -> dict[str, Any]:
+    """The comment section's context, built once per page render however many tags ask for it."""
+    key = f"comments.section:{target._meta.label}:{target.pk}"
+    if key not in context.render_context:
+        context.render_context[key] = comment_context(context["request"], target)
+    section: dict[str, Any] = context.render_context[key]
+    return section
+
+
+@register.simple_tag(takes_context=True)
+def comment_section_context(context: template.Context, target: models.Model) -> dict[str, Any]:
+    """``{% comment_section_context analysis as section %}``: the section's values, e.g. ``section.comments.count``."""
+    return _section_context(context, target)
+
+
+@register.simple_tag(takes_context=True)
+def comment_section(context: template.Context, target: models.Model) -> SafeString:
+    """``{% comment_section analysis %}``: one page of threads, the form and the reply target.
+
+    Rendered like ``{% include "comments/section.html" %}`` with the section's values added, so the
+    section sees the page's context (user, perms, csrf_token) exactly as an include would.
+    """
+    assert context.template is not None
+    section = context.template.engine.get_template("comments/section.html")
+    with context.update(_section_context(context, target)):
+        return section.render(context)

@@ -9,9 +9,9 @@ from django.utils import timezone
 from accounts.roles import MODERATORS
 from comments import moderation
 from comments.models import Comment
-from comments.moderation_tasks import alert_stale_pending, send_daily_summary
 from comments.reply_tokens import stop_replies_token
 from comments.services import Action, comment_moderate
+from comments.tasks import alert_stale_pending, send_daily_summary
 from notifications.models import Delivery
 from tests.factories import CommentFactory, UserFactory
 
