@@ -115,14 +115,24 @@ def _save(form, response: Response, page: int) -> None:
         services.response_save_details(response=response, details=form.details(), page=page)
 
 
-@require_http_methods(["GET", "POST"])
-def respond_page(request: HttpRequest, slug: str, page: int) -> HttpResponse:
+def _held_draft(request: HttpRequest, slug: str) -> Response | HttpResponse:
+    """The draft this browser holds for the consultation, or where to send a browser that holds none."""
     consultation = get_object_or_404(Consultation.objects.published(), slug=slug)
     response = _session_response(request, consultation)
     if response is None:
         return redirect(consultation)
     if response.status != Response.Status.DRAFT:
         return redirect(response)
+    response.consultation = consultation
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def respond_page(request: HttpRequest, slug: str, page: int) -> HttpResponse:
+    response = _held_draft(request, slug)
+    if isinstance(response, HttpResponse):
+        return response
+    consultation = response.consultation
     if not services.response_accepts_changes(response):
         return _closed(request, consultation, _("This consultation has closed and no longer accepts responses."))
     sections = selectors.consultation_sections(consultation)
@@ -165,12 +175,10 @@ def _send_link(request: HttpRequest, response: Response) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def respond_check(request: HttpRequest, slug: str) -> HttpResponse:
-    consultation = get_object_or_404(Consultation.objects.published(), slug=slug)
-    response = _session_response(request, consultation)
-    if response is None:
-        return redirect(consultation)
-    if response.status != Response.Status.DRAFT:
-        return redirect(response)
+    response = _held_draft(request, slug)
+    if isinstance(response, HttpResponse):
+        return response
+    consultation = response.consultation
     missing = services.response_missing(response)
     if request.method == "POST":
         if request.POST.get("action") == "save-later":
