@@ -21,8 +21,7 @@ from consultations.forms import AboutYouForm, DeclarationForm, SectionForm
 from consultations.models import Answer, Consultation, Question, Response, Section
 from core.api.common import CountingThrottle, DeliverableEmailField, SiteUrlField, StrictSerializer, UserThrottle
 from core.api.views import PublicReadViewSet
-from policies.api import TopicSummarySerializer
-from policies.models import Topic
+from policies.api import TopicSummarySerializer, topic_filter
 
 # --- Reading ---------------------------------------------------------------------------------
 
@@ -243,9 +242,7 @@ class ConsultationFilter(django_filters.FilterSet):
         method="filter_status",
         help_text="`upcoming`, `open`, `closed` (being analysed) or `concluded` (outcome published).",
     )
-    topic = django_filters.ModelChoiceFilter(
-        queryset=Topic.objects.all(), to_field_name="slug", field_name="topics", help_text="A topic's slug."
-    )
+    topic = topic_filter()
 
     class Meta:
         model = Consultation

@@ -122,10 +122,15 @@ class AnalysisDetailSerializer(AnalysisListSerializer):
         ]
 
 
-class AnalysisFilter(django_filters.FilterSet):
-    topic = django_filters.ModelChoiceFilter(
+def topic_filter() -> django_filters.ModelChoiceFilter:
+    """Filter by a topic's slug; every list of content tagged with topics offers it."""
+    return django_filters.ModelChoiceFilter(
         queryset=Topic.objects.all(), to_field_name="slug", field_name="topics", help_text="A topic's slug."
     )
+
+
+class AnalysisFilter(django_filters.FilterSet):
+    topic = topic_filter()
     author = django_filters.ModelChoiceFilter(
         queryset=Author.objects.all(), to_field_name="slug", help_text="An author's slug."
     )

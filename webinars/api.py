@@ -8,8 +8,7 @@ from rest_framework import serializers
 
 from core.api.common import LinkField
 from core.api.views import PublicReadViewSet
-from policies.api import TopicSummarySerializer
-from policies.models import Topic
+from policies.api import TopicSummarySerializer, topic_filter
 from webinars.models import Appearance, Quote, Speaker, Webinar
 
 
@@ -88,9 +87,7 @@ class WebinarFilter(django_filters.FilterSet):
         method="filter_when",
         help_text="`upcoming` (not yet ended) or `past`.",
     )
-    topic = django_filters.ModelChoiceFilter(
-        queryset=Topic.objects.all(), to_field_name="slug", field_name="topics", help_text="A topic's slug."
-    )
+    topic = topic_filter()
 
     class Meta:
         model = Webinar
