@@ -21,9 +21,8 @@ from rest_framework.authtoken.models import Token
 from accounts.models import PersonalDataRequest
 from comments import personal_data as comments_data
 from consultations import personal_data as consultations_data
-from core.personal_data import redact_mentions
+from core.personal_data import address_hash, normalise_email, redact_mentions
 from notifications import personal_data as notifications_data
-from notifications.models import address_hash, normalise_email
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

@@ -19,7 +19,7 @@ from accounts.personal_data import (
     personal_data_export_logged,
 )
 from accounts.personal_data_forms import AddressForm, ErasureConfirmForm
-from notifications.models import address_hash
+from core.personal_data import address_hash
 
 HANDLE = "accounts.handle_personaldatarequest"
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comments.rendering import comment_html
 from core.markdown import render_markdown
-from notifications.models import address_hash
+from core.personal_data import address_hash
 
 # Path segments are zero-padded ids, so sorting the text sorts a thread depth-first.
 PATH_DIGITS = 10

@@ -1,13 +1,31 @@
 """Helpers every app's personal-data exporter and eraser shares."""
 
+import hashlib
+import hmac
 import re
 from collections.abc import Collection
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 # What an erased address becomes inside text written by someone else (a moderator's note, an email body).
 ADDRESS_REMOVED = "[address removed]"
+
+
+def normalise_email(address: str) -> str:
+    """One spelling per address, so idempotency and suppression compare like with like."""
+    return address.strip().lower()
+
+
+def address_hash(address: str) -> str:
+    """A keyed hash of the normalised address: it still recognises the address after the address is erased.
+
+    Keyed (HMAC-SHA-256 with PERSONAL_DATA_HASH_KEY), so a leaked table cannot be reversed by
+    hashing a list of known addresses; changing the key makes every stored hash stop matching.
+    """
+    key = settings.PERSONAL_DATA_HASH_KEY.encode()
+    return hmac.new(key, normalise_email(address).encode(), hashlib.sha256).hexdigest()
 
 
 def address_pattern(emails: Collection[str]) -> re.Pattern[str] | None:

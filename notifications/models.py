@@ -5,8 +5,6 @@ rendered subject and bodies; bulk rows of an announcement point at one shared
 ``Broadcast`` and are personalised (address, unsubscribe links) when sent.
 """
 
-import hashlib
-import hmac
 import uuid
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
@@ -19,23 +17,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.personal_data import address_hash, normalise_email
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
-
-
-def normalise_email(address: str) -> str:
-    """One spelling per address, so idempotency and suppression compare like with like."""
-    return address.strip().lower()
-
-
-def address_hash(address: str) -> str:
-    """A keyed hash of the normalised address: it still recognises the address after the address is erased.
-
-    Keyed (HMAC-SHA-256 with PERSONAL_DATA_HASH_KEY), so a leaked table cannot be reversed by
-    hashing a list of known addresses; changing the key makes every stored hash stop matching.
-    """
-    key = settings.PERSONAL_DATA_HASH_KEY.encode()
-    return hmac.new(key, normalise_email(address).encode(), hashlib.sha256).hexdigest()
 
 
 class Stream(models.TextChoices):

@@ -4,8 +4,8 @@ from collections.abc import Collection
 
 from django.db.models import Q, QuerySet
 
-from core.personal_data import redact_mentions
-from notifications.models import Delivery, Subscriber, Suppression, address_hash
+from core.personal_data import address_hash, redact_mentions
+from notifications.models import Delivery, Subscriber, Suppression
 
 
 def _subscribers(emails: Collection[str], user) -> QuerySet[Subscriber]:

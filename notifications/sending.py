@@ -24,8 +24,9 @@ from django.db import connection, models
 from django.db.models import F
 from django.utils import timezone
 
+from core.personal_data import address_hash
 from notifications import tokens
-from notifications.models import Broadcast, Delivery, Stream, Suppression, address_hash
+from notifications.models import Broadcast, Delivery, Stream, Suppression
 
 log = logging.getLogger(__name__)
 

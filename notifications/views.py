@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from core.personal_data import normalise_email
 from core.throttle import hourly_limit_reached
 from notifications import tokens
 from notifications.emails import describe
 from notifications.forms import ChoicesForm, EmailForm, SubscribeForm
-from notifications.models import Subscriber, normalise_email
+from notifications.models import Subscriber
 from notifications.services import subscribers as service
 
 SUBSCRIBE_ATTEMPTS_PER_HOUR = 20

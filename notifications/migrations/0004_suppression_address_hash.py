@@ -1,6 +1,6 @@
 from django.db import migrations, models
 
-from notifications.models import address_hash
+from core.personal_data import address_hash
 
 
 def fill_hashes(apps, schema_editor) -> None:

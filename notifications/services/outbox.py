@@ -13,8 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from core.personal_data import normalise_email
 from notifications import rendering, tokens
-from notifications.models import Delivery, Stream, Suppression, normalise_email
+from notifications.models import Delivery, Stream, Suppression
 from notifications.services.recipient_limits import recipient_may_receive
 
 log = logging.getLogger(__name__)

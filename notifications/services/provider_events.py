@@ -9,7 +9,8 @@ import logging
 
 from django.db import transaction
 
-from notifications.models import Delivery, Suppression, normalise_email
+from core.personal_data import normalise_email
+from notifications.models import Delivery, Suppression
 from notifications.services.subscribers import subscriber_unsubscribe
 
 log = logging.getLogger(__name__)

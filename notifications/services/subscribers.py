@@ -9,8 +9,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.personal_data import normalise_email
 from notifications import emails
-from notifications.models import Frequency, Subscriber, Suppression, normalise_email
+from notifications.models import Frequency, Subscriber, Suppression
 from policies.models import Topic
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import PersonalDataRequest
 from accounts.roles import DATA_PROTECTION
-from notifications.models import address_hash
+from core.personal_data import address_hash
 from tests.accounts.personal_data_fixtures import OTHER, PERSON, make_records, rows_mentioning
 from tests.factories import UserFactory
 

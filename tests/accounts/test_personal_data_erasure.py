@@ -7,7 +7,8 @@ from accounts.personal_data import data_subject_find, personal_data_erase
 from comments.models import Ban, Comment, ModerationEvent
 from comments.pipeline import Submission, check_bans
 from consultations.models import Answer, Response
-from notifications.models import Delivery, Stream, Subscriber, Suppression, address_hash
+from core.personal_data import address_hash
+from notifications.models import Delivery, Stream, Subscriber, Suppression
 from notifications.services import delivery_enqueue
 from tests.accounts.personal_data_fixtures import ALT, OTHER, PERSON, UNPROVEN, make_records, rows_mentioning
 from tests.services import require_postgresql

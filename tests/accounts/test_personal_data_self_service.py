@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from accounts.models import PersonalDataRequest
 from comments.models import Comment
-from notifications.models import address_hash
+from core.personal_data import address_hash
 from tests.accounts.personal_data_fixtures import ALT, OTHER, PERSON, UNPROVEN, make_records, rows_mentioning
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
