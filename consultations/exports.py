@@ -22,9 +22,9 @@ from django.db.models.functions import Cast
 from django.utils.timezone import localtime
 
 from consultations.models import Answer, Consultation, Question, Response
+from core.spreadsheets import Echo, formula_safe
 
 CHUNK = 1000
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_CELL_LIMIT = 32_767
 # XML cannot hold most control characters; XlsxWriter would keep them as "_x0007_" codes.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -60,10 +60,6 @@ HEADER = [
     "Consent to publish",
     "Analysed",
 ]
-
-
-def formula_safe(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_START) else value
 
 
 def _answer_text(labels: dict[str, str], selected: tuple[str, ...], text: str) -> str:
@@ -148,13 +144,8 @@ def _response_row(row, labels, answers, tags, types, consents) -> list[str]:
     return cells
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_lines(consultation: Consultation) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     yield "\ufeff"  # Excel reads the file as UTF-8 only with a byte-order mark.
     for row in rows(consultation):
         yield writer.writerow([formula_safe(cell) for cell in row])
