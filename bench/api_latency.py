@@ -43,8 +43,9 @@ def prepare_database() -> dict[str, str]:
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
-    from comments.models import Comment, PolicyVersion
+    from comments.models import Comment
     from comments.services import comment_insert
+    from moderation.models import PolicyVersion
     from policies.models import Author, PolicyAnalysis
     from tests.factories import PolicyVersionFactory, UserFactory
 

@@ -54,8 +54,9 @@ def load_tree(n: int, shape):
     from django.contrib.contenttypes.models import ContentType
     from django.db import transaction
 
-    from comments.models import PATH_DIGITS, PATH_SEPARATOR, Comment, PolicyVersion
+    from comments.models import PATH_DIGITS, PATH_SEPARATOR, Comment
     from comments.rendering import comment_html
+    from moderation.models import PolicyVersion
     from policies.models import Author, PolicyAnalysis
 
     parents = shape.build_shape(n)

@@ -87,7 +87,8 @@ def fill(size: int) -> None:
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
-    from comments.models import Comment, Flag, PolicyVersion
+    from comments.models import Comment, Flag
+    from moderation.models import PolicyVersion
     from policies.models import PolicyAnalysis
     from tests.factories import AnalysisFactory, PolicyVersionFactory, UserFactory
 

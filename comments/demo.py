@@ -1,42 +1,22 @@
-"""Demo content: the comment policy and a discussion under the seed analysis.
+"""Demo content: a discussion under the seed analysis, and a mixed queue for moderators to clear in the admin.
 
-Comments are keyed by author and text, so loading twice changes nothing.
+Comments are keyed by author and text, so loading twice changes nothing. Runs after moderation.demo,
+whose comment policy it builds on.
 """
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from comments.models import BlockedTerm, Comment, CommentPolicy, ConfirmedAddress, PolicyClause, PolicyVersion
+from comments.models import Comment, ConfirmedAddress, Flag
 from comments.services import comment_insert
+from moderation.models import PolicyVersion
+from moderation.services import moderation_event_record
 from policies.demo import SEED_SLUG
 from policies.models import PolicyAnalysis
-
-POLICY_TEXT = """\
-We welcome comments that add to the discussion: evidence, experience, disagreement argued with
-respect. Every comment is read by a moderator before or soon after it appears, against the rules
-below. When we remove or reject a comment we say which rule it broke.
-
-Comments are published under the name you give. **Your email address is never published**; we use
-it to confirm your comment and, if you ask, to tell you about replies.
-"""
-
-CLAUSES = [
-    (
-        "Abusive or discriminatory",
-        "Personal attacks, threats, harassment, or content that demeans people for who they are.",
-    ),
-    ("Off-topic", "Comments unrelated to the piece or the discussion beneath it."),
-    ("Spam or promotion", "Advertising, repeated posts, or links posted mainly to promote a product or site."),
-    (
-        "Personal information",
-        "Details that identify you or anyone else, including health details, addresses, phone numbers and NHS numbers.",
-    ),
-    ("Medical advice or misinformation", "Advice on treatment, or claims about cancer that go against the evidence."),
-    ("Impersonation", "Pretending to be another person or organisation."),
-    ("Illegal content", "Anything unlawful, including defamation and contempt of court."),
-]
 
 # (key, parent key, name, email, organisation, declaration, status, text)
 DISCUSSION = [
@@ -97,25 +77,13 @@ DISCUSSION = [
 
 
 def load() -> None:
+    analysis = PolicyAnalysis.objects.filter(slug=SEED_SLUG).first()
+    version = PolicyVersion.objects.current()
+    if analysis is None or version is None:
+        return
     with transaction.atomic():
-        version = _load_policy()
-        analysis = PolicyAnalysis.objects.filter(slug=SEED_SLUG).first()
-        if analysis is not None:
-            _load_discussion(analysis, version)
-        for term, action in [("viagra", BlockedTerm.Action.BLOCK), ("miracle cure", BlockedTerm.Action.HOLD)]:
-            BlockedTerm.objects.get_or_create(term=term, defaults={"action": action})
-
-
-def _load_policy() -> PolicyVersion:
-    policy, _ = CommentPolicy.objects.get_or_create(title="Comment policy")
-    version, _ = PolicyVersion.objects.get_or_create(
-        policy=policy,
-        number=1,
-        defaults={"text": POLICY_TEXT, "effective_at": timezone.now() - timedelta(days=365)},
-    )
-    for number, (title, text) in enumerate(CLAUSES, start=1):
-        PolicyClause.objects.get_or_create(version=version, number=number, defaults={"title": title, "text": text})
-    return version
+        _load_discussion(analysis, version)
+        _load_queue(analysis, version)
 
 
 def _load_discussion(analysis: PolicyAnalysis, version: PolicyVersion) -> None:
@@ -147,3 +115,96 @@ def demo_comment_ensure(*, analysis, email: str, text: str, parent: Comment | No
     ConfirmedAddress.objects.get_or_create(email=email)
     comment = Comment(target=analysis, author_email=email, text=text, **fields)
     return comment_insert(comment=comment, parent=parent), True
+
+
+# (name, email, status, reasons, organisation, declaration, text)
+QUEUE = [
+    (
+        "Sam Whitfield",
+        "sam.whitfield@example.org",
+        "pending",
+        ["new_commenter"],
+        "",
+        "",
+        "Will the new cluster money reach smaller universities, or only the big three?",
+    ),
+    (
+        "Jo Carter",
+        "jo.carter@example.org",
+        "pending",
+        ["personal_data_phone", "new_commenter"],
+        "",
+        "",
+        "My mum was treated at the Christie and it was brilliant. Ring me on 07700 900123 to hear more.",
+    ),
+    (
+        "Alex Brennan",
+        "alex.brennan@example.org",
+        "pending",
+        ["suspect_term:miracle cure", "new_commenter"],
+        "",
+        "",
+        "Forget clusters, this miracle cure from my website works better than any research.",
+    ),
+    (
+        "Dr Ruth Okafor",
+        "ruth.okafor@example.org",
+        "pending",
+        ["new_commenter"],
+        "Association of Medical Research Charities",
+        "Our members fund research in several of the clusters named in the analysis.",
+        "Charity funding leverages public money: cuts to QR funding would hit charity-funded labs first.",
+    ),
+    (
+        "Cheap Pills",
+        "deals@pills.example",
+        "spam",
+        ["too_many_links", "new_commenter"],
+        "",
+        "",
+        "Best prices http://pills.example http://pills.example/buy http://pills.example/now",
+    ),
+]
+REPORTED_TEXT = "Clusters are a waste of money and anyone who disagrees is an idiot."
+
+
+def _load_queue(analysis: PolicyAnalysis, version: PolicyVersion) -> None:
+    started = timezone.now() - timedelta(hours=30)
+    for index, (name, email, status, reasons, organisation, declaration, text) in enumerate(QUEUE):
+        _queued_comment(
+            analysis, version, name, email, status, reasons, organisation, declaration, text, index, started
+        )
+    reported = _queued_comment(
+        analysis, version, "Pat Reilly", "pat.reilly@example.org", "approved", [], "", "", REPORTED_TEXT, 9, started
+    )
+    reader, _ = get_user_model().objects.get_or_create(
+        username="demo-reader", defaults={"email": "demo-reader@example.org", "password": make_password(None)}
+    )
+    Flag.objects.get_or_create(
+        comment=reported,
+        user=reader,
+        defaults={"clause": version.clauses.get(number=1), "note": "Name-calling."},
+    )
+
+
+def _queued_comment(analysis, version, name, email, status, reasons, organisation, declaration, text, index, started):
+    comment, created = demo_comment_ensure(
+        analysis=analysis,
+        email=email,
+        text=text,
+        author_name=name,
+        organisation=organisation,
+        declaration_of_interest=declaration,
+        status=status,
+        reasons=reasons,
+        policy_version=version,
+        created_at=started + timedelta(hours=index * 2),
+        confirmed_at=started,
+        status_changed_at=started,
+    )
+    if not created:
+        return comment
+    moderation_event_record(
+        subject=comment, actor=None, action="submit", from_status="", to_status=status, reasons=reasons
+    )
+    return comment

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from comments.models import Comment
-from comments.reply_tokens import stop_replies_token
+from comments.tokens import confirmation_token, stop_replies_token
 from core.site import absolute_url
 from notifications.services import delivery_enqueue
 
@@ -27,7 +27,6 @@ def guest_confirmation(*, comment: Comment) -> None:
     the comment. Limited per address: past the limit the comment waits, and the next comment from the
     address (when the limit allows) brings a link that confirms every waiting one.
     """
-    from comments.services import confirmation_token
 
     url = absolute_url(reverse("comments:confirm", kwargs={"token": confirmation_token(comment)}))
     delivery_enqueue(
@@ -66,7 +65,7 @@ def reply_notification(*, comment: Comment) -> None:
         return
     if parent.status != Comment.Status.APPROVED or parent.confirmed_at is None:
         return
-    stop_url = absolute_url(reverse("comments_moderation:stop_replies", kwargs={"token": stop_replies_token(parent)}))
+    stop_url = absolute_url(reverse("comments:stop_replies", kwargs={"token": stop_replies_token(parent)}))
     delivery_enqueue(
         recipient=parent.author_email,
         template="comment-reply",

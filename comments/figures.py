@@ -15,7 +15,8 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from comments import pipeline
-from comments.models import Comment, ModerationEvent, PolicyClause
+from comments.models import Comment
+from moderation.models import ModerationEvent, PolicyClause
 
 Status = Comment.Status
 DECISIONS = ("approve", "reject", "spam", "remove")

@@ -1,4 +1,4 @@
-import unicodedata
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -10,106 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comments.rendering import comment_html
-from core.markdown import render_markdown
-from core.personal_data import address_hash
+from moderation.models import PolicyClause, PolicyVersion
 
 # Path segments are zero-padded ids, so sorting the text sorts a thread depth-first.
 PATH_DIGITS = 10
 PATH_SEPARATOR = "/"
-
-
-def fold(text: str) -> str:
-    """Text compared case- and accent-insensitively: "Café" and "CAFE" fold alike.
-
-    Invisible format characters (zero-width spaces and joiners, direction marks) are
-    dropped too, so they cannot hide a word inside another.
-    """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(
-        char for char in decomposed if not unicodedata.combining(char) and unicodedata.category(char) != "Cf"
-    )
-
-
-# --- The comment policy -------------------------------------------------------------
-
-
-class CommentPolicyQuerySet(models.QuerySet["CommentPolicy"]):
-    def current(self) -> "CommentPolicy | None":
-        return self.order_by("pk").first()
-
-
-class CommentPolicy(models.Model):
-    """The rules commenters accept; its text lives in dated versions so older ones stay on record."""
-
-    title = models.CharField(max_length=120, default="Comment policy")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = CommentPolicyQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("comment policy")
-        verbose_name_plural = _("comment policies")
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class PolicyVersionQuerySet(models.QuerySet):
-    def in_force(self, at=None) -> "PolicyVersionQuerySet":
-        return self.filter(effective_at__lte=at or timezone.now())
-
-    def current(self) -> "PolicyVersion | None":
-        return self.in_force().select_related("policy").order_by("-effective_at", "-number").first()
-
-
-class PolicyVersion(models.Model):
-    policy = models.ForeignKey(CommentPolicy, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField(help_text=_("1 for the first version, then 2, 3…"))
-    text = models.TextField(help_text=_("Markdown. The introduction shown above the numbered clauses."))
-    text_html = models.TextField(editable=False, default="")
-    effective_at = models.DateTimeField(
-        default=timezone.now, help_text=_("The version applies to comments submitted from this time.")
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
-
-    objects = PolicyVersionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-effective_at", "-number"]
-        constraints = [models.UniqueConstraint(fields=["policy", "number"], name="unique_policy_version_number")]
-
-    def __str__(self) -> str:
-        return _("%(policy)s, version %(number)s") % {"policy": self.policy, "number": self.number}
-
-    def save(self, *args, **kwargs) -> None:
-        self.text_html = render_markdown(self.text)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return reverse("comments:policy_version", kwargs={"number": self.number})
-
-    @property
-    def has_taken_effect(self) -> bool:
-        return self.effective_at <= timezone.now()
-
-
-class PolicyClause(models.Model):
-    """A numbered rule; moderators cite one when they reject, readers when they report."""
-
-    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="clauses")
-    number = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=120, help_text=_("For example “Abusive or discriminatory”."))
-    text = models.TextField(help_text=_("What the clause forbids, in plain words."))
-
-    class Meta:
-        ordering = ["version", "number"]
-        constraints = [models.UniqueConstraint(fields=["version", "number"], name="unique_clause_number")]
-
-    def __str__(self) -> str:
-        return f"{self.number}. {self.title}"
 
 
 # --- Comments --------------------------------------------------------------------------
@@ -204,7 +109,7 @@ class Comment(models.Model):
     # comments.queues.attach_history, the author's record for moderators:
     approved_count: int
     rejected_count: int
-    # comments.api.as_threads, each root's replies in thread order:
+    # comments.api.threads.as_threads, each root's replies in thread order:
     replies_in_order: list["Comment"]
 
     class Meta:
@@ -324,146 +229,118 @@ class Flag(models.Model):
         return _("Report on comment %(id)s: %(clause)s") % {"id": self.comment_id, "clause": self.clause}
 
 
-# --- Bans, terms, trust -------------------------------------------------------------------
+# --- The moderators' side ------------------------------------------------------------------
+#
+# The staff side of comments: queues, claims, the policy team's responses.
+#
+# The queues are proxies of Comment so that each is its own entry in the admin, with its
+# own count on the admin index; which queue a comment is in is still derived from its
+# status and reports, never stored.
 
 
-class BanQuerySet(models.QuerySet):
-    def active(self) -> "BanQuerySet":
-        return self.filter(Q(until__isnull=True) | Q(until__gt=timezone.now()))
+class PendingComment(Comment):
+    class Meta:
+        proxy = True
+        verbose_name = _("pending comment")
+        verbose_name_plural = _("Pending")
 
 
-class Ban(models.Model):
-    class Kind(models.TextChoices):
-        EMAIL = "email", _("Email address")
-        DOMAIN = "domain", _("Email domain")
-        ACCOUNT = "account", _("Account")
-        IP = "ip", _("IP address (hashed)")
+class ReportedComment(Comment):
+    class Meta:
+        proxy = True
+        verbose_name = _("reported comment")
+        verbose_name_plural = _("Reported")
 
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    value = models.CharField(
-        max_length=254, blank=True, help_text=_("The address, the domain (example.com) or the IP hash.")
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="comment_bans"
-    )
-    until = models.DateTimeField(null=True, blank=True, help_text=_("Empty: permanent."))
-    reason = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
 
-    objects = BanQuerySet.as_manager()
+class SpamComment(Comment):
+    class Meta:
+        proxy = True
+        verbose_name = _("spam comment")
+        verbose_name_plural = _("Spam")
+
+
+class ApprovedComment(Comment):
+    class Meta:
+        proxy = True
+        verbose_name = _("approved comment")
+        verbose_name_plural = _("Approved")
+
+
+class RejectedComment(Comment):
+    class Meta:
+        proxy = True
+        verbose_name = _("rejected comment")
+        verbose_name_plural = _("Rejected")
+
+
+class CommentClaimQuerySet(models.QuerySet):
+    def live(self) -> "CommentClaimQuerySet":
+        return self.filter(claimed_at__gt=timezone.now() - CommentClaim.lifetime())
+
+
+class CommentClaim(models.Model):
+    """A moderator saying "I am on this one", so two people do not read the same comment at once."""
+
+    comment = models.OneToOneField(Comment, primary_key=True, on_delete=models.CASCADE, related_name="claim")
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    claimed_at = models.DateTimeField(default=timezone.now)
+
+    objects = CommentClaimQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(kind="account", user__isnull=False) | (~Q(kind="account") & ~Q(value=""))),
-                name="ban_names_its_subject",
-            )
-        ]
-        indexes = [models.Index(fields=["kind", "value"], name="ban_lookup")]
+        verbose_name = _("claim")
 
     def __str__(self) -> str:
-        subject = self.user if self.kind == self.Kind.ACCOUNT else self.value
-        return f"{self.get_kind_display()}: {subject}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.kind in (self.Kind.EMAIL, self.Kind.DOMAIN):
-            self.value = self.value.strip().lower().lstrip("@")
-        super().save(*args, **kwargs)
+        return _("%(moderator)s on comment %(id)s") % {"moderator": self.moderator, "id": self.comment_id}
 
     @staticmethod
-    def erased_value(email: str) -> str:
-        """What an email ban holds once the address's personal data is erased: it still matches the address."""
-        return f"erased:{address_hash(email)}"
+    def lifetime() -> timedelta:
+        return timedelta(minutes=settings.COMMENTS_CLAIM_MINUTES)
+
+    @property
+    def expires_at(self):
+        return self.claimed_at + self.lifetime()
+
+    @property
+    def is_live(self) -> bool:
+        return timezone.now() < self.expires_at
 
 
-class BlockedTerm(models.Model):
-    class Action(models.TextChoices):
-        BLOCK = "block", _("Reject the comment")
-        HOLD = "hold", _("Hold for moderation")
+class ResponseStatus(models.TextChoices):
+    NOTED = "noted", _("Noted")
+    CONSIDERING = "considering", _("Under consideration")
+    REFLECTED = "reflected", _("Reflected in our response")
 
-    term = models.CharField(max_length=100, help_text=_("A word or phrase, matched as whole words."))
-    folded = models.CharField(max_length=100, editable=False, db_index=True)
-    action = models.CharField(max_length=5, choices=Action.choices, default=Action.HOLD)
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+
+class TeamResponse(models.Model):
+    """What the policy team did with a comment, shown beside it on the page."""
+
+    comment = models.OneToOneField(Comment, primary_key=True, on_delete=models.CASCADE, related_name="team_response")
+    status = models.CharField(max_length=12, choices=ResponseStatus.choices)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    set_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["term"]
-        constraints = [models.UniqueConstraint(fields=["folded"], name="unique_blocked_term")]
+        verbose_name = _("policy team response")
 
     def __str__(self) -> str:
-        return self.term
-
-    def save(self, *args, **kwargs) -> None:
-        self.term = self.term.strip()
-        self.folded = fold(self.term)
-        super().save(*args, **kwargs)
+        return self.get_status_display()
 
 
-class TrustedCommenter(models.Model):
-    """Someone whose comments skip the new-commenter hold and the site-wide hold."""
+class OfficialReply(models.Model):
+    """Marks a reply written on behalf of the policy team; the page shows it with a badge."""
 
-    email = models.EmailField(blank=True)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="comment_trust"
+    comment = models.OneToOneField(Comment, primary_key=True, on_delete=models.CASCADE, related_name="official")
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    note = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(condition=~Q(email="") | Q(user__isnull=False), name="trusted_names_someone"),
-        ]
-
-    def __str__(self) -> str:
-        return str(self.user or self.email)
-
-    def save(self, *args, **kwargs) -> None:
-        self.email = self.email.strip().lower()
-        super().save(*args, **kwargs)
-
-
-# --- Audit log -------------------------------------------------------------------------------
-
-
-class ModerationEvent(models.Model):
-    """Who decided what, when and why, about a comment or any other moderated row."""
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    object_id = models.PositiveBigIntegerField()
-    subject = GenericForeignKey("content_type", "object_id")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("Empty: the automatic checks."),
-    )
-    action = models.CharField(max_length=30)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
-    clause = models.ForeignKey(PolicyClause, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    note = models.TextField(blank=True)
-    reasons = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["content_type", "object_id", "created_at"], name="moderation_subject")]
+        verbose_name = _("official reply")
+        verbose_name_plural = _("official replies")
 
     def __str__(self) -> str:
-        actor = self.actor or _("system")
-        return f"{self.created_at:%Y-%m-%d %H:%M} {actor}: {self.from_status or '—'} → {self.to_status}"
-
-
-from comments.moderation_models import *  # noqa: E402, F403
+        return _("Policy team reply %(id)s") % {"id": self.comment_id}

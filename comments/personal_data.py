@@ -11,9 +11,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comments.models import Ban, Comment, ConfirmedAddress, Flag, ModerationEvent, TrustedCommenter
+from comments.models import Comment, ConfirmedAddress, Flag
 from comments.rendering import comment_html
 from core.personal_data import ADDRESS_REMOVED, address_pattern, mentioning, redact_mentions
+from moderation.models import Ban, ModerationEvent, TrustedCommenter
 
 # The author shown on a comment kept only because replies hang on it.
 ERASED_AUTHOR = "Removed"

@@ -9,7 +9,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -19,7 +18,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from comments.models import Ban, BlockedTerm, Comment, TrustedCommenter, fold
+from comments.models import Comment
+from moderation import selectors as moderation_selectors
+from moderation.models import BlockedTerm
+from moderation.selectors import ban_kind_for, blocked_terms
+from moderation.text import matched_terms, personal_data_kinds
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -183,40 +186,13 @@ def check_rate_limit(submission: Submission) -> Decision | None:
     return None
 
 
-def domains_of(email: str) -> list[str]:
-    """example.org for a@example.org, and every parent: a ban on example.org covers mail.example.org."""
-    parts = email.rpartition("@")[2].split(".")
-    return [".".join(parts[i:]) for i in range(len(parts) - 1)]
-
-
 def check_bans(submission: Submission) -> Decision | None:
-    email_values = [submission.author_email, Ban.erased_value(submission.author_email)]
-    match = Q(kind=Ban.Kind.EMAIL, value__in=email_values) | Q(
-        kind=Ban.Kind.DOMAIN, value__in=domains_of(submission.author_email)
-    )
-    if submission.signed_in:
-        match |= Q(kind=Ban.Kind.ACCOUNT, user=submission.user)
-    if submission.ip_hash:
-        match |= Q(kind=Ban.Kind.IP, value=submission.ip_hash)
-    kind = Ban.objects.active().filter(match).values_list("kind", flat=True).first()
+    kind = ban_kind_for(email=submission.author_email, user=submission.user, ip_hash=submission.ip_hash)
     return decide(f"banned_{kind}") if kind else None
 
 
-@lru_cache(maxsize=8)
-def terms_pattern(terms: tuple[str, ...]) -> re.Pattern:
-    alternatives = "|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
-
-
-def matched_terms(text: str, terms: tuple[str, ...]) -> list[str]:
-    if not terms:
-        return []
-    return sorted(set(terms_pattern(terms).findall(fold(text))))
-
-
 def check_terms(submission: Submission) -> Decision | None:
-    rows = BlockedTerm.objects.values_list("folded", "action")
-    terms = dict(rows)
+    terms = blocked_terms()
     found = matched_terms(submission.text, tuple(sorted(terms)))
     blocked = [term for term in found if terms[term] == BlockedTerm.Action.BLOCK]
     if blocked:
@@ -235,34 +211,6 @@ def check_links(submission: Submission) -> Decision | None:
     return None
 
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-UK_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|0044\s?|\(?0)\d(?:[\s-]?\d){8,9}(?!\d)")
-TEN_DIGITS = re.compile(r"(?<!\d)\d{3}[\s-]?\d{3}[\s-]?\d{4}(?!\d)")
-POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE)
-
-
-def is_nhs_number(candidate: str) -> bool:
-    """The NHS number's modulus 11 check digit, which most ten-digit strings fail."""
-    digits = [int(char) for char in candidate if char.isdigit()]
-    total = sum(digit * weight for digit, weight in zip(digits[:9], range(10, 1, -1), strict=True))
-    check = 11 - total % 11
-    check = 0 if check == 11 else check
-    return check != 10 and check == digits[9]
-
-
-def personal_data_kinds(text: str) -> list[str]:
-    kinds = []
-    if EMAIL.search(text):
-        kinds.append("email")
-    if UK_PHONE.search(text):
-        kinds.append("phone")
-    if any(is_nhs_number(match) for match in TEN_DIGITS.findall(text)):
-        kinds.append("nhs_number")
-    if POSTCODE.search(text):
-        kinds.append("postcode")
-    return kinds
-
-
 def check_personal_data(submission: Submission) -> Decision | None:
     kinds = personal_data_kinds(submission.text)
     if kinds:
@@ -278,10 +226,7 @@ def check_duplicate(submission: Submission) -> Decision | None:
 
 
 def is_trusted(submission: Submission) -> bool:
-    match = Q(email=submission.author_email)
-    if submission.signed_in:
-        match |= Q(user=submission.user)
-    return TrustedCommenter.objects.filter(match).exists()
+    return moderation_selectors.is_trusted(email=submission.author_email, user=submission.user)
 
 
 def check_new_commenter(submission: Submission) -> Decision | None:

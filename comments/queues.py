@@ -6,10 +6,8 @@ million-row table in full.
 """
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +20,7 @@ from comments.models import (
     ReportedComment,
     SpamComment,
 )
+from core.pagination import capped_count
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -29,7 +28,6 @@ if TYPE_CHECKING:
 Status = Comment.Status
 
 COUNT_CAP = 1000
-PAGE_COUNT_CAP = 1000
 
 
 def open_reports() -> QuerySet[Flag]:
@@ -64,11 +62,6 @@ ALL = Queue("all", Comment, _("All comments"), ("-created_at", "-pk"))
 QUEUES = (PENDING, REPORTED, SPAM, APPROVED, REJECTED, ALL)
 
 
-def capped_count(queryset: QuerySet, cap: int) -> int:
-    """The number of rows, or cap + 1 when there are more."""
-    return queryset.order_by()[: cap + 1].count()
-
-
 @dataclass(frozen=True)
 class QueueCount:
     queue: Queue
@@ -93,26 +86,6 @@ def queue_counts() -> list[QueueCount]:
             oldest = queue.queryset().order_by(*queue.ordering).values_list("created_at", flat=True).first()
         counts.append(QueueCount(queue, capped_count(queue.queryset(), COUNT_CAP), oldest))
     return counts
-
-
-class CappedPaginator(Paginator):
-    """Pages through a queue without a full COUNT(*): beyond the cap it offers the first pages only.
-
-    Moderators work from the front of a queue (oldest first) or narrow it with a filter,
-    so twenty pages of fifty is enough to reach, and cheap to count.
-    """
-
-    cap = PAGE_COUNT_CAP
-
-    @cached_property
-    def count(self) -> int:
-        # Only ever given a queue's queryset (the queue admins and the moderation API).
-        assert isinstance(self.object_list, QuerySet)
-        return capped_count(self.object_list, self.cap)
-
-    @property
-    def capped(self) -> bool:
-        return self.count > self.cap
 
 
 def attach_history(comments: list[Comment]) -> None:

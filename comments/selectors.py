@@ -16,13 +16,13 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from comments.models import Comment, PolicyVersion
+from comments.models import Comment
 from comments.services import can_edit
 
 Status = Comment.Status
 
 # The columns a page shows; the author's email, IP hash and reasons are never loaded.
-# The policy team's badge and response status, joined into the same query (comments.moderation_models).
+# The policy team's badge and response status (TeamResponse, OfficialReply), joined into the same query.
 STAFF_MARKS = ("official__created_at", "team_response__status")
 PUBLIC_COLUMNS = (
     "id",
@@ -256,7 +256,3 @@ def thread_page_of(*, comment: Comment, own_ids: Collection[int] = (), user: Use
     threads = thread_sizes(visible, settings.COMMENTS_NEWEST_FIRST)
     index = next((i for i, thread in enumerate(threads) if thread["root_id"] == comment.root_id), 0)
     return sum(1 for start in page_starts([thread["shown"] for thread in threads]) if start <= index)
-
-
-def policy_in_force() -> PolicyVersion | None:
-    return PolicyVersion.objects.current()

@@ -1,6 +1,5 @@
 import hashlib
 import hmac
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
@@ -8,143 +7,25 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.contenttypes.models import ContentType
-from django.core import signing
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import MODERATORS
-from comments import emails, moderation, pipeline
-from comments.models import (
-    PATH_SEPARATOR,
-    Comment,
-    CommentReason,
-    ConfirmedAddress,
-    Flag,
-    ModerationEvent,
-    PolicyClause,
-    PolicyVersion,
-)
+from comments import emails, pipeline
+from comments.models import PATH_SEPARATOR, Comment, CommentReason, ConfirmedAddress, Flag
+from comments.tokens import stop_replies_subject
+from moderation.models import ModerationEvent, PolicyClause, PolicyVersion
+from moderation.services import moderation_event_record
 
 Status = Comment.Status
-
-
-class ModerationError(ValueError):
-    """A decision that cannot apply to the comment as it stands; the message says why."""
-
-
-class Action(models.TextChoices):
-    APPROVE = "approve", _("Approve")
-    REJECT = "reject", _("Reject")
-    SPAM = "spam", _("Mark as spam")
-    REMOVE = "remove", _("Remove")
-    HOLD = "hold", _("Send back to the queue")
-    RESTORE = "restore", _("Restore")
-    KEEP = "keep", _("Keep published")
-
-
-ACTION_STATUS = {
-    Action.APPROVE: Status.APPROVED,
-    Action.REJECT: Status.REJECTED,
-    Action.SPAM: Status.SPAM,
-    Action.REMOVE: Status.REMOVED,
-    Action.HOLD: Status.PENDING,
-    Action.RESTORE: Status.APPROVED,
-    Action.KEEP: Status.APPROVED,
-}
-
-# An unconfirmed comment has no proven address, so only "spam" may touch it; a
-# published comment is removed (leaving a placeholder for its replies), not rejected.
-ALLOWED_FROM = {
-    Action.APPROVE: {Status.PENDING, Status.REJECTED, Status.SPAM, Status.REMOVED},
-    Action.REJECT: {Status.PENDING, Status.SPAM},
-    Action.SPAM: {Status.UNCONFIRMED, Status.PENDING, Status.APPROVED, Status.REJECTED},
-    Action.REMOVE: {Status.PENDING, Status.APPROVED},
-    Action.HOLD: {Status.APPROVED},
-    Action.RESTORE: {Status.REJECTED, Status.SPAM, Status.REMOVED},
-    # A reported comment that breaks no rule: the reports are dismissed, the comment stays.
-    Action.KEEP: {Status.APPROVED},
-}
-
-# The policy requires moderators to cite the clause a comment broke.
-NEEDS_CLAUSE = {Action.REJECT, Action.REMOVE}
-
-
-def moderation_event_record(
-    *,
-    subject: models.Model,
-    actor: User | AnonymousUser | None,
-    action: str,
-    from_status: str,
-    to_status: str,
-    clause: PolicyClause | None = None,
-    note: str = "",
-    reasons: Iterable[str] = (),
-) -> ModerationEvent:
-    return ModerationEvent.objects.create(
-        content_type=ContentType.objects.get_for_model(subject),
-        object_id=subject.pk,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        clause=clause,
-        note=note,
-        reasons=list(reasons),
-    )
 
 
 def comment_set_status(*, comment: Comment, status: str) -> None:
     comment.status = status
     comment.status_changed_at = timezone.now()
     comment.save(update_fields=["status", "status_changed_at"])
-
-
-@transaction.atomic
-def comment_moderate(
-    *,
-    comment: Comment,
-    action: str,
-    moderator: User | AnonymousUser,
-    clause: PolicyClause | None = None,
-    note: str = "",
-    expected_status: str | None = None,
-) -> Comment:
-    """Apply a moderator's decision and record it; refuses a decision the comment's status does not allow.
-
-    ``expected_status`` is the status the moderator saw; if it changed meanwhile, the
-    decision is refused with who decided first.
-    """
-    try:
-        action = Action(action)
-    except ValueError:
-        raise ModerationError(_("“%(action)s” is not a moderation action.") % {"action": action}) from None
-    locked = Comment.objects.select_for_update().get(pk=comment.pk)
-    moderation.decision_guard(locked=locked, moderator=moderator, expected_status=expected_status)
-    if locked.status not in ALLOWED_FROM[action]:
-        raise ModerationError(
-            _("A comment that is “%(status)s” cannot be given “%(action)s”.")
-            % {"status": locked.get_status_display(), "action": action.label}
-        )
-    if action in NEEDS_CLAUSE and clause is None:
-        raise ModerationError(_("Choose the clause of the comment policy that the comment breaks."))
-    from_status = locked.status
-    comment_set_status(comment=locked, status=ACTION_STATUS[action])
-    moderation_event_record(
-        subject=locked,
-        actor=moderator,
-        action=action,
-        from_status=from_status,
-        to_status=locked.status,
-        clause=clause,
-        note=note,
-    )
-    comment.status, comment.status_changed_at = locked.status, locked.status_changed_at
-    moderation.decision_effects(
-        comment=locked, from_status=from_status, action=action, moderator=moderator, clause=clause, note=note
-    )
-    return locked
 
 
 # --- Submitting, confirming, editing -------------------------------------------------------------
@@ -279,23 +160,6 @@ def _after_status_change(comment: Comment) -> None:
         moderator_alerts_send(comment=comment)
     elif comment.status == Status.APPROVED:
         emails.reply_notification(comment=comment)
-
-
-CONFIRM_SALT = "comments.confirm"
-
-
-def confirmation_token(comment: Comment) -> str:
-    return signing.dumps({"comment": comment.pk, "email": comment.author_email}, salt=CONFIRM_SALT)
-
-
-def comment_from_confirmation_token(token: str) -> Comment:
-    """The comment a confirmation link names; raises signing.BadSignature for a bad or expired link."""
-    max_age = timedelta(hours=settings.COMMENTS_UNCONFIRMED_HOURS)
-    data = signing.loads(token, salt=CONFIRM_SALT, max_age=max_age)
-    comment = Comment.objects.filter(pk=data["comment"], author_email=data["email"]).first()
-    if comment is None:
-        raise signing.BadSignature("No such comment.")
-    return comment
 
 
 @transaction.atomic
@@ -479,3 +343,14 @@ def comments_expire_unconfirmed() -> int:
 def comments_erase_ip_hashes() -> int:
     cutoff = timezone.now() - timedelta(days=settings.COMMENTS_IP_HASH_DAYS)
     return Comment.objects.filter(created_at__lt=cutoff).exclude(ip_hash="").update(ip_hash="")
+
+
+# --- Reply notifications ------------------------------------------------------------------
+
+
+def comment_replies_stop(*, token: str) -> int:
+    """Turn off reply emails for every comment of that address in that thread."""
+    root_id, email = stop_replies_subject(token)
+    return Comment.objects.filter(root_id=root_id, author_email__iexact=email, notify_replies=True).update(
+        notify_replies=False
+    )

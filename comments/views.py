@@ -8,12 +8,15 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from comments import selectors, services
 from comments.forms import CommentEditForm, CommentForm, ReportForm
-from comments.models import Comment, PolicyVersion
+from comments.models import Comment
+from comments.tokens import comment_from_confirmation_token
 from core.client_address import client_address
+from moderation.models import PolicyVersion
 
 # What may be discussed, by the name used in URLs.
 TARGETS = {
@@ -153,7 +156,7 @@ def posted_message(comment: Comment) -> str:
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks, POST confirms: link checkers in mail systems open links but do not press buttons."""
     try:
-        comment = services.comment_from_confirmation_token(token)
+        comment = comment_from_confirmation_token(token)
     except signing.BadSignature:
         return render(request, "comments/confirm_invalid.html", status=400)
     if request.method == "GET":
@@ -273,3 +276,15 @@ def policy_page(request: HttpRequest, version: PolicyVersion) -> HttpResponse:
     current = versions.first()
     context = {"version": version, "clauses": version.clauses.all(), "versions": versions, "current": current}
     return render(request, "comments/policy.html", context)
+
+
+# RFC 8058: a mail client's one-click POST carries no CSRF token; the signed token is the credential.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def stop_replies(request, token: str):
+    """One click from a reply email stops further reply emails for that thread."""
+    try:
+        services.comment_replies_stop(token=token)
+    except signing.BadSignature:
+        return render(request, "comments/replies_stopped.html", {"valid": False}, status=400)
+    return render(request, "comments/replies_stopped.html", {"valid": True})

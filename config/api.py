@@ -5,14 +5,14 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from comments.api import (
+from comments.api.queues import DecisionViewSet, QueueViewSet
+from comments.api.threads import (
     AnalysisDiscussionViewSet,
     CommentPolicyViewSet,
     CommentViewSet,
     ConsultationDiscussionViewSet,
     WebinarDiscussionViewSet,
 )
-from comments.moderation_api import DecisionViewSet, QueueViewSet
 from consultations.api import ConsultationViewSet
 from core.api.errors import not_found
 from notifications.api import SubscriptionViewSet

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "accounts",
+    "moderation",
     "policies",
     "webinars",
     "consultations",
@@ -353,9 +354,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AnalysisStatusEnum": "policies.models.PolicyAnalysis.Status",
         "CommentStatusEnum": "comments.models.Comment.Status",
-        "CommentStateEnum": "comments.api.State.CHOICES",
+        "CommentStateEnum": "comments.api.threads.State.CHOICES",
         "ConsultationStatusEnum": "consultations.models.Consultation.Status",
-        # A box that must be ticked (comments.api.TickedField).
+        # A box that must be ticked (comments.api.threads.TickedField).
         "TrueEnum": [(True, True)],
     },
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -24,7 +24,6 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path("notifications/", include("notifications.urls")),
     path("", include("comments.urls")),
-    path("", include("comments.moderation_urls")),
     path("", include("webinars.urls")),
     path("", include("consultations.urls")),
     path("", include("policies.urls")),

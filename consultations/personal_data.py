@@ -9,10 +9,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 
-from comments.models import ModerationEvent
 from consultations.models import Answer, LateResponseLink, Response
 from consultations.services import response_anonymise
 from core.personal_data import redact_mentions
+from moderation.models import ModerationEvent
 
 
 def _responses(emails: Collection[str], user) -> QuerySet[Response]:

@@ -14,9 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import staff_can
-from comments.models import BlockedTerm, PolicyClause
-from comments.pipeline import matched_terms, personal_data_kinds
-from comments.services import moderation_event_record
 from consultations import emails
 from consultations.duplicates import fingerprint
 from consultations.models import (
@@ -29,6 +26,9 @@ from consultations.models import (
     Section,
     new_token,
 )
+from moderation.models import BlockedTerm, PolicyClause
+from moderation.services import moderation_event_record
+from moderation.text import matched_terms, personal_data_kinds
 from notifications.models import Broadcast
 from notifications.services import announcement_fan_out
 from notifications.services.jobs import job_enqueue

@@ -185,7 +185,7 @@ class AnswerFactory(factory.django.DjangoModelFactory):
 
 class CommentPolicyFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "comments.CommentPolicy"
+        model = "moderation.CommentPolicy"
         django_get_or_create = ("title",)
 
     title = "Comment policy"
@@ -195,7 +195,7 @@ class PolicyVersionFactory(factory.django.DjangoModelFactory):
     """A version in force, with its clauses numbered from 1."""
 
     class Meta:
-        model = "comments.PolicyVersion"
+        model = "moderation.PolicyVersion"
         skip_postgeneration_save = True
 
     policy = factory.SubFactory(CommentPolicyFactory)
@@ -212,7 +212,7 @@ class PolicyVersionFactory(factory.django.DjangoModelFactory):
 
 
 def policy_version_in_force():
-    from comments.models import PolicyVersion
+    from moderation.models import PolicyVersion
 
     return PolicyVersion.objects.current() or PolicyVersionFactory()
 

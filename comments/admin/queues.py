@@ -1,6 +1,6 @@
 """The moderation queues in the admin: one entry per queue, their rows, filters and bulk decisions.
 
-Every decision made here goes through ``comments.services.comment_moderate``; no
+Every decision made here goes through ``comments.decisions.comment_moderate``; no
 status is ever edited as a field.
 """
 
@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Prefetch
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -20,19 +20,14 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import staff_can
-from comments import moderation, pipeline, queues, services, staff_views
-from comments.admin_filters import AnalysisFilter, AuthorFilter, ReasonFilter, TopicFilter
-from comments.models import (
-    ApprovedComment,
-    Comment,
-    PendingComment,
-    PolicyClause,
-    RejectedComment,
-    ReportedComment,
-    SpamComment,
-)
-from comments.moderation_forms import DecisionActionForm
+from comments import decisions, pipeline, queues
+from comments.admin import views
+from comments.admin.filters import AnalysisFilter, AuthorFilter, ReasonFilter, TopicFilter
+from comments.forms import DecisionActionForm
+from comments.models import ApprovedComment, Comment, PendingComment, RejectedComment, ReportedComment, SpamComment
 from comments.queues import attach_history
+from core.pagination import CappedPaginator
+from moderation.models import PolicyClause
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, WithAnnotations
@@ -45,7 +40,7 @@ if TYPE_CHECKING:
     # A row of a queue: QueueAdmin.get_queryset prefetches its open reports.
     QueueRow = WithAnnotations[Comment, OpenReports]
 
-Action = services.Action
+Action = decisions.Action
 Status = Comment.Status
 
 
@@ -80,8 +75,8 @@ def claim_selected(model_admin: "QueueAdmin", request, queryset) -> None:
     claimed = 0
     for comment in queryset.order_by("pk"):
         try:
-            moderation.comment_claim(comment=comment, moderator=request.user)
-        except services.ModerationError as error:
+            decisions.comment_claim(comment=comment, moderator=request.user)
+        except decisions.ModerationError as error:
             model_admin.message_user(request, f"#{comment.pk}: {error}", messages.WARNING)
         else:
             claimed += 1
@@ -93,7 +88,7 @@ def claim_selected(model_admin: "QueueAdmin", request, queryset) -> None:
 
 @admin.action(description=_("Release my claims on the selected comments"), permissions=["change"])
 def release_selected(model_admin: "QueueAdmin", request, queryset) -> None:
-    released = sum(moderation.comment_release(comment=comment, moderator=request.user) for comment in queryset)
+    released = sum(decisions.comment_release(comment=comment, moderator=request.user) for comment in queryset)
     model_admin.message_user(
         request, ngettext("Released %(n)s claim.", "Released %(n)s claims.", released) % {"n": released}
     )
@@ -137,7 +132,7 @@ class QueueAdmin(CommentPermissions, admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
-    paginator = queues.CappedPaginator
+    paginator = CappedPaginator
     action_form = DecisionActionForm
     actions = [approve_selected, reject_selected, spam_selected, claim_selected, release_selected]
     change_list_template = "admin/comments/queue_change_list.html"
@@ -184,21 +179,21 @@ class QueueAdmin(CommentPermissions, admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        return staff_views.moderate_comment(request, model_admin=self, object_id=object_id)
+        return views.moderate_comment(request, model_admin=self, object_id=object_id)
 
     # --- Decisions --------------------------------------------------------------------
 
     def decide_selected(self, request, queryset, action: Action) -> None:
         clause_id = request.POST.get("clause", "")
         clause = PolicyClause.objects.filter(pk=clause_id).first() if clause_id.isdigit() else None
-        if action in services.NEEDS_CLAUSE and clause is None:
+        if action in decisions.NEEDS_CLAUSE and clause is None:
             self.message_user(
                 request,
                 gettext("Choose the clause of the comment policy beside the action, then press Go again."),
                 messages.ERROR,
             )
             return
-        outcome = moderation.comments_moderate_bulk(
+        outcome = decisions.comments_moderate_bulk(
             comments=Comment.objects.filter(pk__in=queryset.values("pk")).order_by("pk"),
             action=action,
             moderator=request.user,
@@ -222,7 +217,7 @@ class QueueAdmin(CommentPermissions, admin.ModelAdmin):
         selected = {int(pk) for pk in request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME) if pk.isdigit()}
         gone = selected - set(queryset.values_list("pk", flat=True))
         return [
-            (comment, moderation.already_decided_message(comment)) for comment in Comment.objects.filter(pk__in=gone)
+            (comment, decisions.already_decided_message(comment)) for comment in Comment.objects.filter(pk__in=gone)
         ]
 
     # --- Columns ----------------------------------------------------------------------
@@ -376,3 +371,10 @@ class AllCommentsAdmin(QueueAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # Erasing a comment outright is for data-protection requests, not moderation.
         return request.user.is_superuser
+
+    def get_urls(self):
+        figures = path("figures/", self.admin_site.admin_view(self.figures_view), name="comments_comment_figures")
+        return [figures, *super().get_urls()]
+
+    def figures_view(self, request):
+        return views.monthly_figures(request, model_admin=self)

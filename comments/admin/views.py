@@ -5,25 +5,25 @@ moderators' permission itself, and every write goes through a service.
 """
 
 import csv
-from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from comments import figures, moderation, pipeline, services
-from comments.models import Comment, CommentClaim, Flag, ModerationEvent, TeamResponse
-from comments.moderation_forms import DecisionForm, OfficialReplyForm, ResponseForm
+from comments import decisions, figures, pipeline
+from comments.forms import DecisionForm, OfficialReplyForm, ResponseForm
+from comments.models import Comment, CommentClaim, Flag, TeamResponse
 from comments.permissions import can_moderate, can_see_comments
 from comments.queues import attach_history
+from core.spreadsheets import formula_safe
+from moderation.models import ModerationEvent
 
 THREAD_LIMIT = 200
 
@@ -69,7 +69,7 @@ def handle_post(request, *, comment: Comment, forms: dict) -> HttpResponse | Non
             decision_form = forms["decision"] = DecisionForm(request.POST, comment=comment)
             if not decision_form.is_valid():
                 return None
-            services.comment_moderate(
+            decisions.comment_moderate(
                 comment=comment,
                 action=decision_form.cleaned_data["action"],
                 moderator=request.user,
@@ -77,22 +77,22 @@ def handle_post(request, *, comment: Comment, forms: dict) -> HttpResponse | Non
                 note=decision_form.cleaned_data["note"],
                 expected_status=decision_form.cleaned_data["seen_status"],
             )
-            action = services.Action(decision_form.cleaned_data["action"])
+            action = decisions.Action(decision_form.cleaned_data["action"])
             messages.success(request, _("%(action)s: done.") % {"action": action.label})
             return HttpResponseRedirect(next_url(request, comment))
         if op == "claim":
-            moderation.comment_claim(comment=comment, moderator=request.user)
+            decisions.comment_claim(comment=comment, moderator=request.user)
             messages.success(request, _("The comment is yours for the next few minutes."))
             return HttpResponseRedirect(here)
         if op == "release":
-            moderation.comment_release(comment=comment, moderator=request.user)
+            decisions.comment_release(comment=comment, moderator=request.user)
             messages.success(request, _("Claim released."))
             return HttpResponseRedirect(here)
         if op == "respond":
             response_form = forms["response"] = ResponseForm(request.POST)
             if not response_form.is_valid():
                 return None
-            moderation.comment_response_set(
+            decisions.comment_response_set(
                 comment=comment, status=response_form.cleaned_data["status"], moderator=request.user
             )
             messages.success(request, _("Response status saved."))
@@ -101,10 +101,10 @@ def handle_post(request, *, comment: Comment, forms: dict) -> HttpResponse | Non
             reply_form = forms["reply"] = OfficialReplyForm(request.POST)
             if not reply_form.is_valid():
                 return None
-            moderation.comment_official_reply(parent=comment, staff=request.user, text=reply_form.cleaned_data["text"])
+            decisions.comment_official_reply(parent=comment, staff=request.user, text=reply_form.cleaned_data["text"])
             messages.success(request, _("Your reply is published with the policy team's badge."))
             return HttpResponseRedirect(here)
-    except services.ModerationError as error:
+    except decisions.ModerationError as error:
         target = {"decide": "decision", "respond": "response", "reply": "reply"}.get(op, "decision")
         forms[target].add_error(None, str(error))
         return None
@@ -124,7 +124,7 @@ def moderation_page_context(request, *, model_admin, comment: Comment, forms: di
     thread = Comment.objects.filter(root_id=comment.root_id or comment.pk).order_by("path")[:THREAD_LIMIT]
     attach_history([comment])
     claim = CommentClaim.objects.filter(comment=comment).select_related("moderator").first()
-    allowed = [action for action in services.Action if comment.status in services.ALLOWED_FROM[action]]
+    allowed = [action for action in decisions.Action if comment.status in decisions.ALLOWED_FROM[action]]
     return {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
@@ -144,66 +144,15 @@ def moderation_page_context(request, *, model_admin, comment: Comment, forms: di
         "claim": claim if claim and claim.is_live else None,
         "claimed_by_me": bool(claim and claim.is_live and claim.moderator_id == request.user.pk),
         "allowed_actions": allowed,
-        "clause_actions": [action.value for action in services.NEEDS_CLAUSE],
+        "clause_actions": [action.value for action in decisions.NEEDS_CLAUSE],
         "team_response": team_response_of(comment),
         "can_moderate": can_moderate(request.user),
-        "ban_url": reverse("admin:comments_ban_add")
+        "ban_url": reverse("admin:moderation_ban_add")
         + "?"
         + urlencode({"kind": "email", "value": comment.author_email, "reject_pending": "on"}),
         "changelist_url": next_url(request, comment),
         **{f"{name}_form": form for name, form in forms.items()},
     }
-
-
-# --- The audit log as CSV ---------------------------------------------------------------------
-
-
-class Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def spreadsheet_safe(value: object) -> str:
-    """Text a spreadsheet will not run as a formula (commenters write these notes' subjects)."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-AUDIT_HEADER = ["time", "who", "action", "from", "to", "clause", "note", "about", "id", "reasons"]
-
-
-def audit_rows(events) -> Iterator[list[str]]:
-    yield AUDIT_HEADER
-    for event in events.iterator(chunk_size=2000):
-        yield [
-            spreadsheet_safe(value)
-            for value in (
-                timezone.localtime(event.created_at).isoformat(timespec="seconds"),
-                event.actor or _("system"),
-                event.action,
-                event.from_status,
-                event.to_status,
-                event.clause or "",
-                event.note,
-                event.content_type.model,
-                event.object_id,
-                " ".join(event.reasons),
-            )
-        ]
-
-
-def audit_csv(request, *, model_admin) -> StreamingHttpResponse:
-    """The audit log as filtered on its admin page, streamed so a year of decisions costs no memory."""
-    if not model_admin.has_view_permission(request):
-        raise PermissionDenied
-    changelist = model_admin.get_changelist_instance(request)
-    events = changelist.get_queryset(request).select_related("actor", "clause", "content_type").order_by("created_at")
-    writer = csv.writer(Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in audit_rows(events)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="moderation-audit-{timezone.localdate()}.csv"'
-    return response
 
 
 # --- Monthly figures --------------------------------------------------------------------------
@@ -237,7 +186,7 @@ def figures_csv(result: figures.Figures) -> HttpResponse:
         label = row.label or _("All discussions")
         writer.writerow(
             [
-                spreadsheet_safe(label),
+                formula_safe(label),
                 row.received,
                 row.published,
                 row.rejected,
@@ -248,9 +197,9 @@ def figures_csv(result: figures.Figures) -> HttpResponse:
     writer.writerow([])
     writer.writerow(["clause", "rejections and removals"])
     for clause, count in result.by_clause:
-        writer.writerow([spreadsheet_safe(clause), count])
+        writer.writerow([formula_safe(clause), count])
     writer.writerow([])
     writer.writerow(["automatic check", "comments"])
     for reason, count in result.by_reason:
-        writer.writerow([spreadsheet_safe(reason), count])
+        writer.writerow([formula_safe(reason), count])
     return response

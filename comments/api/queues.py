@@ -2,7 +2,7 @@
 
 Staff see here what the admin shows them (the author's address and the automatic checks'
 reasons among it); decisions are checked by the admin's DecisionForm and made by
-``comments.services.comment_moderate``, which refuses stale or claimed decisions.
+``comments.decisions.comment_moderate``, which refuses stale or claimed decisions.
 """
 
 from django.db.models import Prefetch, QuerySet
@@ -21,14 +21,15 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from comments import queues, services
+from comments import decisions, queues
+from comments.forms import DecisionForm
 from comments.models import Comment
-from comments.moderation_forms import DecisionForm
 from comments.permissions import CanModerate, CanSeeComments
 from comments.pipeline import reason_label
 from core.api.common import Pagination, StrictSerializer
 from core.api.errors import ErrorSerializer, form_errors, refused
 from core.api.schema import AutoSchema
+from core.pagination import CappedPaginator
 
 QUEUES = {queue.key: queue for queue in queues.QUEUES}
 
@@ -103,7 +104,7 @@ class StaffCommentSerializer(serializers.ModelSerializer):
 
 
 class DecisionInputSerializer(StrictSerializer):
-    action = serializers.ChoiceField(choices=services.Action.choices)
+    action = serializers.ChoiceField(choices=decisions.Action.choices)
     seen_status = serializers.ChoiceField(
         choices=Comment.Status.choices,
         help_text="The status you saw; if it changed meanwhile the decision is refused and says who decided.",
@@ -124,7 +125,7 @@ class DecisionInputSerializer(StrictSerializer):
             {
                 "properties": {
                     "action": {
-                        "enum": [action.value for action in services.Action if action not in services.NEEDS_CLAUSE]
+                        "enum": [action.value for action in decisions.Action if action not in decisions.NEEDS_CLAUSE]
                     }
                 }
             },
@@ -134,7 +135,7 @@ class DecisionInputSerializer(StrictSerializer):
 
 
 class QueuePagination(Pagination):
-    django_paginator_class = queues.CappedPaginator
+    django_paginator_class = CappedPaginator
 
 
 class QueueSchema(AutoSchema):
@@ -226,7 +227,7 @@ class DecisionViewSet(viewsets.GenericViewSet):
         if not form.is_valid():
             raise form_errors(form)
         try:
-            services.comment_moderate(
+            decisions.comment_moderate(
                 comment=comment,
                 action=form.cleaned_data["action"],
                 moderator=request.user,
@@ -234,7 +235,7 @@ class DecisionViewSet(viewsets.GenericViewSet):
                 note=form.cleaned_data["note"],
                 expected_status=form.cleaned_data["seen_status"],
             )
-        except services.ModerationError as refusal:
+        except decisions.ModerationError as refusal:
             raise refused(str(refusal)) from None
         decided = QueueViewSet.queue_comments(queues.ALL).get(pk=comment.pk)
         return Response(StaffCommentSerializer(decided, context={"request": request}).data)

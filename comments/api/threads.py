@@ -27,7 +27,7 @@ from rest_framework.response import Response
 
 from comments import pipeline, selectors, services
 from comments.forms import CommentForm, ReportForm, timing_token
-from comments.models import Comment, PolicyVersion
+from comments.models import Comment
 from comments.views import posted_message
 from consultations.models import Consultation
 from core.api.common import DeliverableEmailField, LinkField, Pagination, StrictSerializer
@@ -35,6 +35,8 @@ from core.api.errors import ErrorSerializer, form_errors, rate_limited, refused
 from core.api.schema import NOT_BLANK, AutoSchema
 from core.api.views import ConditionalGetMixin
 from core.client_address import client_address
+from moderation import selectors as moderation_selectors
+from moderation.models import PolicyVersion
 from policies.models import PolicyAnalysis
 from webinars.models import Webinar
 
@@ -474,7 +476,7 @@ class CommentPolicyViewSet(viewsets.GenericViewSet):
     pagination_class = None
 
     def list(self, request: Request) -> Response:
-        version = selectors.policy_in_force()
+        version = moderation_selectors.policy_in_force()
         if version is None:
             raise NotFound(_("There is no comment policy yet, so comments are not open."))
         return Response(CommentPolicySerializer(version, context=self.get_serializer_context()).data)

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from consultations import answer_moderation_admin, exports, selectors, services  # noqa: F401 (registers the Answer desk)
+from consultations import exports, selectors, services
+from consultations.admin import answers  # noqa: F401  importing it registers the answers desk
 from consultations.forms import AnnotateForm, TagForm
 from consultations.models import Answer, Consultation, LateResponseLink, Question, Response, Section
 from core.admin import StampedAdmin

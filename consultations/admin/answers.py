@@ -1,7 +1,7 @@
 """The moderators' queue of answers whose respondents agreed to publication.
 
-Decisions go through ``services.answer_moderate`` and are recorded as the comments app's
-``ModerationEvent``, citing its policy clauses, like every other moderation decision.
+Decisions go through ``services.answer_moderate`` and are recorded in the moderation app's audit log as a
+``ModerationEvent``, citing the comment policy's clauses, like every other moderation decision.
 """
 
 from django import forms
@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from comments.models import ModerationEvent, PolicyClause, PolicyVersion
 from consultations import services
 from consultations.models import Answer
+from moderation.models import ModerationEvent, PolicyClause, PolicyVersion
 
 
 class ModerateAnswerForm(forms.ModelForm):

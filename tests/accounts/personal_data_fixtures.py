@@ -10,8 +10,9 @@ from django.db import models
 from django.db.models import Q
 from rest_framework.authtoken.models import Token
 
-from comments.models import Ban, Comment, ConfirmedAddress, ModerationEvent, TrustedCommenter
+from comments.models import Comment, ConfirmedAddress
 from consultations.models import LateResponseLink
+from moderation.models import Ban, ModerationEvent, TrustedCommenter
 from notifications.models import Delivery, Subscriber, Suppression
 from notifications.services import delivery_enqueue
 from tests.factories import (

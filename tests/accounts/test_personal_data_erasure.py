@@ -4,10 +4,11 @@ from django.core import mail
 
 from accounts.models import PersonalDataRequest
 from accounts.personal_data import data_subject_find, personal_data_erase
-from comments.models import Ban, Comment, ModerationEvent
+from comments.models import Comment
 from comments.pipeline import Submission, check_bans
 from consultations.models import Answer, Response
 from core.personal_data import address_hash
+from moderation.models import Ban, ModerationEvent
 from notifications.models import Delivery, Stream, Subscriber, Suppression
 from notifications.services import delivery_enqueue
 from tests.accounts.personal_data_fixtures import ALT, OTHER, PERSON, UNPROVEN, make_records, rows_mentioning

@@ -7,7 +7,8 @@ from allauth.account.models import EmailAddress
 from rest_framework.test import APIClient
 
 from comments.forms import seconds_since
-from comments.models import Ban, Comment, Flag
+from comments.models import Comment, Flag
+from moderation.models import Ban
 from notifications.models import Delivery
 from tests.api.conftest import PERSONAS
 from tests.comments.conftest import issued

@@ -2,8 +2,9 @@
 
 import pytest
 
-from comments.models import Comment, ModerationEvent
-from comments.moderation import comment_claim
+from comments.decisions import comment_claim
+from comments.models import Comment
+from moderation.models import ModerationEvent
 from notifications.models import Delivery
 from tests.api.conftest import PERSONAS
 from tests.factories import CommentFactory, FlagFactory, UserFactory

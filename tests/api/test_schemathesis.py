@@ -19,9 +19,9 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
 from accounts.roles import MODERATORS
-from comments.models import PolicyClause
 from consultations.api import ResponseThrottle
 from consultations.models import Consultation
+from moderation.models import PolicyClause
 from policies.models import Author, Topic
 from tests.factories import UserFactory
 from webinars.models import Speaker, Webinar

@@ -9,8 +9,9 @@ import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from comments.models import Ban, Comment, CommentClaim, ModerationEvent, OfficialReply, TeamResponse
-from comments.services import Action, comment_moderate
+from comments.decisions import Action, comment_moderate
+from comments.models import Comment, CommentClaim, OfficialReply, TeamResponse
+from moderation.models import Ban, ModerationEvent
 from tests.factories import CommentFactory, FlagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,15 +22,15 @@ MODERATOR_PAGES = [
     *[f"/admin/comments/{queue}/" for queue in QUEUES],
     "/admin/comments/pendingcomment/{pk}/change/",
     "/admin/comments/comment/{pk}/change/",
-    "/admin/comments/moderationevent/",
-    "/admin/comments/moderationevent/export.csv",
-    "/admin/comments/moderationevent/figures/",
-    "/admin/comments/ban/",
-    "/admin/comments/ban/add/",
-    "/admin/comments/blockedterm/",
-    "/admin/comments/blockedterm/add/",
-    "/admin/comments/trustedcommenter/",
-    "/admin/comments/trustedcommenter/add/",
+    "/admin/moderation/moderationevent/",
+    "/admin/moderation/moderationevent/export.csv",
+    "/admin/comments/comment/figures/",
+    "/admin/moderation/ban/",
+    "/admin/moderation/ban/add/",
+    "/admin/moderation/blockedterm/",
+    "/admin/moderation/blockedterm/add/",
+    "/admin/moderation/trustedcommenter/",
+    "/admin/moderation/trustedcommenter/add/",
     "/admin/comments/flag/",
 ]
 PERSONAS = ["anonymous", "stakeholder", "editor", "moderator", "superuser"]
@@ -71,7 +72,7 @@ def test_the_admin_index_shows_the_queues_only_to_moderators(persona, client_for
 
 
 def test_editors_keep_the_comment_policy_and_moderators_do_not(client_for, editor, moderator, policy_version):
-    for url in ("/admin/comments/policyversion/", f"/admin/comments/policyversion/{policy_version.pk}/change/"):
+    for url in ("/admin/moderation/policyversion/", f"/admin/moderation/policyversion/{policy_version.pk}/change/"):
         assert client_for(editor).get(url).status_code == 200
         assert client_for(moderator).get(url).status_code == 403
 
@@ -313,7 +314,7 @@ def test_the_team_responds_and_replies_from_the_page(client_for, moderator, poli
 def test_the_ban_form_can_reject_pending_comments(client_for, moderator, clause):
     waiting = CommentFactory(status=Status.PENDING, author_email="troll@example.org")
     response = client_for(moderator).post(
-        "/admin/comments/ban/add/",
+        "/admin/moderation/ban/add/",
         {"kind": "email", "value": "troll@example.org", "reason": "Abuse", "reject_pending": "on", "clause": clause.pk},
         follow=True,
     )
@@ -330,8 +331,8 @@ def test_the_audit_log_is_read_only_and_exports_as_csv(client_for, moderator, cl
     comment_moderate(comment=comment, action=Action.REJECT, moderator=moderator, clause=clause, note="=HYPERLINK(x)")
     event = ModerationEvent.objects.get(content_type=ContentType.objects.get_for_model(Comment), action="reject")
     client = client_for(moderator)
-    assert client.post(f"/admin/comments/moderationevent/{event.pk}/change/", {"note": "x"}).status_code == 403
-    response = client.get("/admin/comments/moderationevent/export.csv", {"action": "reject"})
+    assert client.post(f"/admin/moderation/moderationevent/{event.pk}/change/", {"note": "x"}).status_code == 403
+    response = client.get("/admin/moderation/moderationevent/export.csv", {"action": "reject"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:5] == ["time", "who", "action", "from", "to"]
     assert rows[1][1:5] == ["moderator", "reject", "pending", "rejected"]
@@ -353,15 +354,13 @@ def test_the_monthly_figures_count_by_discussion_clause_and_check(client_for, mo
     Comment.objects.filter(pk__in=[c.pk for c in waiting]).update(created_at=two_hours_ago)
     comment_moderate(comment=waiting[0], action=Action.APPROVE, moderator=moderator)
     comment_moderate(comment=waiting[1], action=Action.REJECT, moderator=moderator, clause=clause)
-    response = client_for(moderator).get("/admin/comments/moderationevent/figures/")
+    response = client_for(moderator).get("/admin/comments/comment/figures/")
     html = response.content.decode()
     assert str(clause) in html and "The author has too few approved comments" in html
     rows = list(
         csv.reader(
             io.StringIO(
-                client_for(moderator)
-                .get("/admin/comments/moderationevent/figures/", {"format": "csv"})
-                .content.decode()
+                client_for(moderator).get("/admin/comments/comment/figures/", {"format": "csv"}).content.decode()
             )
         )
     )
@@ -371,11 +370,11 @@ def test_the_monthly_figures_count_by_discussion_clause_and_check(client_for, mo
 
 
 def test_moderators_keep_the_lists_of_terms_and_trusted_commenters(client_for, moderator):
-    from comments.models import BlockedTerm, TrustedCommenter
+    from moderation.models import BlockedTerm, TrustedCommenter
 
     client = client_for(moderator)
-    client.post("/admin/comments/blockedterm/add/", {"term": "Miracle Cure", "action": "hold"})
-    client.post("/admin/comments/trustedcommenter/add/", {"email": "Known@Example.org", "note": "Our trustee"})
+    client.post("/admin/moderation/blockedterm/add/", {"term": "Miracle Cure", "action": "hold"})
+    client.post("/admin/moderation/trustedcommenter/add/", {"email": "Known@Example.org", "note": "Our trustee"})
     term = BlockedTerm.objects.get()
     trusted = TrustedCommenter.objects.get()
     assert (term.folded, term.created_by) == ("miracle cure", moderator)
@@ -385,7 +384,7 @@ def test_moderators_keep_the_lists_of_terms_and_trusted_commenters(client_for, m
 def test_the_ban_list_shows_which_bans_are_in_force(client_for, moderator):
     Ban.objects.create(kind="email", value="past@example.org", reason="r", until=timezone.now() - timedelta(days=1))
     Ban.objects.create(kind="email", value="now@example.org", reason="r")
-    html = client_for(moderator).get("/admin/comments/ban/").content.decode()
+    html = client_for(moderator).get("/admin/moderation/ban/").content.decode()
     assert html.count('alt="True"') == 1 and html.count('alt="False"') == 1
 
 
@@ -422,7 +421,7 @@ def page_op(op: str, **extra):
 
 
 def ban_author(client, comment, clause):
-    client.post("/admin/comments/ban/add/", {"kind": "email", "value": comment.author_email, "reason": "r"})
+    client.post("/admin/moderation/ban/add/", {"kind": "email", "value": comment.author_email, "reason": "r"})
 
 
 OPERATIONS = {

@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from comments.models import Ban, Comment
+from comments.models import Comment
+from moderation.models import Ban
 from tests.comments.conftest import issued
 
 PROXY = "10.0.0.5"

@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from comments.models import Comment, ModerationEvent
+from comments.models import Comment
+from moderation.models import ModerationEvent
 from tests.factories import CommentFactory, UserFactory
 
 Status = Comment.Status

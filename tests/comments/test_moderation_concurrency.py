@@ -5,8 +5,9 @@ import threading
 import pytest
 from django.db import close_old_connections, connection
 
-from comments.models import Comment, ModerationEvent
-from comments.services import Action, ModerationError, comment_moderate
+from comments.decisions import Action, ModerationError, comment_moderate
+from comments.models import Comment
+from moderation.models import ModerationEvent
 from tests.factories import CommentFactory, PolicyVersionFactory, UserFactory
 from tests.services import require_postgresql
 

@@ -7,9 +7,10 @@ import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from comments import moderation
-from comments.models import Comment, CommentClaim, Flag, ModerationEvent
-from comments.services import ALLOWED_FROM, Action, ModerationError, comment_moderate
+from comments import decisions
+from comments.decisions import ALLOWED_FROM, Action, ModerationError, comment_moderate
+from comments.models import Comment, CommentClaim, Flag
+from moderation.models import ModerationEvent
 from tests.factories import CommentFactory, FlagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +113,7 @@ def test_bulk_decisions_on_a_mixed_selection_decide_what_they_can_and_explain_th
     pending = CommentFactory.create_batch(3, status=Status.PENDING)
     approved = CommentFactory(status=Status.APPROVED)
     spam = CommentFactory(status=Status.SPAM)
-    outcome = moderation.comments_moderate_bulk(
+    outcome = decisions.comments_moderate_bulk(
         comments=[*pending, approved, spam],
         action=Action.APPROVE,
         moderator=moderator,
@@ -131,9 +132,9 @@ def test_bulk_decisions_on_a_mixed_selection_decide_what_they_can_and_explain_th
 def test_a_claim_tells_other_moderators_the_comment_is_taken(moderator):
     other = UserFactory(username="second", is_staff=True)
     comment = CommentFactory(status=Status.PENDING)
-    moderation.comment_claim(comment=comment, moderator=moderator)
+    decisions.comment_claim(comment=comment, moderator=moderator)
     with pytest.raises(ModerationError, match="moderator is handling this comment"):
-        moderation.comment_claim(comment=comment, moderator=other)
+        decisions.comment_claim(comment=comment, moderator=other)
     with pytest.raises(ModerationError, match="moderator is handling this comment"):
         comment_moderate(comment=comment, action=Action.APPROVE, moderator=other)
     assert Comment.objects.get(pk=comment.pk).status == Status.PENDING
@@ -141,7 +142,7 @@ def test_a_claim_tells_other_moderators_the_comment_is_taken(moderator):
 
 def test_the_claimant_decides_and_the_claim_ends(moderator):
     comment = CommentFactory(status=Status.PENDING)
-    moderation.comment_claim(comment=comment, moderator=moderator)
+    decisions.comment_claim(comment=comment, moderator=moderator)
     comment_moderate(comment=comment, action=Action.APPROVE, moderator=moderator)
     assert not CommentClaim.objects.filter(comment=comment).exists()
 
@@ -151,18 +152,18 @@ def test_a_claim_expires_after_ten_minutes(moderator, settings):
     other = UserFactory(username="later", is_staff=True)
     comment = CommentFactory(status=Status.PENDING)
     with time_machine.travel(timezone.now(), tick=False) as traveller:
-        moderation.comment_claim(comment=comment, moderator=moderator)
+        decisions.comment_claim(comment=comment, moderator=moderator)
         traveller.shift(timedelta(minutes=9, seconds=59))
         with pytest.raises(ModerationError):
-            moderation.comment_claim(comment=comment, moderator=other)
+            decisions.comment_claim(comment=comment, moderator=other)
         traveller.shift(timedelta(seconds=2))
-        claim = moderation.comment_claim(comment=comment, moderator=other)
+        claim = decisions.comment_claim(comment=comment, moderator=other)
     assert claim.moderator == other
     assert CommentClaim.objects.get(comment=comment).moderator == other
 
 
 def test_releasing_a_claim_frees_the_comment(moderator):
     comment = CommentFactory(status=Status.PENDING)
-    moderation.comment_claim(comment=comment, moderator=moderator)
-    assert moderation.comment_release(comment=comment, moderator=moderator)
+    decisions.comment_claim(comment=comment, moderator=moderator)
+    assert decisions.comment_release(comment=comment, moderator=moderator)
     assert not CommentClaim.objects.exists()

@@ -7,11 +7,11 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.roles import MODERATORS
-from comments import moderation
+from comments import decisions
+from comments.decisions import Action, comment_moderate
 from comments.models import Comment
-from comments.reply_tokens import stop_replies_token
-from comments.services import Action, comment_moderate
 from comments.tasks import alert_stale_pending, send_daily_summary
+from comments.tokens import stop_replies_token
 from notifications.models import Delivery
 from tests.factories import CommentFactory, UserFactory
 
@@ -115,18 +115,18 @@ def test_a_forged_stop_link_changes_nothing(client):
 def test_a_response_status_tells_the_author_once_per_status(moderator, django_capture_on_commit_callbacks):
     comment = CommentFactory(author_email="heard@example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.comment_response_set(comment=comment, status="considering", moderator=moderator)
-        moderation.comment_response_set(comment=comment, status="considering", moderator=moderator)
+        decisions.comment_response_set(comment=comment, status="considering", moderator=moderator)
+        decisions.comment_response_set(comment=comment, status="considering", moderator=moderator)
     [message] = sent_to("heard@example.org")
     assert "Under consideration" in message.subject
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.comment_response_set(comment=comment, status="reflected", moderator=moderator)
+        decisions.comment_response_set(comment=comment, status="reflected", moderator=moderator)
     assert len(sent_to("heard@example.org")) == 2
 
 
 def test_an_official_reply_is_published_with_its_marker_and_notifies_the_parent(moderator):
     parent = CommentFactory(author_email="asker@example.org", notify_replies=True)
-    reply = moderation.comment_official_reply(parent=parent, staff=moderator, text="Thank you, we will look at this.")
+    reply = decisions.comment_official_reply(parent=parent, staff=moderator, text="Thank you, we will look at this.")
     assert reply.status == Status.APPROVED and reply.parent == parent and reply.official.written_by == moderator
     assert reply.path.startswith(parent.path) and reply.root_id == parent.root_id
     assert Delivery.objects.filter(recipient="asker@example.org", kind="comment_reply").count() == 1

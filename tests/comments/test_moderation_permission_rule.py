@@ -8,9 +8,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.roles import EDITORS, MODERATORS
-from comments.admin_queues import QueueAdmin
-from comments.models import Comment
-from comments.moderation_models import PendingComment
+from comments.admin.queues import QueueAdmin
+from comments.models import Comment, PendingComment
 from comments.permissions import CanModerate, CanSeeComments, can_moderate, can_see_comments
 from policies.models import PolicyAnalysis
 from tests.factories import AnalysisFactory, CommentFactory, UserFactory
@@ -124,8 +123,8 @@ def test_a_moderator_without_staff_status_signed_in_by_session_reads_nothing(cli
 STAFF_PAGES = [
     "/admin/comments/pendingcomment/{pk}/change/",
     "/admin/comments/comment/{pk}/change/",
-    "/admin/comments/moderationevent/export.csv",
-    "/admin/comments/moderationevent/figures/",
+    "/admin/moderation/moderationevent/export.csv",
+    "/admin/comments/comment/figures/",
 ]
 
 

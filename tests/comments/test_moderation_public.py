@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from comments import moderation
+from comments import decisions
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 
 def test_official_replies_and_response_statuses_show_on_the_page(client, moderator, policy_version):
     comment = CommentFactory(text="Please fund clusters for ten years")
-    moderation.comment_official_reply(parent=comment, staff=moderator, text="We make this case to the Treasury.")
-    moderation.comment_response_set(comment=comment, status="reflected", moderator=moderator)
+    decisions.comment_official_reply(parent=comment, staff=moderator, text="We make this case to the Treasury.")
+    decisions.comment_response_set(comment=comment, status="reflected", moderator=moderator)
     html = client.get(comment.target.get_absolute_url()).content.decode()
     assert "We make this case to the Treasury." in html
     assert 'class="badge badge--official">Policy team<' in html
@@ -28,8 +28,8 @@ def test_the_marks_cost_no_extra_query(client, moderator, policy_version, django
     with CaptureQueriesContext(connection) as before:
         client.get(url)
     for each in CommentFactory.create_batch(5, target=comment.target):
-        moderation.comment_official_reply(parent=each, staff=moderator, text="Thank you.")
-        moderation.comment_response_set(comment=each, status="noted", moderator=moderator)
+        decisions.comment_official_reply(parent=each, staff=moderator, text="Thank you.")
+        decisions.comment_response_set(comment=each, status="noted", moderator=moderator)
     with django_assert_num_queries(len(before.captured_queries)):
         client.get(url)
 
@@ -37,8 +37,8 @@ def test_the_marks_cost_no_extra_query(client, moderator, policy_version, django
 def test_the_demo_gives_moderators_a_mixed_queue_once(client_for, moderator):
     from django.core.management import call_command
 
+    from comments.demo import QUEUE
     from comments.models import Comment
-    from comments.moderation_demo import QUEUE
 
     call_command("load_demo_content", verbosity=0)
     call_command("load_demo_content", verbosity=0)

@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 
 from comments import pipeline
-from comments.models import Ban, BlockedTerm, Comment, TrustedCommenter
+from comments.models import Comment
 from comments.services import ip_hash_of
+from moderation.models import Ban, BlockedTerm, TrustedCommenter
 from tests.factories import CommentFactory, UserFactory
 
 Status = Comment.Status

@@ -60,13 +60,13 @@ def test_without_a_policy_comments_are_refused_politely(db, form_data, post_url)
 
 
 def test_editors_may_change_the_policy_and_moderators_the_bans(editor, moderator):
-    assert editor.has_perm("comments.add_policyversion")
-    assert editor.has_perm("comments.change_policyclause")
+    assert editor.has_perm("moderation.add_policyversion")
+    assert editor.has_perm("moderation.change_policyclause")
     assert not editor.has_perm("comments.change_comment")
     assert moderator.has_perm("comments.change_comment")
-    assert moderator.has_perm("comments.add_blockedterm")
-    assert moderator.has_perm("comments.add_ban")
-    assert not moderator.has_perm("comments.change_policyversion")
+    assert moderator.has_perm("moderation.add_blockedterm")
+    assert moderator.has_perm("moderation.add_ban")
+    assert not moderator.has_perm("moderation.change_policyversion")
 
 
 def test_the_demo_content_has_a_policy_and_a_discussion(db):
@@ -104,7 +104,7 @@ def _version_form(version, **changes) -> dict:
 
 def test_a_version_in_force_cannot_be_edited_or_deleted_in_the_admin(client_for, editor, policy_version):
     client = client_for(editor)
-    url = f"/admin/comments/policyversion/{policy_version.pk}/change/"
+    url = f"/admin/moderation/policyversion/{policy_version.pk}/change/"
     clauses_before = list(policy_version.clauses.values_list("number", "title", "text"))
 
     page = client.get(url)
@@ -116,14 +116,15 @@ def test_a_version_in_force_cannot_be_edited_or_deleted_in_the_admin(client_for,
     policy_version.refresh_from_db()
     assert policy_version.text != "Rewritten after people agreed to it."
     assert list(policy_version.clauses.values_list("number", "title", "text")) == clauses_before
-    assert client.post(f"/admin/comments/policyversion/{policy_version.pk}/delete/", {"post": "yes"}).status_code == 403
+    delete_url = f"/admin/moderation/policyversion/{policy_version.pk}/delete/"
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
     assert type(policy_version).objects.filter(pk=policy_version.pk).exists()
 
 
 def test_a_version_not_yet_in_force_can_still_be_corrected(client_for, editor):
     version = PolicyVersionFactory(number=2, effective_at=timezone.now() + timedelta(days=7))
     client = client_for(editor)
-    url = f"/admin/comments/policyversion/{version.pk}/change/"
+    url = f"/admin/moderation/policyversion/{version.pk}/change/"
 
     assert 'name="text"' in client.get(url).content.decode()
     response = client.post(url, _version_form(version, text="Corrected before it applies."))

@@ -9,8 +9,10 @@ from allauth.account.models import EmailAddress
 from django.test import Client
 from django.utils import timezone
 
-from comments.models import Comment, ConfirmedAddress, ModerationEvent
-from comments.services import comments_expire_unconfirmed, confirmation_token
+from comments.models import Comment, ConfirmedAddress
+from comments.services import comments_expire_unconfirmed
+from comments.tokens import confirmation_token
+from moderation.models import ModerationEvent
 from notifications.models import Delivery
 from tests.factories import CommentFactory, UserFactory
 

@@ -4,9 +4,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from comments.models import BlockedTerm, ModerationEvent
 from consultations import services
 from consultations.models import Answer
+from moderation.models import BlockedTerm, ModerationEvent
 from tests.factories import (
     AnswerFactory,
     ConsultationFactory,

@@ -4,7 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.roles import MODERATORS, sync_groups
-from comments.models import Comment, ModerationEvent
+from comments.models import Comment
+from moderation.models import ModerationEvent
 from tests.factories import AnalysisFactory, CommentFactory, PolicyVersionFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

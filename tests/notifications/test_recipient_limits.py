@@ -13,8 +13,8 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from comments.decisions import comment_moderate
 from comments.models import Comment
-from comments.services import comment_moderate
 from comments.views import target_key
 from notifications.models import Delivery
 from notifications.services import delivery_enqueue

@@ -19,7 +19,13 @@ from policies.models import PolicyAnalysis, QuoteCitation
 from webinars.models import Appearance, Quote, Speaker, Webinar
 
 # The schema before the move: consultations held the models and policies cited consultations.Quote.
-BEFORE = [("consultations", "0005_response_holder_key"), ("policies", "0001_initial"), ("webinars", None)]
+BEFORE = [
+    ("consultations", "0005_response_holder_key"),
+    ("policies", "0001_initial"),
+    ("webinars", None),
+    ("comments", "0007_comment_reason_rows"),
+    ("moderation", None),
+]
 MOVED = ("webinar", "speaker", "appearance", "quote")
 
 

@@ -8,30 +8,17 @@ comments on webinars and deliveries about them.
 from django.db import migrations
 
 import accounts.roles
+from core.migration_helpers import move_content_types
 
 MODELS = ("webinar", "speaker", "appearance", "quote")
 
 
-def move_content_types(apps, from_label: str, to_label: str) -> None:
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for model in MODELS:
-        old = ContentType.objects.filter(app_label=from_label, model=model).first()
-        if old is None:
-            continue
-        # A content type made for the new label before this ran (permissions are made for the migration
-        # state) has nothing but those permissions: the old one, with everything that points at it, wins.
-        ContentType.objects.filter(app_label=to_label, model=model).delete()
-        old.app_label = to_label
-        old.save(update_fields=["app_label"])
-    ContentType.objects.clear_cache()
-
-
 def forwards(apps, schema_editor) -> None:
-    move_content_types(apps, "consultations", "webinars")
+    move_content_types(apps, MODELS, "consultations", "webinars")
 
 
 def backwards(apps, schema_editor) -> None:
-    move_content_types(apps, "webinars", "consultations")
+    move_content_types(apps, MODELS, "webinars", "consultations")
 
 
 class Migration(migrations.Migration):

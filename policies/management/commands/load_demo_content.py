@@ -5,9 +5,9 @@ from django.core.management.base import BaseCommand
 # Each app with demo content has a ``demo`` module with a ``load()``; order matters.
 DEMO_MODULES = [
     "policies.demo",
+    "moderation.demo",
     "consultations.demo",
     "comments.demo",
-    "comments.moderation_demo",
     "notifications.demo",
 ]
 

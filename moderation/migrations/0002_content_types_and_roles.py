@@ -1,0 +1,35 @@
+"""The moved models' content types follow them, and the staff groups are set again.
+
+Renaming the ``django_content_type`` rows (app label ``comments`` → ``moderation``) keeps every row that
+points at them: permissions (and so the groups and users holding them) and the admin's history.
+"""
+
+from django.db import migrations
+
+import accounts.roles
+from core.migration_helpers import move_content_types
+
+MODELS = ("commentpolicy", "policyversion", "policyclause", "ban", "blockedterm", "trustedcommenter", "moderationevent")
+
+
+def forwards(apps, schema_editor) -> None:
+    move_content_types(apps, MODELS, "comments", "moderation")
+
+
+def backwards(apps, schema_editor) -> None:
+    move_content_types(apps, MODELS, "moderation", "comments")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("accounts", "0003_personal_data_requests"),
+        ("comments", "0008_moderation_moves_out"),
+        ("moderation", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.RunPython(forwards, backwards),
+        migrations.RunPython(accounts.roles.sync_groups, migrations.RunPython.noop),
+    ]
