@@ -4,7 +4,8 @@ from django.contrib.sitemaps import Sitemap
 from django.utils import timezone
 
 from consultations.models import Consultation
-from policies.models import Author, PolicyAnalysis, Topic
+from policies.models import Author, PolicyAnalysis
+from topics.models import Topic
 from webinars.models import Speaker, Webinar
 
 

@@ -22,8 +22,9 @@ from accounts.roles import MODERATORS
 from comments.models import PolicyClause
 from consultations.api import ResponseThrottle
 from consultations.models import Consultation
-from policies.models import Author, Topic
+from policies.models import Author
 from tests.factories import UserFactory
+from topics.models import Topic
 from webinars.models import Speaker, Webinar
 
 CHECKS = "all"
