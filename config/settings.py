@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "accounts",
+    "topics",
     "moderation",
     "policies",
     "webinars",

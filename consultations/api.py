@@ -21,7 +21,7 @@ from consultations.forms import AboutYouForm, DeclarationForm, SectionForm
 from consultations.models import Answer, Consultation, Question, Response, Section
 from core.api.common import CountingThrottle, DeliverableEmailField, SiteUrlField, StrictSerializer, UserThrottle
 from core.api.views import PublicReadViewSet
-from policies.api import TopicSummarySerializer, topic_filter
+from topics.api import TopicSummarySerializer, topic_filter
 
 # --- Reading ---------------------------------------------------------------------------------
 

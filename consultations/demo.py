@@ -14,7 +14,8 @@ from django.utils import timezone
 from consultations.duplicates import fingerprint
 from consultations.models import Answer, Consultation, Question, QuestionTag, Response, Section
 from policies.demo import SEED_SLUG
-from policies.models import PolicyAnalysis, Report, Topic
+from policies.models import PolicyAnalysis, Report
+from topics.models import Topic
 from webinars.models import Webinar
 
 LONDON = ZoneInfo("Europe/London")

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.markdown import render_markdown
 from core.models import Stamped
-from policies.models import PolicyAnalysis, Report, Topic
+from policies.models import PolicyAnalysis, Report
+from topics.models import Topic
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.personal_data import normalise_email
 from notifications import emails
 from notifications.models import Frequency, Subscriber, Suppression
-from policies.models import Topic
+from topics.models import Topic
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
