@@ -18,7 +18,7 @@ from django.db.models.expressions import Combinable, NegatedExpression
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from notifications import rendering, sending
+from notifications import dispatch, rendering, sending
 from notifications.models import Broadcast, Delivery, Frequency, Stream, Subscriber
 from notifications.services.outbox import deliveries_dispatch
 from policies.models import PolicyAnalysis
@@ -67,10 +67,8 @@ def announcement_fan_out(
 
 
 def broadcast_dispatch(*, broadcast_id: int) -> None:
-    from notifications.tasks import fan_out_broadcast
-
     try:
-        fan_out_broadcast.delay(broadcast_id)
+        dispatch.task(dispatch.FAN_OUT_BROADCAST).delay(broadcast_id)
     except (OperationalError, OSError) as error:
         log.warning("Broker unavailable; broadcast %s left for the sweeper: %s", broadcast_id, error)
 
