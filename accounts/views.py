@@ -19,7 +19,6 @@ from accounts.personal_data import (
 from accounts.personal_data_admin import export_download
 from accounts.personal_data_forms import AccountDeleteForm
 from accounts.services import api_token_create, api_token_revoke
-from consultations.selectors import responses_of_person
 
 # The key is kept in the session for one page view, so it is shown once and never put in a URL.
 NEW_TOKEN_SESSION_KEY = "accounts.new_api_token"  # noqa: S105 (a session key name, not a secret)
@@ -35,11 +34,11 @@ def _signed_in(request: HttpRequest) -> User:
 @never_cache  # the page holds private response links and references
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
+    """The account page; its "Your responses" section is consultations' own template tag."""
     user = _signed_in(request)
     context = {
         "api_token": Token.objects.filter(user=user).first(),
         "new_api_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None),
-        "responses": responses_of_person(user),
     }
     return render(request, "accounts/profile.html", context)
 

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import StampedAdmin
 from core.admin_widgets import SafeAutocompleteMixin
-from notifications.services import analysis_announce
 from policies.models import Author, PolicyAnalysis, QuoteCitation, Report
+from policies.services import analysis_announce
 
 
 @admin.register(Author)
