@@ -2,10 +2,8 @@
 
 from datetime import datetime
 
-from django.db import transaction
-
 from notifications.models import Broadcast
-from notifications.services.broadcasts import announcement_fan_out, not_announced
+from notifications.services.broadcasts import announce_each, announcement_fan_out, not_announced
 from policies.models import PolicyAnalysis
 
 ANALYSIS_PUBLISHED = "analysis_published"
@@ -30,8 +28,4 @@ def analyses_announce_due(since: datetime) -> int:
     due = PolicyAnalysis.objects.published().filter(
         not_announced(PolicyAnalysis, ANALYSIS_PUBLISHED), publish_at__gte=since
     )
-    count = 0
-    for analysis in due:
-        with transaction.atomic():
-            count += analysis_announce(analysis=analysis) is not None
-    return count
+    return announce_each(due, lambda analysis: analysis_announce(analysis=analysis))

@@ -2,10 +2,8 @@
 
 from datetime import datetime
 
-from django.db import transaction
-
 from notifications.models import Broadcast
-from notifications.services.broadcasts import announcement_fan_out, not_announced
+from notifications.services.broadcasts import announce_each, announcement_fan_out, not_announced
 from webinars.models import Webinar
 
 WEBINAR_ANNOUNCED = "webinar_announced"
@@ -27,8 +25,4 @@ def webinar_announce(*, webinar: Webinar) -> Broadcast | None:
 def webinars_announce_due(since: datetime) -> int:
     """Announce the upcoming webinars added since ``since`` and not yet announced."""
     due = Webinar.objects.upcoming().filter(not_announced(Webinar, WEBINAR_ANNOUNCED), created_at__gte=since)
-    count = 0
-    for webinar in due:
-        with transaction.atomic():
-            count += webinar_announce(webinar=webinar) is not None
-    return count
+    return announce_each(due, lambda webinar: webinar_announce(webinar=webinar))

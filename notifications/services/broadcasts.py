@@ -6,9 +6,10 @@ or again after a worker died half-way, adds nothing.
 """
 
 import logging
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -22,6 +23,8 @@ from notifications import dispatch, rendering, sending
 from notifications.models import Broadcast, Delivery, Frequency, Stream, Subscriber
 from notifications.registry import announcement_context_name, announcement_sources
 from notifications.services.outbox import deliveries_dispatch
+
+M = TypeVar("M", bound=models.Model)
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +73,15 @@ def not_announced(model: type[models.Model], kind: str) -> "NegatedExpression[Co
     """A filter for ``model``'s rows that have no broadcast of this kind yet (for an ``announce_due``)."""
     ct = ContentType.objects.get_for_model(model)
     return ~Exists(Broadcast.objects.filter(kind=kind, content_type=ct, object_id=OuterRef("pk")))
+
+
+def announce_each(due: Iterable[M], announce: Callable[[M], Broadcast | None]) -> int:
+    """Announce each row in its own transaction, so one failure keeps the others'; how many were announced."""
+    count = 0
+    for row in due:
+        with transaction.atomic():
+            count += announce(row) is not None
+    return count
 
 
 def announcements_find_due() -> int:

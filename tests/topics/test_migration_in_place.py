@@ -6,16 +6,14 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from consultations.models import Consultation
 from notifications.models import Subscriber
 from policies.models import PolicyAnalysis
+from tests.migration_moves import assert_moved_with_what_points_at_it, old_permission_granted, upgrade_with_old_rows
 from topics.models import Topic
 from webinars.models import Webinar
 
@@ -27,9 +25,6 @@ BEFORE = [("policies", "0002_quote_moves_to_webinars"), ("topics", None)]
 def populate(apps) -> dict[str, int]:
     """Rows in the old tables, written through the models as they were."""
     User = apps.get_model("auth", "User")
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    ContentType = apps.get_model("contenttypes", "ContentType")
     LogEntry = apps.get_model("admin", "LogEntry")
     Topic = apps.get_model("policies", "Topic")
     Author = apps.get_model("policies", "Author")
@@ -76,13 +71,9 @@ def populate(apps) -> dict[str, int]:
     subscriber = Subscriber.objects.create(email="reader@example.org", confirmed_at=now)
     subscriber.topics.add(topic)
 
-    topic_type, _ = ContentType.objects.get_or_create(app_label="policies", model="topic")
-    change_topic, _ = Permission.objects.get_or_create(
-        content_type=topic_type, codename="change_topic", defaults={"name": "Can change topic"}
+    topic_type, change_topic = old_permission_granted(
+        apps, app_label="policies", model="topic", action="change", group="Old topic team", user=editor
     )
-    group = Group.objects.create(name="Old topic team")
-    group.permissions.add(change_topic)
-    editor.user_permissions.add(change_topic)
     log = LogEntry.objects.create(
         user=editor,
         content_type=topic_type,
@@ -98,27 +89,21 @@ def populate(apps) -> dict[str, int]:
         "webinar": webinar.pk,
         "consultation": consultation.pk,
         "subscriber": subscriber.pk,
-        "editor": editor.pk,
-        "topic_type": topic_type.pk,
-        "change_topic": change_topic.pk,
+        "user": editor.pk,
+        "content_type": topic_type.pk,
+        "permission": change_topic.pk,
         "log": log.pk,
     }
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_populated_database_upgrades_in_place_and_keeps_every_row():
-    executor = MigrationExecutor(connection)
-    old_state = executor.migrate(BEFORE)
-    ids = populate(old_state.apps)
-
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-    ContentType.objects.clear_cache()
+    ids = upgrade_with_old_rows(BEFORE, populate)
 
     topic = Topic.objects.get(pk=ids["topic"])
     other = Topic.objects.get(pk=ids["other"])
     assert (topic.name, topic.slug, topic.description) == ("Research clusters", "old-research-clusters", "Places.")
-    assert topic.created_by_id == ids["editor"]
+    assert topic.created_by_id == ids["user"]
     assert topic.get_absolute_url() == "/topics/old-research-clusters/"
 
     analysis = PolicyAnalysis.objects.get(pk=ids["analysis"])
@@ -135,18 +120,12 @@ def test_a_populated_database_upgrades_in_place_and_keeps_every_row():
         ids["subscriber"]
     ]
 
-    # The content type moved with the model: the same row, now under the new label, and no other left.
+    # The content type moved with the model: the same rows, now under the new label, with the permission, the
+    # group and the user holding it.
+    assert_moved_with_what_points_at_it(
+        Topic, from_label="policies", moved=("topic",), ids=ids, action="change", group="Old topic team"
+    )
     topic_type = ContentType.objects.get_for_model(Topic)
-    assert topic_type.pk == ids["topic_type"]
-    assert (topic_type.app_label, topic_type.model) == ("topics", "topic")
-    assert not ContentType.objects.filter(app_label="policies", model="topic").exists()
-
-    group = Group.objects.get(name="Old topic team")
-    assert list(group.permissions.values_list("pk", flat=True)) == [ids["change_topic"]]
-    assert group.permissions.get().content_type.model_class() is Topic
-    user = get_user_model().objects.get(pk=ids["editor"])
-    assert user.has_perm("topics.change_topic")
-    assert not user.has_perm("policies.change_topic")
     editors = Group.objects.get(name="Editors")
     assert editors.permissions.filter(content_type=topic_type, codename="change_topic").exists()
     assert LogEntry.objects.get(pk=ids["log"]).get_edited_object() == topic
