@@ -9,6 +9,10 @@ from tests.factories import UserFactory
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Attached files too, in a private folder beside the media, as in production.
+    private = settings.STORAGES["consultation_attachments"]
+    options = {**private["OPTIONS"], "location": tmp_path / "private"}
+    settings.STORAGES = {**settings.STORAGES, "consultation_attachments": {**private, "OPTIONS": options}}
 
 
 @pytest.fixture(autouse=True)
