@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 from core.markdown import render_markdown
@@ -484,9 +485,22 @@ class Answer(models.Model):
         return "\n".join(parts)
 
 
+class AttachmentStorage(LazyObject):
+    """The private storage of attachments (settings.STORAGES["consultation_attachments"]), found when first used.
+
+    A FileField calls a storage callable once, at import; this lazy object lets the configuration
+    (and a test's temporary folder) be read when files are first stored instead, as default_storage does.
+    """
+
+    def _setup(self) -> None:
+        self._wrapped = storages["consultation_attachments"]
+
+
+attachment_files = AttachmentStorage()
+
+
 def attachment_storage() -> Storage:
-    """The private storage of attachments (settings.STORAGES), looked up when used so tests can move it."""
-    return storages["consultation_attachments"]
+    return attachment_files  # type: ignore[return-value]  # a LazyObject stands in for the storage it wraps
 
 
 def attachment_name(instance: "Attachment", filename: str) -> str:
