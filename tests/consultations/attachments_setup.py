@@ -43,3 +43,16 @@ def finish(client, consultation, django_capture_on_commit_callbacks):
         sent = client.post(f"{base}check/", {"action": "submit"})
     assert sent.status_code == 302, sent.content.decode()
     return sent.url
+
+
+def stored(response, question, content: bytes | None = None, name: str = "paper.pdf"):
+    """A file attached to ``response`` as the questionnaire would, whatever the response's state."""
+    from consultations.attachments import attachment_store
+    from tests.consultations.sample_files import pdf
+
+    return attachment_store(response=response, question=question, upload=upload(content or pdf(), name))
+
+
+def stored_files(settings) -> list:
+    location = settings.STORAGES["consultation_attachments"]["OPTIONS"]["location"]
+    return sorted(path for path in location.rglob("*") if path.is_file()) if location.exists() else []
