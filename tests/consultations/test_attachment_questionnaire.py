@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.test import Client
 
 from consultations.models import Attachment, Response
 from tests.consultations import attachments_setup, sample_files
@@ -219,3 +220,17 @@ def test_when_clamd_is_down_files_are_refused_not_let_through(client, consultati
     page = client.post(url, page_data(paper_question, **{f"q{paper_question.pk}_file": upload(sample_files.pdf())}))
     assert "We could not check “paper.pdf” for viruses just now. Try again in a few minutes." in page.content.decode()
     assert not Attachment.objects.exists()
+
+
+def test_the_upload_page_still_checks_the_csrf_token(consultation, paper_question):
+    browser = Client(enforce_csrf_checks=True)
+    browser.get("/consultations/clusters/")
+    token = browser.cookies["csrftoken"].value
+    assert browser.post("/consultations/clusters/respond/", {"csrfmiddlewaretoken": token}).status_code == 302
+    url = "/consultations/clusters/respond/2/"
+    data = {"action": "upload", f"q{paper_question.pk}_file": upload(sample_files.pdf())}
+    assert browser.post(url, data).status_code == 403
+    assert not Attachment.objects.exists()
+    data[f"q{paper_question.pk}_file"] = upload(sample_files.pdf())
+    assert browser.post(url, {**data, "csrfmiddlewaretoken": token}).status_code == 302
+    assert Attachment.objects.count() == 1
