@@ -152,6 +152,29 @@ def question_answers(
     return Paginator(answers, 25).get_page(page_number)
 
 
+def question_files(*, question: Question, responses: list[int]) -> dict[int, list[Attachment]]:
+    """The files attached to a question by the given sent responses, by response id; one query."""
+    grouped: dict[int, list[Attachment]] = {}
+    attachments = Attachment.objects.filter(question=question, response_id__in=responses).order_by("uploaded_at", "pk")
+    for attachment in attachments:
+        grouped.setdefault(attachment.response_id, []).append(attachment)
+    return grouped
+
+
+def question_file_only_answers(question: Question) -> list[tuple[Response, list[Attachment]]]:
+    """Sent responses that answered the question with files and no words; one query."""
+    attachments = (
+        Attachment.objects.filter(question=question, response__status=Response.Status.SUBMITTED)
+        .exclude(response__answers__question=question)
+        .select_related("response")
+        .order_by("response__submitted_at", "response_id", "uploaded_at", "pk")
+    )
+    grouped: dict[int, tuple[Response, list[Attachment]]] = {}
+    for attachment in attachments:
+        grouped.setdefault(attachment.response_id, (attachment.response, []))[1].append(attachment)
+    return list(grouped.values())
+
+
 # Bump when duplicates.py changes how texts are grouped, so no page shows groups made the old way.
 GROUPS_CACHE_VERSION = 1
 GROUPS_CACHE_SECONDS = 7 * 24 * 60 * 60

@@ -244,6 +244,11 @@ class ConsultationAdmin(StampedAdmin):
             tag_id=int(tag_id) if tag_id and tag_id.isdigit() else None,
             group=request.GET.get("group", ""),
         )
+        files = (
+            selectors.question_files(question=question, responses=[answer.response_id for answer in page])
+            if question.accepts_files
+            else {}
+        )
         context = {
             **self.admin_site.each_context(request),
             "title": question.text,
@@ -261,12 +266,14 @@ class ConsultationAdmin(StampedAdmin):
                         prefix=f"a{answer.pk}",
                         initial={"tags": list(answer.tags.all()), "note": answer.note},
                     ),
+                    files.get(answer.response_id, []),
                 )
                 for answer in page
             ],
             "tag_form": TagForm(),
             "opts": self.model._meta,
             "query": request.GET.urlencode(),
+            "file_only": selectors.question_file_only_answers(question) if question.accepts_files else [],
         }
         return TemplateResponse(request, "consultations/consultation_admin_question.html", context)
 

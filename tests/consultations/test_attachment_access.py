@@ -7,8 +7,8 @@ from django.test import Client
 from accounts.roles import ANALYSTS, EDITORS
 from consultations.models import Attachment, Response
 from tests.consultations import attachments_setup, sample_files
-from tests.consultations.attachments_setup import begin, finish, upload
-from tests.factories import UserFactory
+from tests.consultations.attachments_setup import begin, finish, stored, upload
+from tests.factories import AnswerFactory, ResponseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 consultation = attachments_setup.consultation
@@ -104,3 +104,22 @@ def test_the_response_admin_links_each_file_for_analysts(
     analyst = UserFactory(username="analyst", is_staff=True, groups=[ANALYSTS])
     page = client_for(analyst).get(f"/admin/consultations/response/{attached.response_id}/change/")
     assert f'href="{admin_url(attached)}">Our position paper.pdf</a>' in page.content.decode()
+
+
+def test_the_question_page_shows_analysts_each_file_and_the_file_only_answers(
+    consultation, paper_question, client_for, django_assert_max_num_queries
+):
+    with_words = ResponseFactory(consultation=consultation)
+    AnswerFactory(response=with_words, question=paper_question, text="See our paper")
+    first = stored(with_words, paper_question)
+    only_file = ResponseFactory(consultation=consultation, respondent_type="organisation", organisation="Alliance")
+    second = stored(only_file, paper_question, b"Our notes", "notes.txt")
+    analyst = UserFactory(username="analyst", is_staff=True, groups=[ANALYSTS])
+    browser = client_for(analyst)
+    url = f"/admin/consultations/consultation/{consultation.pk}/analysis/{paper_question.pk}/"
+    with django_assert_max_num_queries(20):
+        page = browser.get(url).content.decode()
+    assert f'href="{admin_url(first)}">paper.pdf</a>' in page
+    assert "1 response answered with a file only" in page
+    assert f"{only_file.public_reference} · On behalf of an organisation · Alliance:" in page
+    assert f'href="{admin_url(second)}">notes.txt</a>' in page
