@@ -464,6 +464,9 @@ class Answer(models.Model):
 
     objects = AnswerQuerySet.as_manager()
 
+    # Not stored: set by the analysts' question page, the files the response attached to this question.
+    uploads: list["Attachment"]
+
     class Meta:
         ordering = ["response_id", "question_id"]
         permissions = [("moderate_answer", _("Can publish, redact or reject answers for publication"))]

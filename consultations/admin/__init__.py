@@ -249,6 +249,8 @@ class ConsultationAdmin(StampedAdmin):
             if question.accepts_files
             else {}
         )
+        for answer in page:
+            answer.uploads = files.get(answer.response_id, [])
         context = {
             **self.admin_site.each_context(request),
             "title": question.text,
@@ -266,7 +268,6 @@ class ConsultationAdmin(StampedAdmin):
                         prefix=f"a{answer.pk}",
                         initial={"tags": list(answer.tags.all()), "note": answer.note},
                     ),
-                    files.get(answer.response_id, []),
                 )
                 for answer in page
             ],
