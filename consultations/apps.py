@@ -6,7 +6,11 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.personal_data import personal_data_part_register
-        from consultations import digest, personal_data
+        from consultations import (
+            checks,  # noqa: F401  registers the system checks
+            digest,
+            personal_data,
+        )
         from notifications.registry import digest_part_register
 
         # Apps below this one gather its share without importing it: the digest, the personal-data requests.
