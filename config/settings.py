@@ -141,6 +141,16 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Counts allauth's per-address limits on the client address behind the proxy (core/client_address.py).
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# allauth's forms with a specific message for each empty box (accounts/forms.py).
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.SignInForm",
+    "signup": "accounts.forms.SignUpForm",
+    "reset_password": "accounts.forms.PasswordResetForm",
+    "reset_password_from_key": "accounts.forms.PasswordResetKeyForm",
+    "change_password": "accounts.forms.PasswordChangeForm",
+    "set_password": "accounts.forms.PasswordSetForm",
+    "add_email": "accounts.forms.AddEmailForm",
+}
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGIN_URL = "account_login"
 
