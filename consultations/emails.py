@@ -9,9 +9,13 @@ in an hour cost nobody their receipt.
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
+from consultations import routing
 from consultations.models import Consultation, LateResponseLink, Response
 from core.site import absolute_url
 from notifications.services import delivery_enqueue
+
+# The published summary's place on the consultation page, which the outcome email links to.
+SUMMARY_ANCHOR = "response-summary"
 
 
 def _when(moment) -> str:
@@ -19,10 +23,17 @@ def _when(moment) -> str:
 
 
 def _answers_copy(response: Response) -> list[dict[str, str]]:
+    """The questions the response was asked (routing leaves out the rest), each with its answer."""
     answers = {answer.question_id: answer for answer in response.answers.all()}
+    asked = routing.plan(
+        routing.questionnaire(response.consultation_id),
+        respondent_type=response.respondent_type,
+        answers={pk: answer.selected for pk, answer in answers.items()},
+    )
     return [
         {"question": question.text, "answer": answers[question.pk].display() if question.pk in answers else ""}
-        for question in response.consultation.questions.all()
+        for section in asked.sections
+        for question in asked.questions[section.pk]
     ]
 
 
@@ -115,6 +126,9 @@ def outcome_context(consultation: Consultation) -> dict[str, str]:
         "link": absolute_url(consultation.get_absolute_url()),
         "report_title": consultation.final_report.title if consultation.final_report else "",
         "report_link": consultation.final_report.link if consultation.final_report else "",
+        "summary_link": absolute_url(f"{consultation.get_absolute_url()}#{SUMMARY_ANCHOR}")
+        if consultation.summary_published
+        else "",
     }
 
 

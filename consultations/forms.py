@@ -1,3 +1,5 @@
+import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
@@ -5,6 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from consultations import routing
 from consultations.models import OTHER, Answer, Question, QuestionTag, Response, Section
 from consultations.services import AnswerInput
 from core.validators import DeliverableEmailField
@@ -26,6 +29,8 @@ def _describe(form: forms.BaseForm) -> None:
 
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     # The mixin only ever goes in front of a Django form, whose attributes it uses.
     _FormBase = forms.BaseForm
 else:
@@ -72,6 +77,7 @@ class AboutYouForm(GovFormMixin, forms.ModelForm):
         help_texts = {
             "email": _("For your receipt and a link to come back to your response. It is never published."),
             "name": _("Optional for individuals. Published only if you ask us to publish with your name."),
+            "organisation": _("Only if you respond on behalf of an organisation."),
         }
         widgets = {"respondent_type": forms.RadioSelect}
         field_classes = {"email": DeliverableEmailField}
@@ -133,6 +139,7 @@ class DeclarationForm(GovFormMixin, forms.ModelForm):
                 "We ask this of everyone, as UK health consultations do under Article 5.3 of the WHO Framework "
                 "Convention on Tobacco Control. A “yes” does not stop your response being read."
             ),
+            "tobacco_links_details": _("Only if you answered yes."),
             "other_interests": _("For example funding, employment or membership relevant to this consultation."),
         }
         widgets = {"tobacco_links": forms.RadioSelect, "consent": forms.RadioSelect}
@@ -177,18 +184,60 @@ class _CommonFieldOptions(TypedDict):
     required: bool
 
 
+@dataclass(frozen=True)
+class Reveal:
+    """A question shown on the page only while an earlier answer on the same page meets its condition."""
+
+    field: str
+    values: str  # JSON, for the page's script
+    hint: "StrOrPromise"
+
+
 class SectionForm(GovFormMixin, forms.Form):
-    """One page of the questionnaire: a field per question, plus "please specify" boxes for "Other"."""
+    """One page of the questionnaire: a field per question asked, plus "please specify" boxes for "Other".
+
+    Routing: a question whose condition rests on an earlier page or on the respondent type is on the
+    page only if the condition holds (``facts``: what was known on arriving here). One whose condition
+    rests on a question of this page is on the page, revealed by the page's script as that answer
+    changes, and shown to everyone without JavaScript with a hint saying when to answer it; it is
+    required, checked and saved only when the answers sent with it meet the condition.
+    """
 
     summary_names_fields = True
 
-    def __init__(self, *args, section: Section, answers: dict[int, Answer], partial: bool = False, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        section: Section,
+        answers: dict[int, Answer],
+        partial: bool = False,
+        facts: routing.Facts | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.section = section
-        self.questions = list(section.questions.all())
+        self.facts = dict(facts or {})
+        self.partial = partial
+        everything = list(section.questions.all())
+        on_page = {question.pk: question for question in everything}
+        self.rules = {question.pk: routing.rule_of(question) for question in everything}
+        self.questions = [q for q in everything if self._on_page(q, on_page)]
+        self.reveals: dict[int, Reveal] = {}
         for question in self.questions:
             answer = answers.get(question.pk)
-            self.fields[f"q{question.pk}"] = self._field(question, answer, partial)
+            rule = self.rules[question.pk]
+            revealed = rule is not None and rule.source in on_page
+            self.fields[f"q{question.pk}"] = self._field(question, answer, partial or revealed)
+            if revealed:
+                assert rule is not None
+                self.reveals[question.pk] = Reveal(
+                    field=f"q{rule.source}",
+                    values=json.dumps(sorted(rule.values)),
+                    hint=routing.condition_text(question, on_page),
+                )
+                self.fields[f"q{question.pk}"].help_text = " ".join(
+                    str(text) for text in (question.help_text, self.reveals[question.pk].hint) if text
+                )
             if question.allow_other:
                 self.fields[f"q{question.pk}_other"] = forms.CharField(
                     label=_("Please specify"),
@@ -197,11 +246,15 @@ class SectionForm(GovFormMixin, forms.Form):
                     initial=answer.text if answer else "",
                 )
 
-    def _field(self, question: Question, answer: Answer | None, partial: bool) -> forms.Field:
+    def _on_page(self, question: Question, on_page: dict[int, Question]) -> bool:
+        rule = self.rules[question.pk]
+        return rule is None or rule.source in on_page or rule.holds(self.facts)
+
+    def _field(self, question: Question, answer: Answer | None, optional: bool) -> forms.Field:
         common: _CommonFieldOptions = {
             "label": question.text,
             "help_text": question.help_text,
-            "required": question.required and not partial,
+            "required": question.required and not optional,
         }
         kind = question.Kind
         if question.kind == kind.FREE_TEXT:
@@ -230,22 +283,59 @@ class SectionForm(GovFormMixin, forms.Form):
             **common,
         )
 
+    def applicable(self) -> set[int]:
+        """The questions this page asks, given the answers sent with it (after cleaning)."""
+        facts = dict(self.facts)
+        asked = set()
+        for question in self.questions:
+            rule = self.rules[question.pk]
+            if rule is not None and not rule.holds(facts):
+                continue
+            asked.add(question.pk)
+            facts[question.pk] = routing.answer_fact(question, self._selected(question))
+        return asked
+
+    def _selected(self, question: Question) -> list[str]:
+        value = self.cleaned_data.get(f"q{question.pk}")
+        if question.kind == Question.Kind.FREE_TEXT:
+            return []
+        return value if isinstance(value, list) else ([value] if value else [])
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        asked = self.applicable()
         for question in self.questions:
-            chosen = data.get(f"q{question.pk}") or []
-            chosen = chosen if isinstance(chosen, list) else [chosen]
-            if OTHER in chosen and question.allow_other and not data.get(f"q{question.pk}_other", "").strip():
-                self.add_error(f"q{question.pk}_other", _("Say what “Other” means for you."))
+            name = f"q{question.pk}"
+            if question.pk not in asked:
+                # Not asked, so nothing typed there counts: no error stands in the way.
+                for key in (name, f"{name}_other"):
+                    self.errors.pop(key, None)
+                    data.pop(key, None)
+                continue
+            chosen = self._selected(question)
+            revealed_required = question.pk in self.reveals and question.required and not self.partial
+            if revealed_required and name not in self.errors and not chosen and not str(data.get(name) or "").strip():
+                self.add_error(name, self.fields[name].error_messages["required"])
+                continue
+            if OTHER in chosen and question.allow_other and not data.get(f"{name}_other", "").strip():
+                self.add_error(f"{name}_other", _("Say what “Other” means for you."))
         return data
 
-    def question_fields(self) -> list[tuple[forms.BoundField, forms.BoundField | None]]:
-        return [(self[f"q{q.pk}"], self[f"q{q.pk}_other"] if q.allow_other else None) for q in self.questions]
+    def question_fields(self) -> list[tuple[forms.BoundField, forms.BoundField | None, Reveal | None, int]]:
+        return [
+            (self[f"q{q.pk}"], self[f"q{q.pk}_other"] if q.allow_other else None, self.reveals.get(q.pk), q.pk)
+            for q in self.questions
+        ]
 
     def answers(self) -> dict[int, AnswerInput]:
+        """Every question of the section: those not asked come back empty, so any earlier answer goes."""
+        asked = self.applicable()
         result = {}
-        for question in self.questions:
+        for question in self.section.questions.all():
+            if question.pk not in asked:
+                result[question.pk] = AnswerInput(selected=[])
+                continue
             value = self.cleaned_data.get(f"q{question.pk}")
             if question.kind == Question.Kind.FREE_TEXT:
                 result[question.pk] = AnswerInput(selected=[], text=value or "")

@@ -19,7 +19,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consultations import selectors, services
+from consultations import routing, selectors, services
 from consultations.forms import AboutYouForm, DeclarationForm, SectionForm
 from consultations.models import Consultation, LateResponseLink, Response
 from core.throttle import hourly_limit_reached
@@ -96,7 +96,7 @@ def respond_start(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("consultations:respond_page", slug=slug, page=1)
 
 
-def _page_form(request: HttpRequest, response: Response, page: int, sections: list, partial: bool):
+def _page_form(request: HttpRequest, response: Response, page: int, sections: list, plan: routing.Plan, partial: bool):
     """The form for page ``page``: 1 is "about you", then one page per section, then the declaration."""
     data = request.POST if request.method == "POST" else None
     if page == 1:
@@ -105,7 +105,8 @@ def _page_form(request: HttpRequest, response: Response, page: int, sections: li
         return DeclarationForm(data, instance=response, partial=partial), None
     section = sections[page - 2]
     answers = {answer.question_id: answer for answer in response.answers.filter(question__section=section)}
-    return SectionForm(data, section=section, answers=answers, partial=partial), section
+    facts = plan.facts_before.get(section.pk, {})
+    return SectionForm(data, section=section, answers=answers, partial=partial, facts=facts), section
 
 
 def _save(form, response: Response, page: int) -> None:
@@ -127,6 +128,10 @@ def _held_draft(request: HttpRequest, slug: str) -> Response | HttpResponse:
     return response
 
 
+def _next_page(pages: list[int], page: int) -> int | None:
+    return next((number for number in pages if number > page), None)
+
+
 @require_http_methods(["GET", "POST"])
 def respond_page(request: HttpRequest, slug: str, page: int) -> HttpResponse:
     response = _held_draft(request, slug)
@@ -139,23 +144,31 @@ def respond_page(request: HttpRequest, slug: str, page: int) -> HttpResponse:
     last = len(sections) + 2
     if not 1 <= page <= last:
         return redirect("consultations:respond_page", slug=slug, page=1)
+    plan = routing.response_plan(response, sections)
+    pages = plan.page_numbers(sections)
+    if page not in pages:
+        # A page routing does not ask of this response: on to the next one that applies.
+        return redirect("consultations:respond_page", slug=slug, page=_next_page(pages, page))
     save_later = request.POST.get("action") == "save-later"
-    form, section = _page_form(request, response, page, sections, partial=save_later)
+    form, section = _page_form(request, response, page, sections, plan, partial=save_later)
     if request.method == "POST" and form.is_valid():
         _save(form, response, page)
         if save_later:
             return _send_link(request, response)
         if page == last:
             return redirect("consultations:respond_check", slug=slug)
-        return redirect("consultations:respond_page", slug=slug, page=page + 1)
+        # The answers just saved may open or close later pages.
+        pages = routing.response_plan(response, sections).page_numbers(sections)
+        return redirect("consultations:respond_page", slug=slug, page=_next_page(pages, page))
+    position = pages.index(page) + 1
     context = {
         "consultation": consultation,
         "response": response,
         "form": form,
         "section": section,
-        "page": page,
-        "pages": last + 1,
-        "progress": round(100 * (page - 1) / (last + 1)),
+        "page": position,
+        "pages": len(pages) + 1,
+        "back_page": pages[position - 2] if position > 1 else None,
         "kind": "about" if page == 1 else "declaration" if page == last else "section",
     }
     return render(request, "consultations/consultation_respond.html", context)
@@ -191,12 +204,14 @@ def respond_check(request: HttpRequest, slug: str) -> HttpResponse:
             pass
         else:
             return redirect(response)
+    sections = selectors.consultation_sections(consultation)
     context = {
         "consultation": consultation,
         "response": response,
         "answers": selectors.response_answers(response),
         "missing": missing,
-        "pages": len(selectors.consultation_sections(consultation)) + 3,
+        "pages": len(routing.response_plan(response, sections).page_numbers(sections)) + 1,
+        "declaration_page": len(sections) + 2,
     }
     return render(
         request,
