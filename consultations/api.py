@@ -19,6 +19,7 @@ from rest_framework.response import Response as ApiResponse
 from consultations import routing, selectors, services
 from consultations.forms import AboutYouForm, DeclarationForm, SectionForm
 from consultations.models import Answer, Conditional, Consultation, Question, Response, Section
+from consultations.summary import response_summary, summary_is_public
 from core.api.common import CountingThrottle, DeliverableEmailField, SiteUrlField, StrictSerializer, UserThrottle
 from core.api.views import PublicReadViewSet
 from policies.api import TopicSummarySerializer, topic_filter
@@ -154,6 +155,48 @@ class PublishedResponseSerializer(serializers.Serializer):
     name = serializers.CharField(source="display_name")
     respondent_type = serializers.ChoiceField(choices=Response.RespondentType.choices)
     answers = PublishedAnswerSerializer(source="published_answers", many=True)
+
+
+class FigureSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    # SerializerMetaclass moves declared fields off the class, so this never shadows Field.label at runtime.
+    label = serializers.CharField()  # type: ignore[assignment]
+    count = serializers.IntegerField()
+    percentage = serializers.FloatField(help_text="Of the responses counted (one decimal place).")
+    campaign = serializers.IntegerField(help_text="How many of `count` are campaign responses.")
+
+
+class QuestionFiguresSerializer(serializers.Serializer):
+    question = serializers.IntegerField(source="question.pk")
+    question_text = serializers.CharField(source="question.text")
+    kind = serializers.CharField(source="question.kind")
+    answered = serializers.IntegerField(help_text="Responses counted that answered the question.")
+    campaign = serializers.IntegerField(help_text="How many of `answered` are campaign responses.")
+    multiple = serializers.BooleanField(help_text="Several answers allowed: percentages may add up to more than 100.")
+    options = FigureSerializer(many=True)
+
+
+class QuoteSerializer(serializers.Serializer):
+    question = serializers.IntegerField(source="question.pk")
+    question_text = serializers.CharField(source="question.text")
+    text = serializers.CharField(help_text="As published after moderation.")
+    name = serializers.CharField(help_text="The name, or “Anonymous”, as the respondent agreed.")
+    respondent_type = serializers.CharField()
+    public_reference = serializers.CharField()
+    redacted = serializers.BooleanField()
+    campaign_size = serializers.IntegerField(help_text="0, or how many respondents sent this campaign text.")
+
+
+class ResponseSummarySerializer(serializers.Serializer):
+    """The published summary of responses: only responses whose authors agreed to publication."""
+
+    total = serializers.IntegerField(help_text="Responses counted: those whose authors agreed to publication.")
+    unpublished = serializers.IntegerField(help_text="Responses not counted: their authors refused publication.")
+    campaign = serializers.IntegerField(help_text="How many of `total` are campaign responses, each counted once.")
+    campaigns = serializers.IntegerField(help_text="Distinct campaign texts.")
+    by_type = FigureSerializer(many=True)
+    questions = QuestionFiguresSerializer(many=True, help_text="Each closed (choice) question, in order.")
+    quotes = QuoteSerializer(many=True, help_text="Answers chosen by analysts, from consenting respondents.")
 
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -355,6 +398,8 @@ class ConsultationViewSet(PublicReadViewSet):
             return ResponseInputSerializer
         if self.action == "responses":
             return PublishedResponseSerializer
+        if self.action == "summary":
+            return ResponseSummarySerializer
         return ConsultationSerializer
 
     @extend_schema(
@@ -397,6 +442,22 @@ class ConsultationViewSet(PublicReadViewSet):
         if not consultation.concluded_at:
             raise exceptions.NotFound(_("The outcome of this consultation has not been published yet."))
         return ApiResponse(OutcomeSerializer(consultation).data)
+
+    @extend_schema(
+        summary="Read the summary of responses",
+        description=(
+            "Published with the outcome when the editors choose: responses by type, the counts for each closed "
+            "question and quotes chosen by analysts, only from responses whose authors agreed to publication. "
+            "404 until published."
+        ),
+        responses=ResponseSummarySerializer,
+    )
+    @action(detail=True, methods=["get"])
+    def summary(self, request: Request, slug: str) -> ApiResponse:
+        consultation = self.get_object()
+        if not summary_is_public(consultation):
+            raise exceptions.NotFound(_("No summary of the responses to this consultation has been published."))
+        return ApiResponse(ResponseSummarySerializer(response_summary(consultation)).data)
 
     def get_permissions(self):
         return [AllowAny()]

@@ -439,9 +439,11 @@ class Response(models.Model):
 
 class AnswerQuerySet(models.QuerySet):
     def published(self) -> "AnswerQuerySet":
+        # Consent is checked again here, so no stray publication state can publish a private response.
         return self.filter(
             publication__in=[Answer.Publication.APPROVED, Answer.Publication.REDACTED],
             response__status=Response.Status.SUBMITTED,
+            response__consent__in=[Response.Consent.NAMED, Response.Consent.ANONYMOUS],
         )
 
     def awaiting_moderation(self) -> "AnswerQuerySet":
@@ -450,7 +452,7 @@ class AnswerQuerySet(models.QuerySet):
     def quotable(self) -> "AnswerQuerySet":
         """Answers the summary may quote: published after moderation, from a respondent who agreed to it.
 
-        Consent is checked here as well as at publication, so no path to the summary skips it.
+        Consent is checked by ``published`` as well as at publication, so no path to the summary skips it.
         """
         return (
             self.published()

@@ -43,7 +43,10 @@ def published_responses_queryset(*, consultation: Consultation) -> QuerySet[Resp
     )
     return (
         consultation.responses.submitted()
-        .filter(answers__publication__in=[Answer.Publication.APPROVED, Answer.Publication.REDACTED])
+        .filter(
+            answers__publication__in=[Answer.Publication.APPROVED, Answer.Publication.REDACTED],
+            consent__in=[Response.Consent.NAMED, Response.Consent.ANONYMOUS],
+        )
         .distinct()
         .prefetch_related(Prefetch("answers", queryset=answers, to_attr="published_answers"))
         .order_by("submitted_at", "pk")

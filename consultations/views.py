@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from consultations import routing, selectors, services
 from consultations.forms import AboutYouForm, DeclarationForm, SectionForm
 from consultations.models import Consultation, LateResponseLink, Response
+from consultations.summary import response_summary, summary_is_public
 from core.throttle import hourly_limit_reached
 from notifications.views import masked
 
@@ -76,6 +77,7 @@ def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "sections": selectors.consultation_sections(consultation),
         "draft": _session_response(request, consultation),
         "published": selectors.published_responses(consultation=consultation, page_number=request.GET.get("page")),
+        "summary": response_summary(consultation) if summary_is_public(consultation) else None,
     }
     return render(request, "consultations/consultation_detail.html", context)
 
