@@ -292,6 +292,17 @@ class ConsultationAdmin(StampedAdmin):
         extra = {"consultation": consultation, **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Orders changed in the same save can put a question after one that depends on it.
+        never = routing.forward_references(routing.questionnaire(form.instance.pk))
+        if never:
+            messages.warning(
+                request,
+                _("These are routed on a question asked after them, so they would never be asked: %(items)s.")
+                % {"items": "; ".join(never)},
+            )
+
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
