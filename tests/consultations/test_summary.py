@@ -197,3 +197,14 @@ def test_the_outcome_email_links_to_the_summary(closed, editor, django_capture_o
     assert f"{closed.get_absolute_url()}#response-summary" in email.body
     html = email.alternatives[0][0]
     assert f"{closed.get_absolute_url()}#response-summary" in html
+
+
+def test_the_outcome_page_says_whether_the_summary_goes_with_it(client_for, editor):
+    now = timezone.now()
+    closed = ConsultationFactory(opens_at=now - timedelta(days=9), closes_at=now - timedelta(days=1))
+    page = client_for(editor).get(f"/admin/consultations/consultation/{closed.pk}/conclude/").content.decode()
+    assert "No summary of the responses will be published" in page
+    closed.summary_published = True
+    closed.save()
+    page = client_for(editor).get(f"/admin/consultations/consultation/{closed.pk}/conclude/").content.decode()
+    assert "The summary of the responses will be published with the outcome" in page
