@@ -211,6 +211,9 @@ class Conditional(models.Model):
     )
     condition_values = models.JSONField(default=list, blank=True)
 
+    # Not stored: set by routing.describe for the consultation page's list of questions.
+    asked_when_text: "StrOrPromise"
+
     class Meta:
         abstract = True
 

@@ -125,22 +125,36 @@ def response_plan(response: Response, sections: Sequence[Section] | None = None)
     return plan(sections, respondent_type=response.respondent_type, answers=answers)
 
 
-def condition_text(item: Conditional, questions: Mapping[int, Question]) -> "StrOrPromise":
-    """For the respondent who sees every question at once (no JavaScript): when to answer this one."""
+def condition_text(item: Conditional, questions: Mapping[int, Question], *, listing: bool = False) -> "StrOrPromise":
+    """When a routed page or question is asked, in words: on the form ("Answer this only if…", for whoever
+    sees every question at once, without JavaScript) or in the list of questions ("Asked only if…")."""
     rule = rule_of(item)
     if rule is None:
         return ""
     if rule.source == RESPONDENT_TYPE:
         labels = dict(Response.RespondentType.choices)
         chosen = " or ".join(f"“{labels.get(value, value)}”" for value in sorted(rule.values))
+        if listing:
+            return format_lazy(_("Asked only if you respond {chosen}."), chosen=chosen)
         return format_lazy(_("Answer this only if you respond {chosen}."), chosen=chosen)
     source = questions.get(int(rule.source))
     if source is None:
         return ""
     chosen = " or ".join(f"“{label}”" for value, label in source.option_choices() if value in rule.values)
+    if listing:
+        return format_lazy(_("Asked only if you chose {chosen} for “{question}”."), chosen=chosen, question=source.text)
     return format_lazy(
         _("Answer this only if you chose {chosen} for “{question}”."), chosen=chosen, question=source.text
     )
+
+
+def describe(sections: Sequence[Section]) -> None:
+    """Give each routed section and question of the list its ``asked_when_text``, for the consultation page."""
+    questions = {question.pk: question for section in sections for question in section.questions.all()}
+    for section in sections:
+        section.asked_when_text = condition_text(section, questions, listing=True)
+        for question in section.questions.all():
+            question.asked_when_text = condition_text(question, questions, listing=True)
 
 
 def forward_references(sections: Sequence[Section]) -> list[str]:

@@ -72,9 +72,11 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = selectors.consultation_for_page(slug=slug, user=request.user)
+    sections = selectors.consultation_sections(consultation)
+    routing.describe(sections)
     context = {
         "consultation": consultation,
-        "sections": selectors.consultation_sections(consultation),
+        "sections": sections,
         "draft": _session_response(request, consultation),
         "published": selectors.published_responses(consultation=consultation, page_number=request.GET.get("page")),
         "summary": response_summary(consultation) if summary_is_public(consultation) else None,

@@ -216,3 +216,9 @@ def test_a_response_without_answers_is_asked_only_the_unconditional_questions(co
     plan = routing.response_plan(response)
     assert [section.title for section in plan.sections] == ["Your work", "Last thoughts"]
     assert {question.text for section in plan.sections for question in plan.questions[section.pk]} == {"How often?"}
+
+
+def test_the_consultation_page_lists_when_routed_pages_and_questions_are_asked(client, consultation):
+    page = client.get(consultation.get_absolute_url()).content.decode()
+    assert "Asked only if you respond “On behalf of an organisation”." in page
+    assert "Asked only if you chose “Often” for “How often?”." in page
