@@ -33,7 +33,7 @@ class OptionSerializer(serializers.Serializer):
     label = serializers.CharField()  # type: ignore[assignment]
 
 
-class ConditionSerializer(serializers.Serializer):
+class RoutingConditionSerializer(serializers.Serializer):
     depends_on = serializers.ChoiceField(
         choices=[("respondent_type", "respondent_type"), ("question", "question")],
         help_text="`respondent_type`, or `question`: an earlier question's answer.",
@@ -68,7 +68,7 @@ class QuestionSerializer(serializers.ModelSerializer):
     def get_options(self, question: Question) -> list[dict]:
         return [{"value": value, "label": label} for value, label in question.option_choices()]
 
-    @extend_schema_field(ConditionSerializer(allow_null=True))
+    @extend_schema_field(RoutingConditionSerializer(allow_null=True))
     def get_asked_when(self, question: Question) -> dict | None:
         return _condition(question)
 
@@ -83,7 +83,7 @@ class SectionSerializer(serializers.ModelSerializer):
         model = Section
         fields = ["title", "intro", "asked_when", "questions"]
 
-    @extend_schema_field(ConditionSerializer(allow_null=True))
+    @extend_schema_field(RoutingConditionSerializer(allow_null=True))
     def get_asked_when(self, section: Section) -> dict | None:
         return _condition(section)
 
@@ -157,7 +157,7 @@ class PublishedResponseSerializer(serializers.Serializer):
     answers = PublishedAnswerSerializer(source="published_answers", many=True)
 
 
-class FigureSerializer(serializers.Serializer):
+class SummaryFigureSerializer(serializers.Serializer):
     value = serializers.CharField()
     # SerializerMetaclass moves declared fields off the class, so this never shadows Field.label at runtime.
     label = serializers.CharField()  # type: ignore[assignment]
@@ -166,17 +166,17 @@ class FigureSerializer(serializers.Serializer):
     campaign = serializers.IntegerField(help_text="How many of `count` are campaign responses.")
 
 
-class QuestionFiguresSerializer(serializers.Serializer):
+class SummaryQuestionSerializer(serializers.Serializer):
     question = serializers.IntegerField(source="question.pk")
     question_text = serializers.CharField(source="question.text")
     kind = serializers.CharField(source="question.kind")
     answered = serializers.IntegerField(help_text="Responses counted that answered the question.")
     campaign = serializers.IntegerField(help_text="How many of `answered` are campaign responses.")
     multiple = serializers.BooleanField(help_text="Several answers allowed: percentages may add up to more than 100.")
-    options = FigureSerializer(many=True)
+    options = SummaryFigureSerializer(many=True)
 
 
-class QuoteSerializer(serializers.Serializer):
+class SummaryQuoteSerializer(serializers.Serializer):
     question = serializers.IntegerField(source="question.pk")
     question_text = serializers.CharField(source="question.text")
     text = serializers.CharField(help_text="As published after moderation.")
@@ -194,9 +194,9 @@ class ResponseSummarySerializer(serializers.Serializer):
     unpublished = serializers.IntegerField(help_text="Responses not counted: their authors refused publication.")
     campaign = serializers.IntegerField(help_text="How many of `total` are campaign responses, each counted once.")
     campaigns = serializers.IntegerField(help_text="Distinct campaign texts.")
-    by_type = FigureSerializer(many=True)
-    questions = QuestionFiguresSerializer(many=True, help_text="Each closed (choice) question, in order.")
-    quotes = QuoteSerializer(many=True, help_text="Answers chosen by analysts, from consenting respondents.")
+    by_type = SummaryFigureSerializer(many=True)
+    questions = SummaryQuestionSerializer(many=True, help_text="Each closed (choice) question, in order.")
+    quotes = SummaryQuoteSerializer(many=True, help_text="Answers chosen by analysts, from consenting respondents.")
 
 
 # --- Writing ---------------------------------------------------------------------------------
