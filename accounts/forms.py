@@ -1,5 +1,11 @@
+import math
+
 from allauth.account.adapter import get_adapter
+from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from core.throttle import window_hit
 
 
 class AdminLoginForm(AdminAuthenticationForm):
@@ -20,3 +26,68 @@ class AdminLoginForm(AdminAuthenticationForm):
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+# --- Personal-data requests --------------------------------------------------------------------
+
+
+# Password tries on the delete-account page per account, so a stolen session cannot guess its way in.
+DELETE_TRIES = 5
+DELETE_TRIES_WINDOW_SECONDS = 15 * 60
+
+
+class AddressForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("Everything held under this address, and under the account that owns it, if there is one."),
+    )
+
+
+class ErasureConfirmForm(AddressForm):
+    email = forms.EmailField(widget=forms.HiddenInput)
+    confirm = forms.BooleanField(
+        label=_("I have checked that the request comes from the person, and I want to erase their data"),
+        error_messages={"required": _("Tick the box to confirm the erasure")},
+    )
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Enter your password")},
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and my data will be deleted and cannot be recovered"),
+        error_messages={"required": _("Tick the box to confirm that you want to delete your account")},
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        tries = window_hit(f"account-delete:{self.user.pk}", limit=DELETE_TRIES, window=DELETE_TRIES_WINDOW_SECONDS)
+        if not tries.allowed:
+            minutes = math.ceil(tries.retry_after / 60)
+            raise forms.ValidationError(
+                _("Too many tries. Try again in %(minutes)d minutes."), params={"minutes": minutes}
+            )
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not right"))
+        return password
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Screen readers announce the message beside each field with an error.
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
+
+    @property
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(anchor, message) pairs for the GOV.UK error summary at the top of the page."""
+        # An ErrorList yields each error's message (the stubs say ValidationError too); str() leaves it as rendered.
+        return [(self[name].auto_id, str(error)) for name, errors in self.errors.items() for error in errors]

@@ -1,13 +1,14 @@
 """A person's data across the platform, exported or erased on request (UK GDPR articles 15, 17 and 20).
 
 Each app answers for its own tables through ``<app>/personal_data.py`` (export, counts,
-erase); this module finds the person, gathers the parts, runs every erasure in one
-transaction and logs each request by a keyed hash of the address.
+erase), which it registers from its ``AppConfig.ready()``; this module finds the person,
+gathers the parts, runs every erasure in one transaction and logs each request by a keyed
+hash of the address. It imports none of the apps it gathers from.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from allauth.account.models import EmailAddress
 from django.contrib.admin.models import LogEntry
@@ -19,10 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from accounts.models import PersonalDataRequest
-from comments import personal_data as comments_data
-from consultations import personal_data as consultations_data
 from core.personal_data import address_hash, normalise_email, redact_mentions
-from notifications import personal_data as notifications_data
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -35,16 +33,36 @@ RECORD_LABELS = {
     "confirmed_addresses": _("Confirmed commenting addresses"),
     "consultation_responses": _("Consultation responses (anonymised, answers kept)"),
     "consultation_drafts": _("Consultation drafts"),
+    "consultation_attachments": _("Files attached to consultation responses (deleted)"),
     "late_response_links": _("Late-response links"),
     "subscriptions": _("Email subscriptions"),
     "emails_sent": _("Emails sent"),
 }
 
-APPS: dict[str, ModuleType] = {
-    "comments": comments_data,
-    "consultations": consultations_data,
-    "notifications": notifications_data,
-}
+
+class PersonalDataPart(Protocol):
+    """An app's ``personal_data`` module: its tables' share of an export, of the counts and of an erasure."""
+
+    def personal_data_export(self, *, emails: Collection[str], user: Any = None) -> dict: ...
+
+    def personal_data_counts(self, *, emails: Collection[str], user: Any = None) -> dict[str, int]: ...
+
+    def personal_data_erase(self, *, emails: Collection[str], user: Any = None) -> dict[str, int]: ...
+
+
+# Modules, not their functions: each function is looked up when called, so replacing one takes effect.
+_parts: dict[str, PersonalDataPart] = {}
+
+
+def personal_data_part_register(name: str, part: PersonalDataPart) -> None:
+    """Called from an app's ``AppConfig.ready()``; ``name`` is the part's key in the export."""
+    _parts[name] = part
+
+
+def personal_data_parts() -> dict[str, PersonalDataPart]:
+    """Every app's part, by name in alphabetical order: the export's keys keep one order whatever order
+    the apps load in."""
+    return dict(sorted(_parts.items()))
 
 
 @dataclass(frozen=True)
@@ -108,16 +126,16 @@ def personal_data_export(*, subject: DataSubject) -> dict:
         "generated_at": timezone.now().isoformat(),
         "account": _account_export(subject),
     }
-    for name, module in APPS.items():
-        data[name] = module.personal_data_export(emails=subject.emails, user=subject.user)
+    for name, part in personal_data_parts().items():
+        data[name] = part.personal_data_export(emails=subject.emails, user=subject.user)
     return data
 
 
 def personal_data_counts(*, subject: DataSubject) -> list[tuple[str, int]]:
     """(label, number) for each kind of record an erasure would touch, for the confirmation pages."""
     counts = {"account": int(subject.user is not None)}
-    for module in APPS.values():
-        counts |= module.personal_data_counts(emails=subject.emails, user=subject.user)
+    for part in personal_data_parts().values():
+        counts |= part.personal_data_counts(emails=subject.emails, user=subject.user)
     return [(str(RECORD_LABELS.get(kind, kind)), count) for kind, count in counts.items()]
 
 
@@ -129,8 +147,8 @@ def personal_data_erase(*, subject: DataSubject, actor=None, by_subject: bool = 
     anonymised; the address stays only as keyed hashes (suppression, bans, this log).
     """
     counts = {"account_deleted": int(subject.user is not None)}
-    for module in APPS.values():
-        counts |= module.personal_data_erase(emails=subject.emails, user=subject.user)
+    for part in personal_data_parts().values():
+        counts |= part.personal_data_erase(emails=subject.emails, user=subject.user)
     redact_mentions(LogEntry.objects.all(), fields=["object_repr", "change_message"], emails=subject.emails)
     if subject.user is not None:
         subject.user.delete()
@@ -145,7 +163,7 @@ def personal_data_export_logged(*, subject: DataSubject, actor, by_subject: bool
 
 def _export_counts(data: dict) -> dict[str, int]:
     counts = {"account": int(data["account"] is not None)}
-    for name in APPS:
+    for name in personal_data_parts():
         counts |= {kind: len(rows) for kind, rows in data[name].items()}
     return counts
 

@@ -19,7 +19,7 @@ FULL = ("add", "change", "delete", "view")
 ROLE_MODELS: dict[str, dict[str, tuple[str, ...]]] = {
     EDITORS: {
         "policies.author": FULL,
-        "policies.topic": FULL,
+        "topics.topic": FULL,
         "policies.report": FULL,
         "policies.policyanalysis": FULL,
         "policies.quotecitation": FULL,

@@ -1,3 +1,5 @@
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -5,21 +7,20 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from accounts.forms import AccountDeleteForm
 from accounts.personal_data import (
     data_subject_for_user,
     personal_data_counts,
     personal_data_erase,
     personal_data_export_logged,
 )
-from accounts.personal_data_admin import export_download
-from accounts.personal_data_forms import AccountDeleteForm
 from accounts.services import api_token_create, api_token_revoke
-from consultations.selectors import responses_of_person
 
 # The key is kept in the session for one page view, so it is shown once and never put in a URL.
 NEW_TOKEN_SESSION_KEY = "accounts.new_api_token"  # noqa: S105 (a session key name, not a secret)
@@ -35,11 +36,11 @@ def _signed_in(request: HttpRequest) -> User:
 @never_cache  # the page holds private response links and references
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
+    """The account page; its "Your responses" section is consultations' own template tag."""
     user = _signed_in(request)
     context = {
         "api_token": Token.objects.filter(user=user).first(),
         "new_api_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None),
-        "responses": responses_of_person(user),
     }
     return render(request, "accounts/profile.html", context)
 
@@ -91,3 +92,13 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
     jobs = {name: job for job, name in settings.PERSONAL_DATA_RETENTION_JOBS.items()}
     context = {"periods": periods, "jobs": jobs, "contact": settings.PRIVACY_CONTACT_EMAIL}
     return render(request, "accounts/privacy.html", context)
+
+
+def export_download(data: dict) -> HttpResponse:
+    """The export as a JSON file the browser saves; never cached anywhere on the way."""
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="personal-data-{timezone.now():%Y-%m-%d}.json"'
+    response["Cache-Control"] = "no-store"
+    return response

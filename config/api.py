@@ -16,7 +16,8 @@ from comments.api.threads import (
 from consultations.api import ConsultationViewSet
 from core.api.errors import not_found
 from notifications.api import SubscriptionViewSet
-from policies.api import AnalysisViewSet, AuthorViewSet, ReportViewSet, TopicViewSet
+from policies.api import AnalysisViewSet, AuthorViewSet, ReportViewSet
+from topics.api import TopicViewSet
 from webinars.api import QuoteViewSet, SpeakerViewSet, WebinarViewSet
 
 

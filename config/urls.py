@@ -6,11 +6,23 @@ from django.views.static import serve
 
 from accounts import views as account_views
 from accounts.admin import view_on_site
-from policies.sitemaps import SITEMAPS
+from consultations.sitemaps import ConsultationSitemap
+from policies.sitemaps import AnalysisSitemap, AuthorSitemap, TopicSitemap
 from policies.views import robots_txt
+from webinars.sitemaps import SpeakerSitemap, WebinarSitemap
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME
+
+# Each app lists its own pages; sitemap.xml gives the sections in this order.
+SITEMAPS = {
+    "analyses": AnalysisSitemap,
+    "webinars": WebinarSitemap,
+    "consultations": ConsultationSitemap,
+    "topics": TopicSitemap,
+    "authors": AuthorSitemap,
+    "speakers": SpeakerSitemap,
+}
 
 urlpatterns = [
     # Ahead of the admin's own "View on site" redirect, which checks no model permission.

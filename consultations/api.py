@@ -22,7 +22,7 @@ from consultations.models import Answer, Conditional, Consultation, Question, Re
 from consultations.summary import response_summary, summary_is_public
 from core.api.common import CountingThrottle, DeliverableEmailField, SiteUrlField, StrictSerializer, UserThrottle
 from core.api.views import PublicReadViewSet
-from policies.api import TopicSummarySerializer, topic_filter
+from topics.api import TopicSummarySerializer, topic_filter
 
 # --- Reading ---------------------------------------------------------------------------------
 
@@ -55,6 +55,11 @@ def _condition(item: Conditional) -> dict | None:
 
 class QuestionSerializer(serializers.ModelSerializer):
     options = serializers.SerializerMethodField(help_text="For choice questions; `other` asks for `text` too.")
+    accepts_files = serializers.BooleanField(
+        read_only=True,
+        help_text="Files can be attached on the site's questionnaire only; through the API such a question is "
+        "answered by its `text` (or options) alone.",
+    )
     asked_when = serializers.SerializerMethodField(
         help_text="Routing: `null` when always asked; otherwise asked only when the condition holds. "
         "Do not answer a question that is not asked."
@@ -62,7 +67,18 @@ class QuestionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Question
-        fields = ["id", "kind", "text", "help_text", "required", "max_length", "allow_other", "options", "asked_when"]
+        fields = [
+            "id",
+            "kind",
+            "text",
+            "help_text",
+            "required",
+            "max_length",
+            "allow_other",
+            "accepts_files",
+            "options",
+            "asked_when",
+        ]
 
     @extend_schema_field(OptionSerializer(many=True))
     def get_options(self, question: Question) -> list[dict]:
@@ -419,7 +435,8 @@ class ConsultationViewSet(PublicReadViewSet):
         description=(
             "Send every answer at once, with the same rules as the questionnaire on the site: required "
             "questions, length limits, options, the tobacco-industry declaration and consent. A receipt with "
-            "the private reference is emailed. Only while the consultation is open."
+            "the private reference is emailed. Only while the consultation is open. Files (`accepts_files`) are "
+            "attached on the site only: here a required free-text question that accepts files needs its text."
         ),
         request=ResponseInputSerializer,
         responses={201: SubmittedResponseSerializer},

@@ -3,3 +3,16 @@ from django.apps import AppConfig
 
 class ConsultationsConfig(AppConfig):
     name = "consultations"
+
+    def ready(self) -> None:
+        from accounts.personal_data import personal_data_part_register
+        from consultations import (
+            checks,  # noqa: F401  registers the system checks
+            digest,
+            personal_data,
+        )
+        from notifications.registry import digest_part_register
+
+        # Apps below this one gather its share without importing it: the digest, the personal-data requests.
+        digest_part_register(digest.DIGEST_PART)
+        personal_data_part_register("consultations", personal_data)

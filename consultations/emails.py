@@ -8,6 +8,7 @@ in an hour cost nobody their receipt.
 
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 
 from consultations import routing
 from consultations.models import Consultation, LateResponseLink, Response
@@ -23,18 +24,33 @@ def _when(moment) -> str:
 
 
 def _answers_copy(response: Response) -> list[dict[str, str]]:
-    """The questions the response was asked (routing leaves out the rest), each with its answer."""
+    """The questions the response was asked (routing leaves out the rest), each with its answer and files."""
     answers = {answer.question_id: answer for answer in response.answers.all()}
+    files: dict[int, list[str]] = {}
+    for question_id, filename in response.attachments.values_list("question_id", "filename"):
+        files.setdefault(question_id, []).append(filename)
     asked = routing.plan(
         routing.questionnaire(response.consultation_id),
         respondent_type=response.respondent_type,
         answers={pk: answer.selected for pk, answer in answers.items()},
     )
     return [
-        {"question": question.text, "answer": answers[question.pk].display() if question.pk in answers else ""}
+        {
+            "question": question.text,
+            "answer": _with_files(
+                answers[question.pk].display() if question.pk in answers else "", files.get(question.pk, [])
+            ),
+        }
         for section in asked.sections
         for question in asked.questions[section.pk]
     ]
+
+
+def _with_files(answer: str, files: list[str]) -> str:
+    if not files:
+        return answer
+    attached = _("Attached: %(names)s") % {"names": ", ".join(files)}
+    return f"{answer}\n{attached}" if answer else attached
 
 
 def send_return_link(*, response: Response, sequence: int) -> None:

@@ -4,11 +4,13 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from consultations import routing
-from consultations.models import OTHER, Answer, Question, QuestionTag, Response, Section
+from consultations import filetypes, routing
+from consultations.attachments import limits_hint
+from consultations.models import OTHER, Answer, Attachment, Question, QuestionTag, Response, Section
 from consultations.services import AnswerInput
 from core.validators import DeliverableEmailField
 
@@ -184,6 +186,9 @@ class _CommonFieldOptions(TypedDict):
     required: bool
 
 
+ACCEPT = ",".join([*filetypes.BY_EXTENSION, *{kind.content_type.split(";")[0] for kind in filetypes.KINDS}])
+
+
 @dataclass(frozen=True)
 class Reveal:
     """A question shown on the page only while an earlier answer on the same page meets its condition."""
@@ -194,7 +199,9 @@ class Reveal:
 
 
 class SectionForm(GovFormMixin, forms.Form):
-    """One page of the questionnaire: a field per question asked, plus "please specify" boxes for "Other".
+    """One page of the questionnaire: a field per question asked, plus "please specify" boxes for "Other"
+    and a file field where the question accepts files (``uploads`` are the files already attached;
+    ``oversized`` the file fields the upload handler stopped reading).
 
     Routing: a question whose condition rests on an earlier page or on the respondent type is on the
     page only if the condition holds (``facts``: what was known on arriving here). One whose condition
@@ -210,6 +217,8 @@ class SectionForm(GovFormMixin, forms.Form):
         *args,
         section: Section,
         answers: dict[int, Answer],
+        uploads: dict[int, list[Attachment]] | None = None,
+        oversized: set[str] | frozenset[str] = frozenset(),
         partial: bool = False,
         facts: routing.Facts | None = None,
         **kwargs,
@@ -217,6 +226,8 @@ class SectionForm(GovFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.section = section
         self.facts = dict(facts or {})
+        self.uploads = uploads or {}
+        self.oversized = oversized
         self.partial = partial
         everything = list(section.questions.all())
         on_page = {question.pk: question for question in everything}
@@ -245,6 +256,23 @@ class SectionForm(GovFormMixin, forms.Form):
                     max_length=500,
                     initial=answer.text if answer else "",
                 )
+            if question.accepts_files:
+                self.fields[f"q{question.pk}_file"] = forms.FileField(
+                    label=_("Attach a file"),
+                    required=False,
+                    help_text=limits_hint(section.consultation),
+                    widget=forms.FileInput(attrs={"accept": ACCEPT}),
+                    error_messages={"empty": _("The file you chose is empty. Choose the file again.")},
+                )
+
+    @property
+    def accepts_files(self) -> bool:
+        return any(question.accepts_files for question in self.questions)
+
+    @staticmethod
+    def _file_answers(question: Question) -> bool:
+        """A file alone may answer a required free-text question."""
+        return question.accepts_files and question.kind == Question.Kind.FREE_TEXT
 
     def _on_page(self, question: Question, on_page: dict[int, Question]) -> bool:
         rule = self.rules[question.pk]
@@ -254,7 +282,7 @@ class SectionForm(GovFormMixin, forms.Form):
         common: _CommonFieldOptions = {
             "label": question.text,
             "help_text": question.help_text,
-            "required": question.required and not optional,
+            "required": question.required and not optional and not self._file_answers(question),
         }
         kind = question.Kind
         if question.kind == kind.FREE_TEXT:
@@ -308,25 +336,60 @@ class SectionForm(GovFormMixin, forms.Form):
         for question in self.questions:
             name = f"q{question.pk}"
             if question.pk not in asked:
-                # Not asked, so nothing typed there counts: no error stands in the way.
-                for key in (name, f"{name}_other"):
+                # Not asked, so nothing typed or attached there counts: no error stands in the way.
+                for key in (name, f"{name}_other", f"{name}_file"):
                     self.errors.pop(key, None)
                     data.pop(key, None)
                 continue
             chosen = self._selected(question)
-            revealed_required = question.pk in self.reveals and question.required and not self.partial
-            if revealed_required and name not in self.errors and not chosen and not str(data.get(name) or "").strip():
-                self.add_error(name, self.fields[name].error_messages["required"])
-                continue
             if OTHER in chosen and question.allow_other and not data.get(f"{name}_other", "").strip():
                 self.add_error(f"{name}_other", _("Say what “Other” means for you."))
+            file_field = f"{name}_file"
+            if file_field in self.oversized and file_field in self.fields:
+                self.add_error(
+                    file_field,
+                    _("The file you chose is larger than %(limit)d MB. Attach a smaller file.")
+                    % {"limit": self.section.consultation.attachment_max_file_mb},
+                )
+            answered = str(data.get(name) or "").strip() if question.kind == Question.Kind.FREE_TEXT else bool(chosen)
+            has_file = bool(self.uploads.get(question.pk) or data.get(file_field) or file_field in self.oversized)
+            unanswered = not answered and name not in self.errors
+            must = question.required and not self.partial and unanswered
+            if must and self._file_answers(question) and not has_file:
+                self.add_error(name, _("Enter your answer or attach a file."))
+            elif must and question.pk in self.reveals and not self._file_answers(question):
+                self.add_error(name, self.fields[name].error_messages["required"])
         return data
 
-    def question_fields(self) -> list[tuple[forms.BoundField, forms.BoundField | None, Reveal | None, int]]:
+    def question_fields(
+        self,
+    ) -> list[
+        tuple[forms.BoundField, forms.BoundField | None, forms.BoundField | None, list[Attachment], Reveal | None]
+    ]:
         return [
-            (self[f"q{q.pk}"], self[f"q{q.pk}_other"] if q.allow_other else None, self.reveals.get(q.pk), q.pk)
+            (
+                self[f"q{q.pk}"],
+                self[f"q{q.pk}_other"] if q.allow_other else None,
+                self[f"q{q.pk}_file"] if q.accepts_files else None,
+                self.uploads.get(q.pk, []),
+                self.reveals.get(q.pk),
+            )
             for q in self.questions
         ]
+
+    def new_uploads(self) -> list[tuple[Question, str, "UploadedFile[bytes]"]]:
+        """(question, field name, file) for each file chosen on this page that passed the form's checks.
+
+        A question the answers on this page stopped asking keeps no file.
+        """
+        asked = self.applicable()
+        chosen = []
+        for question in self.questions:
+            name = f"q{question.pk}_file"
+            upload = self.cleaned_data.get(name) if name not in self.errors else None
+            if upload and question.pk in asked:
+                chosen.append((question, name, upload))
+        return chosen
 
     def answers(self) -> dict[int, AnswerInput]:
         """Every question of the section: those not asked come back empty, so any earlier answer goes."""

@@ -15,7 +15,7 @@ from notifications.forms import SubscribeForm
 from notifications.models import Frequency, Subscriber
 from notifications.services import subscribers
 from notifications.views import SUBSCRIBE_ATTEMPTS_PER_HOUR
-from policies.models import Topic
+from topics.models import Topic
 
 
 class SubscriptionInputSerializer(StrictSerializer):

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications.models import Frequency, Subscriber
-from policies.models import Topic
+from topics.models import Topic
 
 # Address, fields other than the address, and slugs of the topics followed.
 SUBSCRIBERS: list[tuple[str, dict[str, object], list[str]]] = [

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.validators import DeliverableEmailField
 from notifications.models import Frequency
 from notifications.services.subscribers import Choices
-from policies.models import Topic
+from topics.models import Topic
 
 
 class ChoicesForm(forms.Form):

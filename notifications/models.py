@@ -62,7 +62,7 @@ class Subscriber(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="subscriptions"
     )
     all_analyses = models.BooleanField(_("all new analyses"), default=False)
-    topics = models.ManyToManyField("policies.Topic", blank=True, related_name="subscribers")
+    topics = models.ManyToManyField("topics.Topic", blank=True, related_name="subscribers")
     webinars = models.BooleanField(_("new webinars"), default=False)
     consultations = models.BooleanField(_("consultations"), default=False)
     frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.IMMEDIATE)

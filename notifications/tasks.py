@@ -1,13 +1,16 @@
-"""Celery tasks: thin, by id, safe to run twice (acks_late redelivers a task whose worker died)."""
+"""Celery tasks: thin, by id, safe to run twice (acks_late redelivers a task whose worker died).
+
+The tasks call the services; the services ask for tasks by name (``notifications.dispatch``).
+"""
 
 from datetime import datetime
 
 from celery import shared_task
 from django.utils import timezone
 
-from notifications import sending, services
+from notifications import sending
 from notifications.models import Broadcast
-from notifications.services import digest, jobs
+from notifications.services import broadcasts, digest, jobs, outbox
 
 
 @shared_task(name="notifications.send_deliveries")
@@ -18,7 +21,7 @@ def send_deliveries(ids: list[int]) -> dict[str, int]:
 @shared_task(name="notifications.fan_out_broadcast")
 def fan_out_broadcast(broadcast_id: int) -> int:
     broadcast = Broadcast.objects.filter(pk=broadcast_id).first()
-    return services.broadcast_fan_out(broadcast=broadcast) if broadcast else 0
+    return broadcasts.broadcast_fan_out(broadcast=broadcast) if broadcast else 0
 
 
 @shared_task(name="notifications.run_job")
@@ -28,17 +31,17 @@ def run_job(job_id: int) -> bool:
 
 @shared_task(name="notifications.sweep_deliveries")
 def sweep_deliveries() -> dict[str, int]:
-    return {**services.deliveries_sweep(), "broadcasts": services.broadcasts_resume(), "jobs": jobs.jobs_resume()}
+    return {**outbox.deliveries_sweep(), "broadcasts": broadcasts.broadcasts_resume(), "jobs": jobs.jobs_resume()}
 
 
 @shared_task(name="notifications.delete_old_deliveries")
 def delete_old_deliveries() -> int:
-    return services.deliveries_delete_old()
+    return outbox.deliveries_delete_old()
 
 
 @shared_task(name="notifications.announce_new_content")
 def announce_new_content() -> int:
-    return services.announcements_find_due()
+    return broadcasts.announcements_find_due()
 
 
 @shared_task(name="notifications.send_weekly_digest")

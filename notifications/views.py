@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods
 from core.personal_data import normalise_email
 from core.throttle import hourly_limit_reached
 from notifications import tokens
-from notifications.emails import describe
 from notifications.forms import ChoicesForm, EmailForm, SubscribeForm
 from notifications.models import Subscriber
 from notifications.services import subscribers as service
@@ -57,7 +56,7 @@ def _confirmed(request: HttpRequest, subscriber: Subscriber) -> HttpResponse:
 
 
 def _ask_to_confirm(request: HttpRequest, subscriber: Subscriber) -> HttpResponse:
-    context = {"masked_email": masked(subscriber.email), "summary": describe(service.Choices.of(subscriber))}
+    context = {"masked_email": masked(subscriber.email), "summary": service.Choices.of(subscriber).describe()}
     return render(request, "notifications/confirm.html", context)
 
 

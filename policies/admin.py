@@ -5,21 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import StampedAdmin
 from core.admin_widgets import SafeAutocompleteMixin
-from notifications.services import analysis_announce
-from policies.models import Author, PolicyAnalysis, QuoteCitation, Report, Topic
+from policies.models import Author, PolicyAnalysis, QuoteCitation, Report
+from policies.services import analysis_announce
 
 
 @admin.register(Author)
 class AuthorAdmin(StampedAdmin):
     list_display = ("name", "role")
     search_fields = ("name", "role")
-    prepopulated_fields = {"slug": ("name",)}
-
-
-@admin.register(Topic)
-class TopicAdmin(StampedAdmin):
-    list_display = ("name", "slug")
-    search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 
 

@@ -1,28 +1,15 @@
-"""Read endpoints for analyses, topics, authors and reports."""
+"""Read endpoints for analyses, authors and reports."""
 
 import django_filters
 from django.db.models import Prefetch, Q, QuerySet
-from drf_spectacular.helpers import lazy_serializer
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 
 from core.api.common import LinkField
 from core.api.views import PublicReadViewSet, latest
-from policies.models import Author, PolicyAnalysis, QuoteCitation, Report, Topic
-
-
-class TopicSerializer(serializers.ModelSerializer):
-    url = LinkField("api:topic-detail")
-    html_url = LinkField("policies:topic", help_text="The page on the site.")
-
-    class Meta:
-        model = Topic
-        fields = ["name", "slug", "description", "url", "html_url"]
-
-
-class TopicSummarySerializer(TopicSerializer):
-    class Meta(TopicSerializer.Meta):
-        fields = ["name", "slug", "url"]
+from policies.models import Author, PolicyAnalysis, QuoteCitation, Report
+from topics.api import TopicSummarySerializer, topic_filter
+from webinars.api import QuoteSerializer
 
 
 class AuthorSerializer(serializers.ModelSerializer):
@@ -63,11 +50,8 @@ class CitationSerializer(serializers.ModelSerializer):
         model = QuoteCitation
         fields = ["position", "quote"]
 
-    @extend_schema_field(lazy_serializer("webinars.api.QuoteSerializer")())
+    @extend_schema_field(QuoteSerializer())
     def get_quote(self, obj: QuoteCitation) -> dict:
-        # Imported here because webinars.api builds on this module's topic serializers.
-        from webinars.api import QuoteSerializer
-
         return QuoteSerializer(obj.quote, context=self.context).data
 
 
@@ -120,13 +104,6 @@ class AnalysisDetailSerializer(AnalysisListSerializer):
             "quotes",
             "reports",
         ]
-
-
-def topic_filter() -> django_filters.ModelChoiceFilter:
-    """Filter by a topic's slug; every list of content tagged with topics offers it."""
-    return django_filters.ModelChoiceFilter(
-        queryset=Topic.objects.all(), to_field_name="slug", field_name="topics", help_text="A topic's slug."
-    )
 
 
 class AnalysisFilter(django_filters.FilterSet):
@@ -195,14 +172,6 @@ class AnalysisViewSet(PublicReadViewSet):
             *(citation.quote.speaker.updated_at for citation in citations),
         )
         return analysis
-
-
-@extend_schema_view(list=extend_schema(summary="List topics"), retrieve=extend_schema(summary="Read a topic"))
-class TopicViewSet(PublicReadViewSet):
-    """The topics analyses and webinars are filed under."""
-
-    queryset = Topic.objects.order_by("name", "pk")
-    serializer_class = TopicSerializer
 
 
 @extend_schema_view(list=extend_schema(summary="List authors"), retrieve=extend_schema(summary="Read an author"))

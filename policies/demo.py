@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from policies.demo_images import atrium_picture
-from policies.models import Author, PolicyAnalysis, QuoteCitation, Report, Topic
+from policies.models import Author, PolicyAnalysis, QuoteCitation, Report
+from topics.models import Topic
 from webinars import demo as webinars_demo
 
 LONDON = ZoneInfo("Europe/London")

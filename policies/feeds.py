@@ -3,7 +3,8 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 
-from policies.models import PolicyAnalysis, Topic
+from policies.models import PolicyAnalysis
+from topics.models import Topic
 
 FEED_LENGTH = 20
 

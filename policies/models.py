@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import staff_can
 from core.markdown import render_markdown, split_on_quote_markers
 from core.models import Stamped
+from topics.models import Topic
 
 
 class Author(Stamped):
@@ -26,21 +27,6 @@ class Author(Stamped):
 
     def get_absolute_url(self) -> str:
         return reverse("policies:author", kwargs={"slug": self.slug})
-
-
-class Topic(Stamped):
-    name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("policies:topic", kwargs={"slug": self.slug})
 
 
 class Report(Stamped):

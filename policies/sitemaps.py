@@ -1,11 +1,9 @@
-from datetime import datetime
+"""The analyses, topic and author pages a search engine may list."""
 
 from django.contrib.sitemaps import Sitemap
-from django.utils import timezone
 
-from consultations.models import Consultation
-from policies.models import Author, PolicyAnalysis, Topic
-from webinars.models import Speaker, Webinar
+from policies.models import Author, PolicyAnalysis
+from topics.models import Topic
 
 
 class AnalysisSitemap(Sitemap):
@@ -18,43 +16,13 @@ class AnalysisSitemap(Sitemap):
         return item.updated_at
 
 
-class WebinarSitemap(Sitemap):
-    def items(self):
-        return Webinar.objects.order_by("-starts_at")
-
-    def lastmod(self, item: Webinar):
-        return item.updated_at
-
-
-class ConsultationSitemap(Sitemap):
-    """Every published consultation (upcoming, open, closed, concluded); drafts never."""
-
-    changefreq = "daily"
+class TopicSitemap(Sitemap):
+    """Every topic's page, which lists the analyses filed under it."""
 
     def items(self):
-        return Consultation.objects.published().order_by("-opens_at", "pk")
-
-    def lastmod(self, item: Consultation) -> datetime:
-        # Opening and closing change the page (the form appears, then goes) without an edit.
-        now = timezone.now()
-        return max(moment for moment in (item.updated_at, item.opens_at, item.closes_at) if moment <= now)
+        return Topic.objects.order_by("pk")
 
 
-class PlainSitemap(Sitemap):
-    """Pages of a model listed in name order."""
-
-    def __init__(self, model) -> None:
-        self.model = model
-
+class AuthorSitemap(Sitemap):
     def items(self):
-        return self.model.objects.order_by("pk")
-
-
-SITEMAPS = {
-    "analyses": AnalysisSitemap,
-    "webinars": WebinarSitemap,
-    "consultations": ConsultationSitemap,
-    "topics": PlainSitemap(Topic),
-    "authors": PlainSitemap(Author),
-    "speakers": PlainSitemap(Speaker),
-}
+        return Author.objects.order_by("pk")

@@ -3,8 +3,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from policies.models import Author, PolicyAnalysis, Topic
+from policies.models import Author, PolicyAnalysis
 from policies.selectors import analysis_for_page
+from topics.models import Topic
 from webinars.models import Webinar
 
 ANALYSES_PER_PAGE = 10

@@ -6,7 +6,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from consultations.duplicates import fingerprint
-from policies.models import Author, PolicyAnalysis, QuoteCitation, Report, Topic
+from policies.models import Author, PolicyAnalysis, QuoteCitation, Report
+from topics.models import Topic
 from webinars.models import Appearance, Quote, Speaker, Webinar
 
 

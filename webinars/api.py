@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from core.api.common import LinkField
 from core.api.views import PublicReadViewSet
-from policies.api import TopicSummarySerializer, topic_filter
+from topics.api import TopicSummarySerializer, topic_filter
 from webinars.models import Appearance, Quote, Speaker, Webinar
 
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from policies.models import Topic
+from topics.models import Topic
 from webinars.models import Appearance, Quote, Speaker, Webinar
 
 LONDON = ZoneInfo("Europe/London")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.markdown import render_markdown
 from core.models import Stamped
-from policies.models import Topic
+from topics.models import Topic
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

@@ -3,7 +3,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from policies.selectors import analyses_citing
 from webinars.models import Appearance, Quote, Speaker, Webinar
 
 
@@ -23,11 +22,7 @@ def webinar_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug=slug,
     )
-    context = {
-        "webinar": webinar,
-        "citing": analyses_citing(quotes=webinar.quotes.all()),
-    }
-    return render(request, "webinars/webinar_detail.html", context)
+    return render(request, "webinars/webinar_detail.html", {"webinar": webinar})
 
 
 @require_GET
@@ -41,5 +36,4 @@ def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug=slug,
     )
-    context = {"speaker": speaker, "citing": analyses_citing(quotes=speaker.quotes.all())}
-    return render(request, "webinars/speaker_detail.html", context)
+    return render(request, "webinars/speaker_detail.html", {"speaker": speaker})

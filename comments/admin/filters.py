@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from comments import pipeline
 from comments.models import CommentReason
-from policies.models import PolicyAnalysis, Topic
+from policies.models import PolicyAnalysis
+from topics.models import Topic
 
 
 def analysis_type() -> ContentType:

@@ -1,11 +1,16 @@
-"""Dates and times as GOV.UK writes them: "11:59pm on 12 January 2027", always UK time."""
+"""Dates and times as GOV.UK writes them ("11:59pm on 12 January 2027", always UK time), and the
+account page's list of a person's responses."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.contrib.auth.models import User
 from django.utils import dateformat
 from django.utils.translation import gettext as _
+
+from consultations.models import Response
+from consultations.selectors import responses_of_person
 
 register = template.Library()
 
@@ -33,3 +38,9 @@ def uk_moment(moment: datetime | None) -> str:
         "time": uk_time(moment),
         "date": dateformat.format(moment.astimezone(UK), "j F Y"),
     }
+
+
+@register.inclusion_tag("consultations/consultation_your_responses.html")
+def your_responses(user: User) -> dict[str, list[Response]]:
+    """The account page's "Your responses" section: consultations own it, so accounts need not import them."""
+    return {"responses": responses_of_person(user)}

@@ -1,13 +1,14 @@
 """The notifications app's writes. Other apps send email with ``delivery_enqueue``
-and announce to subscribers with ``announcement_fan_out``."""
+and announce to subscribers with ``announcement_fan_out``.
+
+Its own modules import one another directly, never through this package, so importing it starts no circle.
+"""
 
 from notifications.services.broadcasts import (
-    analysis_announce,
     announcement_fan_out,
     announcements_find_due,
     broadcast_fan_out,
     broadcasts_resume,
-    webinar_announce,
 )
 from notifications.services.digest import digest_send
 from notifications.services.outbox import (
@@ -19,7 +20,6 @@ from notifications.services.outbox import (
 )
 
 __all__ = [
-    "analysis_announce",
     "announcement_fan_out",
     "announcements_find_due",
     "broadcast_fan_out",
@@ -30,5 +30,4 @@ __all__ = [
     "deliveries_sweep",
     "delivery_enqueue",
     "digest_send",
-    "webinar_announce",
 ]

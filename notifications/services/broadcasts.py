@@ -6,9 +6,10 @@ or again after a worker died half-way, adds nothing.
 """
 
 import logging
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -18,21 +19,16 @@ from django.db.models.expressions import Combinable, NegatedExpression
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from notifications import rendering, sending
+from notifications import dispatch, rendering, sending
 from notifications.models import Broadcast, Delivery, Frequency, Stream, Subscriber
+from notifications.registry import announcement_context_name, announcement_sources
 from notifications.services.outbox import deliveries_dispatch
-from policies.models import PolicyAnalysis
-from webinars.models import Webinar
+
+M = TypeVar("M", bound=models.Model)
 
 log = logging.getLogger(__name__)
 
 Audience = Broadcast.Audience
-
-# The name a broadcast's template knows its object by.
-CONTEXT_NAMES = {"policyanalysis": "analysis"}
-
-ANALYSIS_PUBLISHED = "analysis_published"
-WEBINAR_ANNOUNCED = "webinar_announced"
 
 
 def announcement_fan_out(
@@ -67,60 +63,32 @@ def announcement_fan_out(
 
 
 def broadcast_dispatch(*, broadcast_id: int) -> None:
-    from notifications.tasks import fan_out_broadcast
-
     try:
-        fan_out_broadcast.delay(broadcast_id)
+        dispatch.task(dispatch.FAN_OUT_BROADCAST).delay(broadcast_id)
     except (OperationalError, OSError) as error:
         log.warning("Broker unavailable; broadcast %s left for the sweeper: %s", broadcast_id, error)
 
 
-def analysis_announce(*, analysis: PolicyAnalysis) -> Broadcast | None:
-    """Announce a published analysis; a scheduled one is announced by the beat job when its time comes."""
-    if not analysis.is_published:
-        return None
-    return announcement_fan_out(
-        about=analysis,
-        template="analysis-published",
-        context={},
-        kind=ANALYSIS_PUBLISHED,
-        key=f"analysis-published:{analysis.pk}",
-        audience=Audience.ANALYSES,
-    )
-
-
-def webinar_announce(*, webinar: Webinar) -> Broadcast | None:
-    if not webinar.is_upcoming:
-        return None
-    return announcement_fan_out(
-        about=webinar,
-        template="webinar-announced",
-        context={},
-        kind=WEBINAR_ANNOUNCED,
-        key=f"webinar-announced:{webinar.pk}",
-        audience=Audience.WEBINARS,
-    )
-
-
-def _not_announced(model: type[models.Model], kind: str) -> "NegatedExpression[Combinable]":
+def not_announced(model: type[models.Model], kind: str) -> "NegatedExpression[Combinable]":
+    """A filter for ``model``'s rows that have no broadcast of this kind yet (for an ``announce_due``)."""
     ct = ContentType.objects.get_for_model(model)
     return ~Exists(Broadcast.objects.filter(kind=kind, content_type=ct, object_id=OuterRef("pk")))
 
 
-def announcements_find_due() -> int:
-    """Announce what became public recently and has not been announced: scheduled analyses reaching
-    their time, and webinars added since. Safe to run as often as wanted."""
-    since = timezone.now() - timedelta(hours=settings.NOTIFICATIONS_ANNOUNCE_WINDOW_HOURS)
+def announce_each(due: Iterable[M], announce: Callable[[M], Broadcast | None]) -> int:
+    """Announce each row in its own transaction, so one failure keeps the others'; how many were announced."""
     count = 0
-    for analysis in PolicyAnalysis.objects.published().filter(
-        _not_announced(PolicyAnalysis, ANALYSIS_PUBLISHED), publish_at__gte=since
-    ):
+    for row in due:
         with transaction.atomic():
-            count += analysis_announce(analysis=analysis) is not None
-    for webinar in Webinar.objects.upcoming().filter(_not_announced(Webinar, WEBINAR_ANNOUNCED), created_at__gte=since):
-        with transaction.atomic():
-            count += webinar_announce(webinar=webinar) is not None
+            count += announce(row) is not None
     return count
+
+
+def announcements_find_due() -> int:
+    """Ask each announcement source to announce what became public recently and has not been announced
+    (scheduled analyses reaching their time, webinars added since). Safe to run as often as wanted."""
+    since = timezone.now() - timedelta(hours=settings.NOTIFICATIONS_ANNOUNCE_WINDOW_HOURS)
+    return sum(source.announce_due(since) for source in announcement_sources())
 
 
 def broadcasts_resume() -> int:
@@ -138,7 +106,8 @@ def audience_of(broadcast: Broadcast) -> models.QuerySet[Subscriber]:
     subscribers = Subscriber.objects.receiving(Frequency.IMMEDIATE)
     if broadcast.audience == Audience.ANALYSES:
         analysis = broadcast.about
-        assert isinstance(analysis, PolicyAnalysis)  # analyses' audience is only ever asked about an analysis
+        # Only an analysis is announced to this audience: its subscribers are those of its topics.
+        assert analysis is not None and hasattr(analysis, "topics")
         topic_ids = list(analysis.topics.values_list("pk", flat=True))
         return subscribers.interested_in_analysis(topic_ids)
     if broadcast.audience == Audience.WEBINARS:
@@ -155,7 +124,7 @@ def broadcast_render(*, broadcast: Broadcast) -> None:
     about = broadcast.about
     context = {
         **broadcast.context,
-        CONTEXT_NAMES.get(broadcast.content_type.model, broadcast.content_type.model): about,
+        announcement_context_name(broadcast.content_type): about,
         "about_url": (
             f"{settings.SITE_URL}{about.get_absolute_url()}"
             if about is not None and hasattr(about, "get_absolute_url")

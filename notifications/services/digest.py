@@ -1,36 +1,32 @@
-"""The weekly digest: one email per digest subscriber per week, only when there is something new for them."""
+"""The weekly digest: one email per digest subscriber per week, only when there is something new for them.
+
+Each app offers its section of the week through a ``DigestPart`` it registers (new analyses,
+upcoming webinars, consultations closing soon, the most discussed analyses); this module asks
+them all once per batch, takes each subscriber's share and sends what is not empty.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypedDict
+from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
-from comments.models import Comment
-from consultations.models import Consultation
 from notifications.models import Frequency, Stream, Subscriber
+from notifications.registry import DigestWeek, digest_parts
 from notifications.services.jobs import job_enqueue
 from notifications.services.outbox import delivery_enqueue
-from policies.models import PolicyAnalysis
-from webinars.models import Webinar
 
 WEEK = timedelta(days=7)
 LOOK_AHEAD = timedelta(days=14)
-MOST_DISCUSSED = 3
 
 
 @dataclass(frozen=True)
 class Week:
-    """What happened in the seven days to ``end``; everything a digest can offer, read once per batch."""
+    """What happened in the seven days to ``end``: every section a digest can offer, read once per batch."""
 
     end: datetime
-    analyses: list[PolicyAnalysis]
-    webinars: list[Webinar]
-    consultations: list[Consultation]
-    most_discussed: list[PolicyAnalysis]
+    sections: dict[str, list[Any]]
 
     @property
     def key(self) -> str:
@@ -43,72 +39,18 @@ def week_key(end: datetime) -> str:
 
 
 def digest_week(*, end: datetime) -> Week:
-    start = end - WEEK
-    analyses = list(
-        PolicyAnalysis.objects.published()
-        .filter(publish_at__gt=start, publish_at__lte=end)
-        .select_related("author")
-        .prefetch_related("topics")
-        .order_by("-publish_at")
-    )
-    comments = (
-        Comment.objects.public()
-        .filter(
-            content_type=ContentType.objects.get_for_model(PolicyAnalysis),
-            object_id=OuterRef("pk"),
-            created_at__gt=start,
-            created_at__lte=end,
-        )
-        .order_by()
-        .values("object_id")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    discussed = (
-        PolicyAnalysis.objects.published()
-        .annotate(comments_this_week=Subquery(comments))
-        .filter(comments_this_week__gt=0)
-        .order_by("-comments_this_week", "-publish_at")[:MOST_DISCUSSED]
-    )
-    return Week(
-        end=end,
-        analyses=analyses,
-        webinars=list(Webinar.objects.upcoming().filter(starts_at__lte=end + LOOK_AHEAD)),
-        consultations=list(Consultation.objects.closing_between(end, end + LOOK_AHEAD).order_by("closes_at")),
-        most_discussed=list(discussed),
-    )
+    period = DigestWeek(start=end - WEEK, end=end, ahead=end + LOOK_AHEAD)
+    return Week(end=end, sections={part.name: part.week(period) for part in digest_parts()})
 
 
-class DigestContext(TypedDict):
-    """What the weekly-digest template is given for one subscriber."""
-
-    analyses: list[PolicyAnalysis]
-    webinars: list[Webinar]
-    consultations: list[Consultation]
-    most_discussed: list[PolicyAnalysis]
-    week_end: datetime
-
-
-def digest_for(subscriber: Subscriber, week: Week) -> DigestContext | None:
-    """The subscriber's share of the week, or None when nothing in it is new for them."""
-    topic_ids = {topic.pk for topic in subscriber.topics.all()}
-    analyses = [
-        analysis
-        for analysis in week.analyses
-        if subscriber.all_analyses or topic_ids & {topic.pk for topic in analysis.topics.all()}
-    ]
-    webinars = week.webinars if subscriber.webinars else []
-    consultations = week.consultations if subscriber.consultations else []
-    if not (analyses or webinars or consultations):
+def digest_for(subscriber: Subscriber, week: Week) -> dict[str, Any] | None:
+    """The subscriber's share of the week (the weekly-digest template's context), or None when nothing
+    in it is new for them."""
+    parts = digest_parts()
+    shares = {part.name: part.share(subscriber, week.sections[part.name]) for part in parts}
+    if not any(shares[part.name] for part in parts if part.news):
         return None
-    wants_analyses = subscriber.all_analyses or topic_ids
-    return {
-        "analyses": analyses,
-        "webinars": webinars,
-        "consultations": consultations,
-        "most_discussed": week.most_discussed if wants_analyses else [],
-        "week_end": week.end,
-    }
+    return {**shares, "week_end": week.end}
 
 
 def digest_send(*, subscriber_ids: list[int], end: datetime) -> int:

@@ -11,13 +11,13 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from notifications import dispatch
 from notifications.models import Job
 
 log = logging.getLogger(__name__)
@@ -36,13 +36,12 @@ def job_enqueue(*, task: str, args: list[Any], key: str, queue: str = "celery") 
 
 def jobs_dispatch(*, ids: list[int]) -> int:
     """Ask workers to run these jobs; a job whose message could not be published waits for the sweeper."""
-    from notifications.tasks import run_job
-
+    run_job = dispatch.task(dispatch.RUN_JOB)
     jobs = list(Job.objects.filter(pk__in=ids, finished_at__isnull=True).values_list("pk", "queue"))
     Job.objects.filter(pk__in=[pk for pk, _queue in jobs]).update(dispatched_at=timezone.now())
     published = 0
     try:
-        with run_job.app.producer_or_acquire() as producer:
+        with dispatch.producer() as producer:
             for pk, queue in jobs:
                 run_job.apply_async(args=[pk], queue=queue, producer=producer)
                 published += 1
@@ -62,7 +61,7 @@ def job_run(*, job_id: int) -> bool:
         return False
     job = Job.objects.get(pk=job_id)
     try:
-        current_app.tasks[job.task](*job.args)
+        dispatch.task(job.task)(*job.args)
     except Exception as error:
         Job.objects.filter(pk=job_id).update(last_error=f"{type(error).__name__}: {error}"[:2000])
         raise

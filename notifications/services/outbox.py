@@ -14,7 +14,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from core.personal_data import normalise_email
-from notifications import rendering, tokens
+from notifications import dispatch, rendering, tokens
 from notifications.models import Delivery, Stream, Suppression
 from notifications.services.recipient_limits import recipient_may_receive
 
@@ -104,11 +104,10 @@ def _stamp_dispatched(ids: list[int], when: datetime | None) -> None:
 
 
 def _publish(chunks: list[list[int]], stream: str) -> int:
-    from notifications.tasks import send_deliveries
-
+    send_deliveries = dispatch.task(dispatch.SEND_DELIVERIES)
     published = 0
     try:
-        with send_deliveries.app.producer_or_acquire() as producer:
+        with dispatch.producer() as producer:
             for chunk in chunks:
                 send_deliveries.apply_async(args=[chunk], queue=stream, producer=producer)
                 published += 1

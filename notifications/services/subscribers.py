@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.personal_data import normalise_email
-from notifications import emails
 from notifications.models import Frequency, Subscriber, Suppression
-from policies.models import Topic
+from notifications.services import emails
+from topics.models import Topic
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -37,6 +38,21 @@ class Choices:
             consultations=subscriber.consultations,
             frequency=subscriber.frequency,
         )
+
+    def describe(self) -> str:
+        """The choices in a sentence, so the confirmation says what is being confirmed."""
+        parts = []
+        if self.all_analyses:
+            parts.append(_("all new analyses"))
+        elif self.topics:
+            names = ", ".join(topic.name for topic in self.topics)
+            parts.append(_("new analyses about %(topics)s") % {"topics": names})
+        if self.webinars:
+            parts.append(_("new webinars"))
+        if self.consultations:
+            parts.append(_("consultations"))
+        how = _("as they are published") if self.frequency == Frequency.IMMEDIATE else _("in a weekly digest")
+        return _("%(what)s, %(how)s") % {"what": "; ".join(parts) or _("nothing yet"), "how": how}
 
 
 def _apply(subscriber: Subscriber, choices: Choices) -> None:
@@ -80,7 +96,7 @@ def subscriber_subscribe(*, email: str, choices: Choices, user: "User | None" = 
         _apply(subscriber, choices)
         if _may_send_link(subscriber):
             _stamp_link_sent(subscriber)
-            emails.send_subscription_confirmation(subscriber=subscriber, choices=choices)
+            emails.send_subscription_confirmation(subscriber=subscriber, summary=choices.describe())
     return subscriber
 
 

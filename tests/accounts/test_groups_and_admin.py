@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 EDITOR_PAGES = [
     "/admin/policies/policyanalysis/",
     "/admin/policies/policyanalysis/add/",
-    "/admin/policies/topic/",
+    "/admin/topics/topic/",
     "/admin/policies/author/",
     "/admin/policies/report/",
     "/admin/webinars/webinar/",

@@ -22,8 +22,9 @@ from accounts.roles import MODERATORS
 from consultations.api import ResponseThrottle
 from consultations.models import Consultation
 from moderation.models import PolicyClause
-from policies.models import Author, Topic
+from policies.models import Author
 from tests.factories import UserFactory
+from topics.models import Topic
 from webinars.models import Speaker, Webinar
 
 CHECKS = "all"

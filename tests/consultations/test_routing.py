@@ -222,3 +222,30 @@ def test_the_consultation_page_lists_when_routed_pages_and_questions_are_asked(c
     page = client.get(consultation.get_absolute_url()).content.decode()
     assert "Asked only if you respond “On behalf of an organisation”." in page
     assert "Asked only if you chose “Often” for “How often?”." in page
+
+
+def test_a_position_paper_on_a_page_that_stops_applying_is_deleted_with_its_answer(
+    client, consultation, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from tests.consultations.attachments_setup import stored, stored_files
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "consultation_attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
+        },
+    }
+    q = questions(consultation)
+    staff = q["How many staff?"]
+    staff.accepts_files = True
+    staff.save()
+    base = start(client, consultation)
+    client.post(f"{base}1/", about("organisation"))
+    response = Response.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        stored(response, staff)
+    assert len(stored_files(settings)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{base}1/", about("individual"))
+    assert not response.attachments.exists() and stored_files(settings) == []

@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from consultations import selectors, services
+from consultations.sitemaps import ConsultationSitemap
 from consultations.templatetags.consultation_tags import uk_moment
-from policies.sitemaps import ConsultationSitemap
 from tests.factories import AnswerFactory, ConsultationFactory, QuestionFactory, ResponseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

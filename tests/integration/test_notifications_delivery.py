@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Delivery, Subscriber
-from notifications.services import analysis_announce
+from policies.services import analysis_announce
 from tests.factories import AnalysisFactory, TopicFactory
 from tests.integration.conftest import wait_for
 from tests.notifications.brokers import broker_at

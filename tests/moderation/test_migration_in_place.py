@@ -9,8 +9,6 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from comments.models import Comment, Flag
@@ -24,6 +22,7 @@ from moderation.models import (
     TrustedCommenter,
 )
 from moderation.selectors import ban_kind_for, blocked_terms, is_trusted
+from tests.migration_moves import assert_moved_with_what_points_at_it, old_permission_granted, upgrade_with_old_rows
 
 # The schema before the move: comments held the rules and the record.
 BEFORE = [("comments", "0007_comment_reason_rows"), ("moderation", None)]
@@ -33,8 +32,6 @@ MOVED = ("commentpolicy", "policyversion", "policyclause", "ban", "blockedterm",
 def populate(apps) -> dict[str, int]:
     """Rows in the old tables, written through the models as they were."""
     User = apps.get_model("auth", "User")
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
     ContentType = apps.get_model("contenttypes", "ContentType")
     LogEntry = apps.get_model("admin", "LogEntry")
     Author = apps.get_model("policies", "Author")
@@ -97,13 +94,9 @@ def populate(apps) -> dict[str, int]:
     term = BlockedTerm.objects.create(term="Miracle Cure", folded="miracle cure", action="hold")
     trusted = TrustedCommenter.objects.create(email="trustee@example.org", note="Our trustee")
 
-    ban_type, _ = ContentType.objects.get_or_create(app_label="comments", model="ban")
-    add_ban, _ = Permission.objects.get_or_create(
-        content_type=ban_type, codename="add_ban", defaults={"name": "Can add ban"}
+    ban_type, add_ban = old_permission_granted(
+        apps, app_label="comments", model="ban", action="add", group="Old ban team", user=moderator
     )
-    group = Group.objects.create(name="Old ban team")
-    group.permissions.add(add_ban)
-    moderator.user_permissions.add(add_ban)
     log = LogEntry.objects.create(
         user=moderator,
         content_type=ban_type,
@@ -124,22 +117,16 @@ def populate(apps) -> dict[str, int]:
         "troll": troll.pk,
         "term": term.pk,
         "trusted": trusted.pk,
-        "ban_type": ban_type.pk,
-        "add_ban": add_ban.pk,
-        "moderator": moderator.pk,
+        "content_type": ban_type.pk,
+        "permission": add_ban.pk,
+        "user": moderator.pk,
         "log": log.pk,
     }
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_populated_database_upgrades_in_place_and_keeps_every_row():
-    executor = MigrationExecutor(connection)
-    old_state = executor.migrate(BEFORE)
-    ids = populate(old_state.apps)
-
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-    ContentType.objects.clear_cache()
+    ids = upgrade_with_old_rows(BEFORE, populate)
 
     # The policy, read through the new models, with what points at it.
     policy = CommentPolicy.objects.get(pk=ids["policy"])
@@ -154,7 +141,7 @@ def test_a_populated_database_upgrades_in_place_and_keeps_every_row():
 
     # The audit log still names its subject and its clause.
     event = ModerationEvent.objects.get(pk=ids["event"])
-    assert (event.subject, event.clause, event.actor_id) == (comment, clause, ids["moderator"])
+    assert (event.subject, event.clause, event.actor_id) == (comment, clause, ids["user"])
     assert event.reasons == ["suspect_term:idiots"]
 
     # The rules still apply: the checks read the old rows.
@@ -168,19 +155,12 @@ def test_a_populated_database_upgrades_in_place_and_keeps_every_row():
     assert is_trusted(email="trustee@example.org")
     assert TrustedCommenter.objects.get(pk=ids["trusted"]).note == "Our trustee"
 
-    # The content types moved with the models: the same rows, now under the new label, and no other left.
+    # The content types moved with the models: the same rows, now under the new label, with the permission, the
+    # group and the user holding it.
+    assert_moved_with_what_points_at_it(
+        Ban, from_label="comments", moved=MOVED, ids=ids, action="add", group="Old ban team"
+    )
     ban_type = ContentType.objects.get_for_model(Ban)
-    assert ban_type.pk == ids["ban_type"]
-    assert (ban_type.app_label, ban_type.model) == ("moderation", "ban")
-    assert not ContentType.objects.filter(app_label="comments", model__in=MOVED).exists()
-    assert ContentType.objects.filter(app_label="moderation", model__in=MOVED).count() == len(MOVED)
-
-    group = Group.objects.get(name="Old ban team")
-    assert list(group.permissions.values_list("pk", flat=True)) == [ids["add_ban"]]
-    assert group.permissions.get().content_type.model_class() is Ban
-    moderator = get_user_model().objects.get(pk=ids["moderator"])
-    assert moderator.has_perm("moderation.add_ban")
-    assert not moderator.has_perm("comments.add_ban")
     moderators = Group.objects.get(name="Moderators")
     assert moderators.permissions.filter(content_type=ban_type, codename="add_ban").exists()
     editors = Group.objects.get(name="Editors")

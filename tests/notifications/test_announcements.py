@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from notifications.models import Broadcast, Delivery, Frequency, Subscriber, Suppression
 from notifications.services import (
-    analysis_announce,
     announcement_fan_out,
     announcements_find_due,
     broadcast_fan_out,
 )
 from policies.models import PolicyAnalysis
+from policies.services import analysis_announce
 from tests.factories import AnalysisFactory, ConsultationFactory, SubscriberFactory, TopicFactory, WebinarFactory
 
 pytestmark = pytest.mark.django_db

@@ -19,10 +19,10 @@ from comments.emails import guest_confirmation, reply_notification
 from consultations import emails as consultation_emails
 from consultations.models import LateResponseLink, Response
 from consultations.services import late_link_issue
-from notifications.emails import send_preferences_link
 from notifications.models import Delivery, Stream
 from notifications.redaction import secret_links_redact
 from notifications.services import delivery_enqueue
+from notifications.services.emails import send_preferences_link
 from tests.factories import AnswerFactory, CommentFactory, ResponseFactory, SubscriberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from notifications.models import Subscriber
-from notifications.services import analysis_announce
+from policies.services import analysis_announce
 from tests.factories import AnalysisFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,16 +6,14 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from comments.models import Comment
 from consultations.models import Consultation
 from policies.models import PolicyAnalysis, QuoteCitation
+from tests.migration_moves import assert_moved_with_what_points_at_it, old_permission_granted, upgrade_with_old_rows
 from webinars.models import Appearance, Quote, Speaker, Webinar
 
 # The schema before the move: consultations held the models and policies cited consultations.Quote.
@@ -32,9 +30,6 @@ MOVED = ("webinar", "speaker", "appearance", "quote")
 def populate(apps) -> dict[str, int]:
     """Rows in the old tables, written through the models as they were."""
     User = apps.get_model("auth", "User")
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    ContentType = apps.get_model("contenttypes", "ContentType")
     LogEntry = apps.get_model("admin", "LogEntry")
     Topic = apps.get_model("policies", "Topic")
     Author = apps.get_model("policies", "Author")
@@ -86,13 +81,9 @@ def populate(apps) -> dict[str, int]:
     )
     consultation.webinars.add(webinar)
 
-    webinar_type, _ = ContentType.objects.get_or_create(app_label="consultations", model="webinar")
-    change_webinar, _ = Permission.objects.get_or_create(
-        content_type=webinar_type, codename="change_webinar", defaults={"name": "Can change webinar"}
+    webinar_type, change_webinar = old_permission_granted(
+        apps, app_label="consultations", model="webinar", action="change", group="Old webinar team", user=editor
     )
-    group = Group.objects.create(name="Old webinar team")
-    group.permissions.add(change_webinar)
-    editor.user_permissions.add(change_webinar)
 
     policy = CommentPolicy.objects.create()
     version = PolicyVersion.objects.create(policy=policy, number=1, text="Be kind.", effective_at=now)
@@ -122,21 +113,15 @@ def populate(apps) -> dict[str, int]:
         "consultation": consultation.pk,
         "comment": comment.pk,
         "log": log.pk,
-        "webinar_type": webinar_type.pk,
-        "change_webinar": change_webinar.pk,
-        "editor": editor.pk,
+        "content_type": webinar_type.pk,
+        "permission": change_webinar.pk,
+        "user": editor.pk,
     }
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_populated_database_upgrades_in_place_and_keeps_every_row():
-    executor = MigrationExecutor(connection)
-    old_state = executor.migrate(BEFORE)
-    ids = populate(old_state.apps)
-
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-    ContentType.objects.clear_cache()
+    ids = upgrade_with_old_rows(BEFORE, populate)
 
     webinar = Webinar.objects.get(pk=ids["webinar"])
     speaker = Speaker.objects.get(pk=ids["speaker"])
@@ -153,19 +138,12 @@ def test_a_populated_database_upgrades_in_place_and_keeps_every_row():
     assert list(Consultation.objects.get(pk=ids["consultation"]).webinars.all()) == [webinar]
     assert list(webinar.consultations.values_list("pk", flat=True)) == [ids["consultation"]]
 
-    # The content type moved with the model: the same row, now under the new label, and no other left.
+    # The content types moved with the models: the same rows, now under the new label, with the permission, the
+    # group and the user holding it.
+    assert_moved_with_what_points_at_it(
+        Webinar, from_label="consultations", moved=MOVED, ids=ids, action="change", group="Old webinar team"
+    )
     webinar_type = ContentType.objects.get_for_model(Webinar)
-    assert webinar_type.pk == ids["webinar_type"]
-    assert (webinar_type.app_label, webinar_type.model) == ("webinars", "webinar")
-    assert not ContentType.objects.filter(app_label="consultations", model__in=MOVED).exists()
-    assert ContentType.objects.filter(app_label="webinars", model__in=MOVED).count() == len(MOVED)
-
-    group = Group.objects.get(name="Old webinar team")
-    assert list(group.permissions.values_list("pk", flat=True)) == [ids["change_webinar"]]
-    assert group.permissions.get().content_type.model_class() is Webinar
-    user = get_user_model().objects.get(pk=ids["editor"])
-    assert user.has_perm("webinars.change_webinar")
-    assert not user.has_perm("consultations.change_webinar")
     editors = Group.objects.get(name="Editors")
     assert editors.permissions.filter(content_type=webinar_type, codename="change_webinar").exists()
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consultations", "0006_webinars_move_out"),
+        ("consultations", "0008_attachments"),
     ]
 
     operations = [

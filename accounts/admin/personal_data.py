@@ -1,16 +1,14 @@
 """The staff side of personal-data requests: export, erase (after a confirmation) and the read-only log."""
 
-import json
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.forms import AddressForm, ErasureConfirmForm
 from accounts.models import PersonalDataRequest
 from accounts.personal_data import (
     data_subject_find,
@@ -18,20 +16,10 @@ from accounts.personal_data import (
     personal_data_erase,
     personal_data_export_logged,
 )
-from accounts.personal_data_forms import AddressForm, ErasureConfirmForm
+from accounts.views import export_download
 from core.personal_data import address_hash
 
 HANDLE = "accounts.handle_personaldatarequest"
-
-
-def export_download(data: dict) -> HttpResponse:
-    """The export as a JSON file the browser saves; never cached anywhere on the way."""
-    response = HttpResponse(
-        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="personal-data-{timezone.now():%Y-%m-%d}.json"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @admin.register(PersonalDataRequest)

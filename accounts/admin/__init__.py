@@ -1,3 +1,6 @@
+"""The site-wide admin settings (the sign-in form, API keys, "view on site"); ``personal_data`` registers the
+personal-data requests."""
+
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.contenttypes.models import ContentType
@@ -8,6 +11,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
+from accounts.admin import personal_data  # noqa: F401  importing it registers the personal-data requests
 from accounts.forms import AdminLoginForm
 from accounts.models import ApiToken
 from accounts.services import api_token_create
@@ -56,6 +60,3 @@ def view_on_site(request: HttpRequest, content_type_id: int, object_id: str) -> 
     if not model_admin.view_on_site or not model_admin.has_view_permission(request):
         raise Http404
     return shortcut(request, content_type_id, object_id)
-
-
-from accounts import personal_data_admin  # noqa: E402, F401 (registers the personal-data requests)
