@@ -9,7 +9,7 @@ from consultations import exports, routing, selectors
 from consultations.models import Answer, Conditional, Response
 from tests.factories import ConsultationFactory, QuestionFactory, ResponseFactory, SectionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 ORG = Conditional.Source.RESPONDENT_TYPE
 BY_QUESTION = Conditional.Source.QUESTION

@@ -6,7 +6,7 @@ import pytest
 from consultations.models import Conditional, Response
 from tests.factories import ConsultationFactory, QuestionFactory, SectionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 @pytest.fixture
