@@ -16,9 +16,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
-from consultations import selectors, services
+from consultations import routing, selectors, services
 from consultations.forms import AboutYouForm, DeclarationForm, SectionForm
-from consultations.models import Answer, Consultation, Question, Response, Section
+from consultations.models import Answer, Conditional, Consultation, Question, Response, Section
+from consultations.summary import response_summary, summary_is_public
 from core.api.common import CountingThrottle, DeliverableEmailField, SiteUrlField, StrictSerializer, UserThrottle
 from core.api.views import PublicReadViewSet
 from topics.api import TopicSummarySerializer, topic_filter
@@ -32,12 +33,36 @@ class OptionSerializer(serializers.Serializer):
     label = serializers.CharField()  # type: ignore[assignment]
 
 
+class RoutingConditionSerializer(serializers.Serializer):
+    depends_on = serializers.ChoiceField(
+        choices=[("respondent_type", "respondent_type"), ("question", "question")],
+        help_text="`respondent_type`, or `question`: an earlier question's answer.",
+    )
+    question = serializers.IntegerField(allow_null=True, help_text="The earlier question's `id`, for `question`.")
+    values = serializers.ListField(
+        child=serializers.CharField(), help_text="Asked when the answer (or respondent type) is one of these values."
+    )
+
+
+def _condition(item: Conditional) -> dict | None:
+    rule = routing.rule_of(item)
+    if rule is None:
+        return None
+    source = rule.source if rule.source == routing.RESPONDENT_TYPE else "question"
+    question = None if rule.source == routing.RESPONDENT_TYPE else rule.source
+    return {"depends_on": source, "question": question, "values": sorted(rule.values)}
+
+
 class QuestionSerializer(serializers.ModelSerializer):
     options = serializers.SerializerMethodField(help_text="For choice questions; `other` asks for `text` too.")
     accepts_files = serializers.BooleanField(
         read_only=True,
         help_text="Files can be attached on the site's questionnaire only; through the API such a question is "
         "answered by its `text` (or options) alone.",
+    )
+    asked_when = serializers.SerializerMethodField(
+        help_text="Routing: `null` when always asked; otherwise asked only when the condition holds. "
+        "Do not answer a question that is not asked."
     )
 
     class Meta:
@@ -52,19 +77,31 @@ class QuestionSerializer(serializers.ModelSerializer):
             "allow_other",
             "accepts_files",
             "options",
+            "asked_when",
         ]
 
     @extend_schema_field(OptionSerializer(many=True))
     def get_options(self, question: Question) -> list[dict]:
         return [{"value": value, "label": label} for value, label in question.option_choices()]
 
+    @extend_schema_field(RoutingConditionSerializer(allow_null=True))
+    def get_asked_when(self, question: Question) -> dict | None:
+        return _condition(question)
+
 
 class SectionSerializer(serializers.ModelSerializer):
     questions = QuestionSerializer(many=True, read_only=True)
+    asked_when = serializers.SerializerMethodField(
+        help_text="Routing: `null` when always asked; otherwise the whole section is asked only when it holds."
+    )
 
     class Meta:
         model = Section
-        fields = ["title", "intro", "questions"]
+        fields = ["title", "intro", "asked_when", "questions"]
+
+    @extend_schema_field(RoutingConditionSerializer(allow_null=True))
+    def get_asked_when(self, section: Section) -> dict | None:
+        return _condition(section)
 
 
 class OutcomeSerializer(serializers.ModelSerializer):
@@ -134,6 +171,48 @@ class PublishedResponseSerializer(serializers.Serializer):
     name = serializers.CharField(source="display_name")
     respondent_type = serializers.ChoiceField(choices=Response.RespondentType.choices)
     answers = PublishedAnswerSerializer(source="published_answers", many=True)
+
+
+class SummaryFigureSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    # SerializerMetaclass moves declared fields off the class, so this never shadows Field.label at runtime.
+    label = serializers.CharField()  # type: ignore[assignment]
+    count = serializers.IntegerField()
+    percentage = serializers.FloatField(help_text="Of the responses counted (one decimal place).")
+    campaign = serializers.IntegerField(help_text="How many of `count` are campaign responses.")
+
+
+class SummaryQuestionSerializer(serializers.Serializer):
+    question = serializers.IntegerField(source="question.pk")
+    question_text = serializers.CharField(source="question.text")
+    kind = serializers.CharField(source="question.kind")
+    answered = serializers.IntegerField(help_text="Responses counted that answered the question.")
+    campaign = serializers.IntegerField(help_text="How many of `answered` are campaign responses.")
+    multiple = serializers.BooleanField(help_text="Several answers allowed: percentages may add up to more than 100.")
+    options = SummaryFigureSerializer(many=True)
+
+
+class SummaryQuoteSerializer(serializers.Serializer):
+    question = serializers.IntegerField(source="question.pk")
+    question_text = serializers.CharField(source="question.text")
+    text = serializers.CharField(help_text="As published after moderation.")
+    name = serializers.CharField(help_text="The name, or “Anonymous”, as the respondent agreed.")
+    respondent_type = serializers.CharField()
+    public_reference = serializers.CharField()
+    redacted = serializers.BooleanField()
+    campaign_size = serializers.IntegerField(help_text="0, or how many respondents sent this campaign text.")
+
+
+class ResponseSummarySerializer(serializers.Serializer):
+    """The published summary of responses: only responses whose authors agreed to publication."""
+
+    total = serializers.IntegerField(help_text="Responses counted: those whose authors agreed to publication.")
+    unpublished = serializers.IntegerField(help_text="Responses not counted: their authors refused publication.")
+    campaign = serializers.IntegerField(help_text="How many of `total` are campaign responses, each counted once.")
+    campaigns = serializers.IntegerField(help_text="Distinct campaign texts.")
+    by_type = SummaryFigureSerializer(many=True)
+    questions = SummaryQuestionSerializer(many=True, help_text="Each closed (choice) question, in order.")
+    quotes = SummaryQuoteSerializer(many=True, help_text="Answers chosen by analysts, from consenting respondents.")
 
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -220,22 +299,61 @@ def response_submit_from_api(*, consultation: Consultation, user, data: dict) ->
     unknown = sorted(set(answers) - known)
     if unknown or len(answers) != len(data["answers"]):
         errors["answers"] = [_("Answer each question of this consultation once; unknown: %(ids)s.") % {"ids": unknown}]
-    section_forms: list[SectionForm] = []
-    for section in sections:
-        section_form = SectionForm(_section_data(list(section.questions.all()), answers), section=section, answers={})
+    section_forms, not_asked = _routed_section_forms(sections, answers, data["respondent_type"])
+    for _number, section_form in section_forms:
         if not section_form.is_valid():
             errors.update(_form_errors(section_form, prefix="answers."))
-        section_forms.append(section_form)
+    if not_asked:
+        errors.setdefault("answers", []).append(
+            _("These questions are not asked of this response, given its other answers: %(ids)s.")
+            % {"ids": sorted(not_asked)}
+        )
     if errors:
         raise exceptions.ValidationError(errors)
     with transaction.atomic():
         response = services.response_start(consultation=consultation, user=user)
         last = len(sections) + 2
         services.response_save_details(response=response, details=about.details(), page=1)
-        for number, section_form in enumerate(section_forms, start=2):
+        for number, section_form in section_forms:
             services.response_save_answers(response=response, answers=section_form.answers(), page=number)
         services.response_save_details(response=response, details=declaration.details(), page=last)
         return services.response_submit(response=response)
+
+
+def _routed_section_forms(
+    sections: list[Section], answers: dict[int, dict], respondent_type: str
+) -> tuple[list[tuple[int, SectionForm]], set[int]]:
+    """The forms of the sections routing asks, in order, and the answered questions it does not ask.
+
+    Each section is read with what the sections before it said, as the pages are.
+    """
+    facts = routing.starting_facts(respondent_type)
+    forms: list[tuple[int, SectionForm]] = []
+    asked: set[int] = set()
+    for number, section in enumerate(sections, start=2):
+        rule = routing.rule_of(section)
+        if rule is not None and not rule.holds(facts):
+            continue
+        questions = list(section.questions.all())
+        form = SectionForm(_section_data(questions, answers), section=section, answers={}, facts=facts)
+        forms.append((number, form))
+        if not form.is_valid():
+            # Its own errors say what is wrong; no second message about what it asks.
+            asked |= {question.pk for question in form.questions}
+            continue
+        on_page = form.applicable()
+        asked |= on_page
+        facts = {**facts}
+        for question in questions:
+            if question.pk in on_page and question.pk in answers:
+                facts[question.pk] = routing.answer_fact(question, answers[question.pk]["selected"])
+    known = {question.pk for section in sections for question in section.questions.all()}
+    not_asked = {
+        pk
+        for pk, answer in answers.items()
+        if pk in known and pk not in asked and (answer["selected"] or answer["text"].strip())
+    }
+    return forms, not_asked
 
 
 class ResponseThrottle(CountingThrottle):
@@ -296,6 +414,8 @@ class ConsultationViewSet(PublicReadViewSet):
             return ResponseInputSerializer
         if self.action == "responses":
             return PublishedResponseSerializer
+        if self.action == "summary":
+            return ResponseSummarySerializer
         return ConsultationSerializer
 
     @extend_schema(
@@ -339,6 +459,22 @@ class ConsultationViewSet(PublicReadViewSet):
         if not consultation.concluded_at:
             raise exceptions.NotFound(_("The outcome of this consultation has not been published yet."))
         return ApiResponse(OutcomeSerializer(consultation).data)
+
+    @extend_schema(
+        summary="Read the summary of responses",
+        description=(
+            "Published with the outcome when the editors choose: responses by type, the counts for each closed "
+            "question and quotes chosen by analysts, only from responses whose authors agreed to publication. "
+            "404 until published."
+        ),
+        responses=ResponseSummarySerializer,
+    )
+    @action(detail=True, methods=["get"])
+    def summary(self, request: Request, slug: str) -> ApiResponse:
+        consultation = self.get_object()
+        if not summary_is_public(consultation):
+            raise exceptions.NotFound(_("No summary of the responses to this consultation has been published."))
+        return ApiResponse(ResponseSummarySerializer(response_summary(consultation)).data)
 
     def get_permissions(self):
         return [AllowAny()]

@@ -13,7 +13,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from consultations.duplicates import fingerprint
-from consultations.models import Answer, Attachment, Consultation, Question, QuestionTag, Response, Section
+from consultations.models import (
+    Answer,
+    Attachment,
+    Conditional,
+    Consultation,
+    Question,
+    QuestionTag,
+    Response,
+    Section,
+)
 from policies.demo import SEED_SLUG
 from policies.models import PolicyAnalysis, Report
 from topics.models import Topic
@@ -129,8 +138,10 @@ def load() -> None:
                 _questions(consultation, QUESTIONNAIRES[slug])
                 _relations(consultation, data)
         _accept_files()
+        _route(Consultation.objects.get(slug=OPEN_SLUG))
         _responses(Consultation.objects.get(slug=CLOSED_SLUG), count=18, analysed=5)
         _responses(Consultation.objects.get(slug=CONCLUDED_SLUG), count=6, analysed=6)
+        _publish_summary(Consultation.objects.get(slug=CONCLUDED_SLUG))
         _draft(Consultation.objects.get(slug=OPEN_SLUG))
         _position_paper(Consultation.objects.get(slug=CONCLUDED_SLUG))
 
@@ -188,6 +199,53 @@ def _relations(consultation: Consultation, data: dict) -> None:
         )
         consultation.final_report = report
         consultation.save(update_fields=["final_report"])
+
+
+ORGANISATION_SECTION = "About your organisation"
+OBSTACLE_FOLLOW_UP = "What stops you working more closely with a research cluster?"
+
+
+def _route(consultation: Consultation) -> None:
+    """Routing in the open consultation: a page for organisations only, and a follow-up on the first page.
+
+    Keyed by the section's title and the question's text, so a demo loaded before routing existed gets them too.
+    """
+    if not consultation.sections.filter(title=ORGANISATION_SECTION).exists():
+        section = Section.objects.create(
+            consultation=consultation,
+            title=ORGANISATION_SECTION,
+            intro="Only for people responding on behalf of an organisation.",
+            order=0,
+            condition_source=Conditional.Source.RESPONDENT_TYPE,
+            condition_values=[Response.RespondentType.ORGANISATION],
+        )
+        Question.objects.create(
+            consultation=consultation, section=section, order=1, kind=Question.Kind.SINGLE, required=True,
+            text="What kind of organisation is it?",
+            options="University or research institute\nNHS organisation\nCharity\nCompany\nLocal government",
+            allow_other=True,
+        )  # fmt: skip
+        Question.objects.create(
+            consultation=consultation, section=section, order=2, kind=Question.Kind.YES_NO, required=True,
+            text="Does your organisation belong to a research cluster?",
+        )  # fmt: skip
+    if not consultation.questions.filter(text=OBSTACLE_FOLLOW_UP).exists():
+        first = consultation.questions.get(text="How closely do you work with a research cluster?")
+        Question.objects.create(
+            consultation=consultation, section=first.section, order=first.order, kind=Question.Kind.FREE_TEXT,
+            text=OBSTACLE_FOLLOW_UP, condition_source=Conditional.Source.QUESTION, condition_question=first,
+            condition_values=["Now and then", "Not at all"],
+        )  # fmt: skip
+
+
+def _publish_summary(consultation: Consultation) -> None:
+    """The concluded consultation publishes its summary, quoting two consenting respondents' published words."""
+    if consultation.summary_published:
+        return
+    consultation.summary_published = True
+    consultation.save(update_fields=["summary_published"])
+    quotable = Answer.objects.quotable().filter(response__consultation=consultation).order_by("response__submitted_at")
+    Answer.objects.filter(pk__in=list(quotable.values_list("pk", flat=True)[:2])).update(summary_quote=True)
 
 
 PEOPLE = [

@@ -10,9 +10,13 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from consultations import routing
 from consultations.models import Consultation, LateResponseLink, Response
 from core.site import absolute_url
 from notifications.services import delivery_enqueue
+
+# The published summary's place on the consultation page, which the outcome email links to.
+SUMMARY_ANCHOR = "response-summary"
 
 
 def _when(moment) -> str:
@@ -20,13 +24,25 @@ def _when(moment) -> str:
 
 
 def _answers_copy(response: Response) -> list[dict[str, str]]:
-    answers = {answer.question_id: answer.display() for answer in response.answers.all()}
+    """The questions the response was asked (routing leaves out the rest), each with its answer and files."""
+    answers = {answer.question_id: answer for answer in response.answers.all()}
     files: dict[int, list[str]] = {}
     for question_id, filename in response.attachments.values_list("question_id", "filename"):
         files.setdefault(question_id, []).append(filename)
+    asked = routing.plan(
+        routing.questionnaire(response.consultation_id),
+        respondent_type=response.respondent_type,
+        answers={pk: answer.selected for pk, answer in answers.items()},
+    )
     return [
-        {"question": question.text, "answer": _with_files(answers.get(question.pk, ""), files.get(question.pk, []))}
-        for question in response.consultation.questions.all()
+        {
+            "question": question.text,
+            "answer": _with_files(
+                answers[question.pk].display() if question.pk in answers else "", files.get(question.pk, [])
+            ),
+        }
+        for section in asked.sections
+        for question in asked.questions[section.pk]
     ]
 
 
@@ -126,6 +142,9 @@ def outcome_context(consultation: Consultation) -> dict[str, str]:
         "link": absolute_url(consultation.get_absolute_url()),
         "report_title": consultation.final_report.title if consultation.final_report else "",
         "report_link": consultation.final_report.link if consultation.final_report else "",
+        "summary_link": absolute_url(f"{consultation.get_absolute_url()}#{SUMMARY_ANCHOR}")
+        if consultation.summary_published
+        else "",
     }
 
 

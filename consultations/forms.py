@@ -1,3 +1,5 @@
+import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
@@ -6,7 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from consultations import filetypes
+from consultations import filetypes, routing
 from consultations.attachments import limits_hint
 from consultations.models import OTHER, Answer, Attachment, Question, QuestionTag, Response, Section
 from consultations.services import AnswerInput
@@ -29,6 +31,8 @@ def _describe(form: forms.BaseForm) -> None:
 
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     # The mixin only ever goes in front of a Django form, whose attributes it uses.
     _FormBase = forms.BaseForm
 else:
@@ -75,6 +79,7 @@ class AboutYouForm(GovFormMixin, forms.ModelForm):
         help_texts = {
             "email": _("For your receipt and a link to come back to your response. It is never published."),
             "name": _("Optional for individuals. Published only if you ask us to publish with your name."),
+            "organisation": _("Only if you respond on behalf of an organisation."),
         }
         widgets = {"respondent_type": forms.RadioSelect}
         field_classes = {"email": DeliverableEmailField}
@@ -136,6 +141,7 @@ class DeclarationForm(GovFormMixin, forms.ModelForm):
                 "We ask this of everyone, as UK health consultations do under Article 5.3 of the WHO Framework "
                 "Convention on Tobacco Control. A “yes” does not stop your response being read."
             ),
+            "tobacco_links_details": _("Only if you answered yes."),
             "other_interests": _("For example funding, employment or membership relevant to this consultation."),
         }
         widgets = {"tobacco_links": forms.RadioSelect, "consent": forms.RadioSelect}
@@ -183,10 +189,26 @@ class _CommonFieldOptions(TypedDict):
 ACCEPT = ",".join([*filetypes.BY_EXTENSION, *{kind.content_type.split(";")[0] for kind in filetypes.KINDS}])
 
 
+@dataclass(frozen=True)
+class Reveal:
+    """A question shown on the page only while an earlier answer on the same page meets its condition."""
+
+    field: str
+    values: str  # JSON, for the page's script
+    hint: "StrOrPromise"
+
+
 class SectionForm(GovFormMixin, forms.Form):
-    """One page of the questionnaire: a field per question, plus "please specify" boxes for "Other"
+    """One page of the questionnaire: a field per question asked, plus "please specify" boxes for "Other"
     and a file field where the question accepts files (``uploads`` are the files already attached;
-    ``oversized`` the file fields the upload handler stopped reading)."""
+    ``oversized`` the file fields the upload handler stopped reading).
+
+    Routing: a question whose condition rests on an earlier page or on the respondent type is on the
+    page only if the condition holds (``facts``: what was known on arriving here). One whose condition
+    rests on a question of this page is on the page, revealed by the page's script as that answer
+    changes, and shown to everyone without JavaScript with a hint saying when to answer it; it is
+    required, checked and saved only when the answers sent with it meet the condition.
+    """
 
     summary_names_fields = True
 
@@ -198,17 +220,35 @@ class SectionForm(GovFormMixin, forms.Form):
         uploads: dict[int, list[Attachment]] | None = None,
         oversized: set[str] | frozenset[str] = frozenset(),
         partial: bool = False,
+        facts: routing.Facts | None = None,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.section = section
-        self.questions = list(section.questions.all())
+        self.facts = dict(facts or {})
         self.uploads = uploads or {}
         self.oversized = oversized
         self.partial = partial
+        everything = list(section.questions.all())
+        on_page = {question.pk: question for question in everything}
+        self.rules = {question.pk: routing.rule_of(question) for question in everything}
+        self.questions = [q for q in everything if self._on_page(q, on_page)]
+        self.reveals: dict[int, Reveal] = {}
         for question in self.questions:
             answer = answers.get(question.pk)
-            self.fields[f"q{question.pk}"] = self._field(question, answer, partial)
+            rule = self.rules[question.pk]
+            revealed = rule is not None and rule.source in on_page
+            self.fields[f"q{question.pk}"] = self._field(question, answer, partial or revealed)
+            if revealed:
+                assert rule is not None
+                self.reveals[question.pk] = Reveal(
+                    field=f"q{rule.source}",
+                    values=json.dumps(sorted(rule.values)),
+                    hint=routing.condition_text(question, on_page),
+                )
+                self.fields[f"q{question.pk}"].help_text = " ".join(
+                    str(text) for text in (question.help_text, self.reveals[question.pk].hint) if text
+                )
             if question.allow_other:
                 self.fields[f"q{question.pk}_other"] = forms.CharField(
                     label=_("Please specify"),
@@ -234,11 +274,15 @@ class SectionForm(GovFormMixin, forms.Form):
         """A file alone may answer a required free-text question."""
         return question.accepts_files and question.kind == Question.Kind.FREE_TEXT
 
-    def _field(self, question: Question, answer: Answer | None, partial: bool) -> forms.Field:
+    def _on_page(self, question: Question, on_page: dict[int, Question]) -> bool:
+        rule = self.rules[question.pk]
+        return rule is None or rule.source in on_page or rule.holds(self.facts)
+
+    def _field(self, question: Question, answer: Answer | None, optional: bool) -> forms.Field:
         common: _CommonFieldOptions = {
             "label": question.text,
             "help_text": question.help_text,
-            "required": question.required and not partial and not self._file_answers(question),
+            "required": question.required and not optional and not self._file_answers(question),
         }
         kind = question.Kind
         if question.kind == kind.FREE_TEXT:
@@ -267,54 +311,94 @@ class SectionForm(GovFormMixin, forms.Form):
             **common,
         )
 
+    def applicable(self) -> set[int]:
+        """The questions this page asks, given the answers sent with it (after cleaning)."""
+        facts = dict(self.facts)
+        asked = set()
+        for question in self.questions:
+            rule = self.rules[question.pk]
+            if rule is not None and not rule.holds(facts):
+                continue
+            asked.add(question.pk)
+            facts[question.pk] = routing.answer_fact(question, self._selected(question))
+        return asked
+
+    def _selected(self, question: Question) -> list[str]:
+        value = self.cleaned_data.get(f"q{question.pk}")
+        if question.kind == Question.Kind.FREE_TEXT:
+            return []
+        return value if isinstance(value, list) else ([value] if value else [])
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        asked = self.applicable()
         for question in self.questions:
-            chosen = data.get(f"q{question.pk}") or []
-            chosen = chosen if isinstance(chosen, list) else [chosen]
-            if OTHER in chosen and question.allow_other and not data.get(f"q{question.pk}_other", "").strip():
-                self.add_error(f"q{question.pk}_other", _("Say what “Other” means for you."))
-            file_field = f"q{question.pk}_file"
+            name = f"q{question.pk}"
+            if question.pk not in asked:
+                # Not asked, so nothing typed or attached there counts: no error stands in the way.
+                for key in (name, f"{name}_other", f"{name}_file"):
+                    self.errors.pop(key, None)
+                    data.pop(key, None)
+                continue
+            chosen = self._selected(question)
+            if OTHER in chosen and question.allow_other and not data.get(f"{name}_other", "").strip():
+                self.add_error(f"{name}_other", _("Say what “Other” means for you."))
+            file_field = f"{name}_file"
             if file_field in self.oversized and file_field in self.fields:
                 self.add_error(
                     file_field,
                     _("The file you chose is larger than %(limit)d MB. Attach a smaller file.")
                     % {"limit": self.section.consultation.attachment_max_file_mb},
                 )
-            answered = data.get(f"q{question.pk}", "").strip() if question.kind == Question.Kind.FREE_TEXT else True
+            answered = str(data.get(name) or "").strip() if question.kind == Question.Kind.FREE_TEXT else bool(chosen)
             has_file = bool(self.uploads.get(question.pk) or data.get(file_field) or file_field in self.oversized)
-            unanswered = not answered and f"q{question.pk}" not in self.errors
-            if self._file_answers(question) and question.required and not self.partial and unanswered and not has_file:
-                self.add_error(f"q{question.pk}", _("Enter your answer or attach a file."))
+            unanswered = not answered and name not in self.errors
+            must = question.required and not self.partial and unanswered
+            if must and self._file_answers(question) and not has_file:
+                self.add_error(name, _("Enter your answer or attach a file."))
+            elif must and question.pk in self.reveals and not self._file_answers(question):
+                self.add_error(name, self.fields[name].error_messages["required"])
         return data
 
     def question_fields(
         self,
-    ) -> list[tuple[forms.BoundField, forms.BoundField | None, forms.BoundField | None, list[Attachment]]]:
+    ) -> list[
+        tuple[forms.BoundField, forms.BoundField | None, forms.BoundField | None, list[Attachment], Reveal | None]
+    ]:
         return [
             (
                 self[f"q{q.pk}"],
                 self[f"q{q.pk}_other"] if q.allow_other else None,
                 self[f"q{q.pk}_file"] if q.accepts_files else None,
                 self.uploads.get(q.pk, []),
+                self.reveals.get(q.pk),
             )
             for q in self.questions
         ]
 
     def new_uploads(self) -> list[tuple[Question, str, "UploadedFile[bytes]"]]:
-        """(question, field name, file) for each file chosen on this page that passed the form's checks."""
+        """(question, field name, file) for each file chosen on this page that passed the form's checks.
+
+        A question the answers on this page stopped asking keeps no file.
+        """
+        asked = self.applicable()
         chosen = []
         for question in self.questions:
             name = f"q{question.pk}_file"
             upload = self.cleaned_data.get(name) if name not in self.errors else None
-            if upload:
+            if upload and question.pk in asked:
                 chosen.append((question, name, upload))
         return chosen
 
     def answers(self) -> dict[int, AnswerInput]:
+        """Every question of the section: those not asked come back empty, so any earlier answer goes."""
+        asked = self.applicable()
         result = {}
-        for question in self.questions:
+        for question in self.section.questions.all():
+            if question.pk not in asked:
+                result[question.pk] = AnswerInput(selected=[])
+                continue
             value = self.cleaned_data.get(f"q{question.pk}")
             if question.kind == Question.Kind.FREE_TEXT:
                 result[question.pk] = AnswerInput(selected=[], text=value or "")

@@ -125,6 +125,14 @@ class Consultation(Stamped):
         Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="concluded_consultations"
     )
     concluded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    summary_published = models.BooleanField(
+        _("publish a summary of the responses"),
+        default=False,
+        help_text=_(
+            "Once concluded, the page shows the number of responses by type, the figures for each closed "
+            "question and the quotes analysts chose. Nothing from a response whose author refused publication."
+        ),
+    )
     personal_data_removed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Limits on files attached to answers, for questions that accept files.
     attachment_max_file_mb = models.PositiveSmallIntegerField(
@@ -211,7 +219,34 @@ class Consultation(Stamped):
         return self.responses.exists()
 
 
-class Section(models.Model):
+class Conditional(models.Model):
+    """Routing: a page or question asked only when an earlier answer has one of the given values.
+
+    The source is the respondent type (asked first, on "about you") or an earlier choice question;
+    ``consultations.routing`` reads these fields, the admin writes them.
+    """
+
+    class Source(models.TextChoices):
+        ALWAYS = "", _("Always")
+        RESPONDENT_TYPE = "respondent_type", _("The respondent type")
+        QUESTION = "question", _("An earlier question")
+
+    condition_source = models.CharField(
+        _("ask only when"), max_length=20, choices=Source.choices, blank=True, default=""
+    )
+    condition_question = models.ForeignKey(
+        "Question", null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
+    )
+    condition_values = models.JSONField(default=list, blank=True)
+
+    # Not stored: set by routing.describe for the consultation page's list of questions.
+    asked_when_text: "StrOrPromise"
+
+    class Meta:
+        abstract = True
+
+
+class Section(Conditional):
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="sections")
     title = models.CharField(max_length=200)
     intro = models.TextField(blank=True, default="", help_text=_("Shown above the questions on this page."))
@@ -219,12 +254,19 @@ class Section(models.Model):
 
     class Meta:
         ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(condition_source="question", condition_question__isnull=False)
+                | (~Q(condition_source="question") & Q(condition_question__isnull=True)),
+                name="section_condition_names_its_question",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
 
 
-class Question(models.Model):
+class Question(Conditional):
     class Kind(models.TextChoices):
         FREE_TEXT = "text", _("Free text")
         SINGLE = "single", _("Single choice")
@@ -263,6 +305,13 @@ class Question(models.Model):
 
     class Meta:
         ordering = ["section__order", "section_id", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(condition_source="question", condition_question__isnull=False)
+                | (~Q(condition_source="question") & Q(condition_question__isnull=True)),
+                name="question_condition_names_its_question",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text
@@ -432,13 +481,26 @@ class Response(models.Model):
 
 class AnswerQuerySet(models.QuerySet):
     def published(self) -> "AnswerQuerySet":
+        # Consent is checked again here, so no stray publication state can publish a private response.
         return self.filter(
             publication__in=[Answer.Publication.APPROVED, Answer.Publication.REDACTED],
             response__status=Response.Status.SUBMITTED,
+            response__consent__in=[Response.Consent.NAMED, Response.Consent.ANONYMOUS],
         )
 
     def awaiting_moderation(self) -> "AnswerQuerySet":
         return self.filter(publication=Answer.Publication.PENDING, response__status=Response.Status.SUBMITTED)
+
+    def quotable(self) -> "AnswerQuerySet":
+        """Answers the summary may quote: published after moderation, from a respondent who agreed to it.
+
+        Consent is checked by ``published`` as well as at publication, so no path to the summary skips it.
+        """
+        return (
+            self.published()
+            .filter(response__consent__in=[Response.Consent.NAMED, Response.Consent.ANONYMOUS])
+            .exclude(text="")
+        )
 
 
 class Answer(models.Model):
@@ -462,6 +524,11 @@ class Answer(models.Model):
     )
     published_text = models.TextField(blank=True, default="", help_text=_("The text as published, after redaction."))
     moderation_reasons = models.JSONField(default=list, blank=True, editable=False)
+    summary_quote = models.BooleanField(
+        _("quote in the published summary"),
+        default=False,
+        help_text=_("Chosen by an analyst; shown only while the respondent's consent and the moderation allow."),
+    )
 
     objects = AnswerQuerySet.as_manager()
 

@@ -1,6 +1,7 @@
 """Reads for consultation pages and the analysts' views, each in a fixed number of queries."""
 
 from collections import Counter
+from datetime import datetime
 from typing import TYPE_CHECKING, TypedDict
 
 from allauth.account.models import EmailAddress
@@ -12,7 +13,7 @@ from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
 from accounts.permissions import staff_can
-from consultations import services
+from consultations import routing, services
 from consultations.duplicates import Group, near_duplicate_groups
 from consultations.models import Answer, Attachment, Consultation, Question, Response, Section
 
@@ -32,11 +33,7 @@ def consultation_for_page(*, slug: str, user: User | AnonymousUser) -> Consultat
 
 
 def consultation_sections(consultation: Consultation) -> list[Section]:
-    return list(
-        Section.objects.filter(consultation=consultation).prefetch_related(
-            Prefetch("questions", queryset=Question.objects.order_by("order", "pk"))
-        )
-    )
+    return routing.questionnaire(consultation.pk)
 
 
 def published_responses_queryset(*, consultation: Consultation) -> QuerySet[Response]:
@@ -46,7 +43,10 @@ def published_responses_queryset(*, consultation: Consultation) -> QuerySet[Resp
     )
     return (
         consultation.responses.submitted()
-        .filter(answers__publication__in=[Answer.Publication.APPROVED, Answer.Publication.REDACTED])
+        .filter(
+            answers__publication__in=[Answer.Publication.APPROVED, Answer.Publication.REDACTED],
+            consent__in=[Response.Consent.NAMED, Response.Consent.ANONYMOUS],
+        )
         .distinct()
         .prefetch_related(Prefetch("answers", queryset=answers, to_attr="published_answers"))
         .order_by("submitted_at", "pk")
@@ -58,16 +58,29 @@ def published_responses(*, consultation: Consultation, page_number: int | str | 
 
 
 def response_answers(response: Response) -> list[tuple[Question, Answer | None]]:
-    """Every question with the response's answer, each question knowing its page of the questionnaire
-    and the files attached to its answer (``uploads``)."""
+    """The questions this response was asked, with its answers, each question knowing its page and the
+    files attached to its answer (``uploads``).
+
+    Routing decides what was asked: a page or question whose condition the response does not meet
+    is left out, so check-your-answers and the receipt show only what was asked.
+    """
     answers = {answer.question_id: answer for answer in response.answers.all()}
     uploads = response_uploads(response)
-    questions = list(Question.objects.filter(consultation_id=response.consultation_id).select_related("section"))
-    pages = {section_id: number for number, section_id in enumerate(dict.fromkeys(q.section_id for q in questions), 2)}
-    for question in questions:
-        question.page = pages[question.section_id]
-        question.uploads = uploads.get(question.pk, [])
-    return [(question, answers.get(question.pk)) for question in questions]
+    sections = routing.questionnaire(response.consultation_id)
+    asked = routing.plan(
+        sections,
+        respondent_type=response.respondent_type,
+        answers={pk: answer.selected for pk, answer in answers.items()},
+    )
+    pages = {section.pk: number for number, section in enumerate(sections, start=2)}
+    result = []
+    for section in asked.sections:
+        for question in asked.questions[section.pk]:
+            question.page = pages[section.pk]
+            question.section = section
+            question.uploads = uploads.get(question.pk, [])
+            result.append((question, answers.get(question.pk)))
+    return result
 
 
 def response_uploads(response: Response, questions: list[Question] | None = None) -> dict[int, list[Attachment]]:
@@ -194,8 +207,12 @@ def _groups_cache_key(question: Question, answers: QuerySet[Answer]) -> str | No
     state = answers.aggregate(count=Count("pk"), ids=Sum("pk"), latest=Max("response__submitted_at"))
     if not state["count"]:
         return None
-    latest = state["latest"].isoformat() if state["latest"] else ""
-    return f"consultations:groups:v{GROUPS_CACHE_VERSION}:{question.pk}:{state['count']}:{state['ids']}:{latest}"
+    return _groups_key(question.pk, state["count"], state["ids"], state["latest"])
+
+
+def _groups_key(question_id: int, count: int, ids: int, latest: datetime | None) -> str:
+    moment = latest.isoformat() if latest else ""
+    return f"consultations:groups:v{GROUPS_CACHE_VERSION}:{question_id}:{count}:{ids}:{moment}"
 
 
 def _compute_duplicate_groups(answers: QuerySet[Answer]) -> list[Group]:
@@ -221,6 +238,35 @@ def duplicate_groups(question: Question) -> list[Group]:
     if groups is None:
         groups = _compute_duplicate_groups(answers)
         cache.set(key, groups, GROUPS_CACHE_SECONDS)
+    return groups
+
+
+def consultation_duplicate_groups(consultation: Consultation) -> dict[int, list[Group]]:
+    """``duplicate_groups`` for every free-text question of a consultation, sharing its cache entries.
+
+    One grouped query gives every question's key and one cache read fetches them all, so a page
+    showing them costs the same whatever the number of questions; a question whose groups are not
+    cached yet costs its own reading once.
+    """
+    states = (
+        Answer.objects.filter(response__consultation=consultation, response__status=Response.Status.SUBMITTED)
+        .exclude(fingerprint="")
+        .values("question_id")
+        .annotate(count=Count("pk"), ids=Sum("pk"), latest=Max("response__submitted_at"))
+        .order_by("question_id")
+    )
+    keys = {
+        row["question_id"]: _groups_key(row["question_id"], row["count"], row["ids"], row["latest"]) for row in states
+    }
+    cached = cache.get_many(list(keys.values()))
+    groups: dict[int, list[Group]] = {}
+    for question_id, key in keys.items():
+        found: list[Group] | None = cached.get(key)
+        if found is None:
+            answers = Answer.objects.filter(question_id=question_id, response__status=Response.Status.SUBMITTED)
+            found = _compute_duplicate_groups(answers.exclude(fingerprint=""))
+            cache.set(key, found, GROUPS_CACHE_SECONDS)
+        groups[question_id] = found
     return groups
 
 

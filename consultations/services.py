@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import staff_can
-from consultations import emails
+from consultations import emails, routing
 from consultations.attachments import attachment_store, attachments_delete
 from consultations.duplicates import fingerprint
 from consultations.models import (
@@ -95,12 +95,14 @@ def response_save_details(*, response: Response, details: Mapping[str, object], 
             response.token = new_token()
     for name, value in details.items():
         setattr(response, name, value)
-    if response.respondent_type == Response.RespondentType.INDIVIDUAL:
-        response.organisation = response.organisation_role = ""
-    if response.tobacco_links != "yes":
-        response.tobacco_links_details = ""
+    # A follow-up that stopped applying is discarded, not kept out of sight.
+    for name in routing.DETAIL_CONDITIONS:
+        if not routing.detail_applies(name, vars(response)):
+            setattr(response, name, "")
     response.pages_done = max(response.pages_done, page)
-    response.save()
+    with transaction.atomic():
+        response.save()
+        answers_discard_unasked(response=response)
     return response
 
 
@@ -122,7 +124,19 @@ def response_save_answers(*, response: Response, answers: dict[int, AnswerInput]
         answer.save()
     response.pages_done = max(response.pages_done, page)
     response.save(update_fields=["pages_done", "updated_at"])
+    answers_discard_unasked(response=response)
     return response
+
+
+def answers_discard_unasked(*, response: Response) -> int:
+    """Delete the answers, and files, to questions that routing no longer asks this response.
+
+    A changed answer can stop a later page or question from applying (an organisation becomes an
+    individual); what was typed or attached there must not be sent, shown or exported as if asked.
+    """
+    asked = routing.response_plan(response).asked
+    deleted, _by_model = response.answers.exclude(question_id__in=asked).delete()
+    return deleted + attachments_delete(response.attachments.exclude(question_id__in=asked))
 
 
 @transaction.atomic
@@ -151,10 +165,15 @@ def response_missing(response: Response) -> list[str]:
         missing.append(_("Your email address"))
     if not response.respondent_type:
         missing.append(_("Whether you respond as an individual or for an organisation"))
+    if routing.detail_applies("organisation", vars(response)) and not response.organisation.strip():
+        missing.append(_("The name of the organisation you respond for"))
     if not response.tobacco_links:
         missing.append(_("Whether you have links to the tobacco industry"))
+    elif routing.detail_applies("tobacco_links_details", vars(response)) and not response.tobacco_links_details.strip():
+        missing.append(_("The details of your links to the tobacco industry"))
     if not response.consent:
         missing.append(_("Whether we may publish your response"))
+    asked = routing.response_plan(response)
     answered = set(response.answers.values_list("question_id", flat=True))
     # A file alone answers a free-text question; a choice still has to be made.
     answered |= set(
@@ -162,8 +181,9 @@ def response_missing(response: Response) -> list[str]:
     )
     missing.extend(
         question.text
-        for question in response.consultation.questions.filter(required=True)
-        if question.pk not in answered
+        for section in asked.sections
+        for question in asked.questions[section.pk]
+        if question.required and question.pk not in answered
     )
     return missing
 
@@ -208,6 +228,7 @@ def response_submit(*, response: Response) -> Response:
     if response.status == Response.Status.SUBMITTED:
         return response
     _require_open(response)
+    answers_discard_unasked(response=response)
     missing = response_missing(response)
     if missing:
         raise ValidationError(missing)
@@ -357,6 +378,26 @@ def answers_tag_group(*, answers: QuerySet[Answer], tag: QuestionTag) -> int:
         [Answer.tags.through(answer_id=answer.pk, questiontag_id=tag.pk) for answer in grouped], ignore_conflicts=True
     )
     return len(grouped)
+
+
+def answer_mark_quote(*, answer: Answer, quote: bool, actor: User | AnonymousUser) -> Answer:
+    """An analyst chooses an answer to quote in the published summary, or stops quoting it.
+
+    Only words a respondent agreed to publish can be chosen; the summary also shows a chosen answer
+    only once moderation has published it, in the form it was published (redactions kept).
+    """
+    if not staff_can(actor, "consultations.analyse_consultation"):
+        raise PermissionDenied
+    if quote:
+        consent = Response.objects.filter(pk=answer.response_id).values_list("consent", flat=True).first()
+        if consent not in (Response.Consent.NAMED, Response.Consent.ANONYMOUS):
+            raise ValidationError(_("This respondent asked us not to publish their response: it cannot be quoted."))
+        if not answer.text.strip():
+            raise ValidationError(_("Only an answer in the respondent's own words can be quoted."))
+    if answer.summary_quote != quote:
+        answer.summary_quote = quote
+        answer.save(update_fields=["summary_quote"])
+    return answer
 
 
 def responses_mark_analysed(*, responses: QuerySet[Response], analysed: bool = True) -> int:

@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consultations import selectors, services
+from consultations import routing, selectors, services
 from consultations.attachments import MB, CappedUploadHandler, file_response
 from consultations.forms import AboutYouForm, DeclarationForm, SectionForm
 from consultations.models import Consultation, LateResponseLink, Response
+from consultations.summary import response_summary, summary_is_public
 from core.throttle import hourly_limit_reached
 from notifications.views import masked
 
@@ -73,11 +74,14 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = selectors.consultation_for_page(slug=slug, user=request.user)
+    sections = selectors.consultation_sections(consultation)
+    routing.describe(sections)
     context = {
         "consultation": consultation,
-        "sections": selectors.consultation_sections(consultation),
+        "sections": sections,
         "draft": _session_response(request, consultation),
         "published": selectors.published_responses(consultation=consultation, page_number=request.GET.get("page")),
+        "summary": response_summary(consultation) if summary_is_public(consultation) else None,
     }
     return render(request, "consultations/consultation_detail.html", context)
 
@@ -98,7 +102,15 @@ def respond_start(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("consultations:respond_page", slug=slug, page=1)
 
 
-def _page_form(request: HttpRequest, response: Response, page: int, sections: list, partial: bool, oversized: set[str]):
+def _page_form(
+    request: HttpRequest,
+    response: Response,
+    page: int,
+    sections: list,
+    plan: routing.Plan,
+    partial: bool,
+    oversized: set[str],
+):
     """The form for page ``page``: 1 is "about you", then one page per section, then the declaration."""
     data = request.POST if request.method == "POST" else None
     if page == 1:
@@ -112,7 +124,14 @@ def _page_form(request: HttpRequest, response: Response, page: int, sections: li
     uploads = selectors.response_uploads(response, questions) if any(q.accepts_files for q in questions) else {}
     files = request.FILES if request.method == "POST" else None
     form = SectionForm(
-        data, files, section=section, answers=answers, uploads=uploads, oversized=oversized, partial=partial
+        data,
+        files,
+        section=section,
+        answers=answers,
+        uploads=uploads,
+        oversized=oversized,
+        partial=partial,
+        facts=plan.facts_before.get(section.pk, {}),
     )
     return form, section
 
@@ -152,6 +171,10 @@ def _held_draft(request: HttpRequest, slug: str) -> Response | HttpResponse:
     return response
 
 
+def _next_page(pages: list[int], page: int) -> int | None:
+    return next((number for number in pages if number > page), None)
+
+
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def respond_page(request: HttpRequest, slug: str, page: int) -> HttpResponse:
@@ -179,6 +202,11 @@ def _respond_page(request: HttpRequest, slug: str, page: int, oversized: set[str
     last = len(sections) + 2
     if not 1 <= page <= last:
         return redirect("consultations:respond_page", slug=slug, page=1)
+    plan = routing.response_plan(response, sections)
+    pages = plan.page_numbers(sections)
+    if page not in pages:
+        # A page routing does not ask of this response: on to the next one that applies.
+        return redirect("consultations:respond_page", slug=slug, page=_next_page(pages, page))
     action = request.POST.get("action", "")
     removing = request.POST.get("remove_file", "")
     # Attaching or removing a file saves the page as it stands and comes back to it.
@@ -188,7 +216,9 @@ def _respond_page(request: HttpRequest, slug: str, page: int, oversized: set[str
         removed = services.attachment_remove(response=response, key=removing)
         if removed is not None:
             messages.success(request, _("“%(name)s” is removed.") % {"name": removed.filename})
-    form, section = _page_form(request, response, page, sections, partial=save_later or stays, oversized=oversized)
+    form, section = _page_form(
+        request, response, page, sections, plan, partial=save_later or stays, oversized=oversized
+    )
     if request.method == "POST":
         valid = form.is_valid()
         if isinstance(form, SectionForm) and form.accepts_files:
@@ -202,15 +232,18 @@ def _respond_page(request: HttpRequest, slug: str, page: int, oversized: set[str
                 return redirect("consultations:respond_page", slug=slug, page=page)
             if page == last:
                 return redirect("consultations:respond_check", slug=slug)
-            return redirect("consultations:respond_page", slug=slug, page=page + 1)
+            # The answers just saved may open or close later pages.
+            pages = routing.response_plan(response, sections).page_numbers(sections)
+            return redirect("consultations:respond_page", slug=slug, page=_next_page(pages, page))
+    position = pages.index(page) + 1
     context = {
         "consultation": consultation,
         "response": response,
         "form": form,
         "section": section,
-        "page": page,
-        "pages": last + 1,
-        "progress": round(100 * (page - 1) / (last + 1)),
+        "page": position,
+        "pages": len(pages) + 1,
+        "back_page": pages[position - 2] if position > 1 else None,
         "kind": "about" if page == 1 else "declaration" if page == last else "section",
     }
     return render(request, "consultations/consultation_respond.html", context)
@@ -246,12 +279,14 @@ def respond_check(request: HttpRequest, slug: str) -> HttpResponse:
             pass
         else:
             return redirect(response)
+    sections = selectors.consultation_sections(consultation)
     context = {
         "consultation": consultation,
         "response": response,
         "answers": selectors.response_answers(response),
         "missing": missing,
-        "pages": len(selectors.consultation_sections(consultation)) + 3,
+        "pages": len(routing.response_plan(response, sections).page_numbers(sections)) + 1,
+        "declaration_page": len(sections) + 2,
     }
     return render(
         request,

@@ -15,11 +15,20 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from consultations import antivirus, exports, selectors, services
+from consultations import antivirus, exports, routing, selectors, services
 from consultations.admin import answers  # noqa: F401  importing it registers the answers desk
 from consultations.attachments import file_response
 from consultations.forms import AnnotateForm, TagForm
-from consultations.models import Answer, Attachment, Consultation, LateResponseLink, Question, Response, Section
+from consultations.models import (
+    Answer,
+    Attachment,
+    Conditional,
+    Consultation,
+    LateResponseLink,
+    Question,
+    Response,
+    Section,
+)
 from core.admin import StampedAdmin
 from core.admin_widgets import SafeAutocompleteMixin
 
@@ -48,13 +57,136 @@ class LockableInline(admin.StackedInline):
         return not self._locked(obj) and super().has_delete_permission(request, obj)
 
 
-class SectionInline(LockableInline):
+ASK_WHEN_HELP = _(
+    "Routing: leave empty to ask everyone. Otherwise choose the answers that lead here, all to one question "
+    "(or all respondent types): this is asked only of respondents who gave one of them. Only questions "
+    "asked earlier can be chosen; save a new question before routing on it."
+)
+
+
+class RoutingForm(forms.ModelForm):
+    """The "ask only when" choice of a section or question: answers of an earlier question, or respondent types."""
+
+    ask_when = forms.MultipleChoiceField(
+        label=_("Ask only when"),
+        required=False,
+        help_text=ASK_WHEN_HELP,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    consultation: Consultation | None = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.sources = routing_sources(
+            self.consultation, exclude=self.instance.pk if isinstance(self.instance, Question) else None
+        )
+        groups: list[tuple[str, list[tuple[str, str]]]] = [
+            (
+                str(_("Respondent type")),
+                [(f"respondent_type:{v}", str(label)) for v, label in Response.RespondentType.choices],
+            )
+        ]
+        for question in self.sources.values():
+            groups.append(
+                (question.text[:80], [(f"question:{question.pk}:{v}", label) for v, label in question.option_choices()])
+            )
+        ask_when = self.fields["ask_when"]
+        assert isinstance(ask_when, forms.MultipleChoiceField)
+        ask_when.choices = groups
+        instance = self.instance
+        if instance.condition_source == Conditional.Source.RESPONDENT_TYPE:
+            ask_when.initial = [f"respondent_type:{v}" for v in instance.condition_values]
+        elif instance.condition_source == Conditional.Source.QUESTION:
+            ask_when.initial = [f"question:{instance.condition_question_id}:{v}" for v in instance.condition_values]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        chosen = self.cleaned_data.get("ask_when") or []
+        sources = {
+            value.rsplit(":", 1)[0] if value.startswith("respondent_type:") else ":".join(value.split(":", 2)[:2])
+            for value in chosen
+        }
+        if len(sources) > 1:
+            self.add_error("ask_when", _("Choose answers to one question only (or respondent types only)."))
+            return self.cleaned_data
+        instance = self.instance
+        instance.condition_source, instance.condition_question, instance.condition_values = "", None, []
+        if not chosen:
+            return self.cleaned_data
+        [source] = sources
+        if source == "respondent_type":
+            instance.condition_source = Conditional.Source.RESPONDENT_TYPE
+            instance.condition_values = [value.split(":", 1)[1] for value in chosen]
+            return self.cleaned_data
+        trigger = self.sources[int(source.split(":")[1])]
+        if not self._after(trigger):
+            self.add_error(
+                "ask_when",
+                _("Route only on a question asked earlier: “%(text)s” comes later.") % {"text": trigger.text},
+            )
+            return self.cleaned_data
+        instance.condition_source = Conditional.Source.QUESTION
+        instance.condition_question = trigger
+        instance.condition_values = [value.split(":", 2)[2] for value in chosen]
+        return self.cleaned_data
+
+    def _after(self, trigger: Question) -> bool:
+        raise NotImplementedError
+
+
+def routing_sources(consultation: Consultation | None, exclude: int | None) -> dict[int, Question]:
+    """The choice questions a section or question may be routed on, in questionnaire order."""
+    if consultation is None or consultation.pk is None:
+        return {}
+    questions = (
+        Question.objects.filter(consultation=consultation)
+        .exclude(kind=Question.Kind.FREE_TEXT)
+        .select_related("section")
+        .order_by("section__order", "section_id", "order", "pk")
+    )
+    return {question.pk: question for question in questions if question.pk != exclude}
+
+
+class SectionInlineForm(RoutingForm):
+    class Meta:
+        model = Section
+        fields = ("order", "title", "intro")
+
+    def _after(self, trigger: Question) -> bool:
+        order = self.cleaned_data.get("order", 0)
+        return (trigger.section.order, trigger.section_id) < (order, self.instance.pk or 1 << 62)
+
+
+class RoutedInline(LockableInline):
+    """Gives the inline's forms the consultation, whose earlier questions they may route on."""
+
+    def get_formset(self, request: HttpRequest, obj=None, **kwargs):
+        kwargs["form"] = type(self.form.__name__, (self.form,), {"consultation": obj})
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description=_("ask only when"))
+    def ask_when(self, obj: Conditional) -> str:
+        rule = routing.rule_of(obj)
+        if rule is None:
+            return str(_("Always"))
+        if rule.source == routing.RESPONDENT_TYPE:
+            labels = dict(Response.RespondentType.choices)
+            return ", ".join(str(labels.get(value, value)) for value in sorted(rule.values))
+        question = obj.condition_question
+        assert question is not None
+        return f"“{question.text}”: " + ", ".join(
+            label for value, label in question.option_choices() if value in rule.values
+        )
+
+
+class SectionInline(RoutedInline):
     model = Section
-    fields = ("order", "title", "intro")
+    form = SectionInlineForm
+    fields = ("order", "title", "intro", "ask_when")
     verbose_name_plural = _("sections: each is one page of the questionnaire")
 
 
-class QuestionInlineForm(forms.ModelForm):
+class QuestionInlineForm(RoutingForm):
     class Meta:
         model = Question
         fields = (
@@ -78,8 +210,15 @@ class QuestionInlineForm(forms.ModelForm):
             self.add_error("options", _("A choice question needs its options, one per line."))
         return data
 
+    def _after(self, trigger: Question) -> bool:
+        section = self.cleaned_data.get("section")
+        if section is None:
+            return False
+        mine = (section.order, section.pk, self.cleaned_data.get("order", 0), self.instance.pk or 1 << 62)
+        return (trigger.section.order, trigger.section_id, trigger.order, trigger.pk) < mine
 
-class QuestionInline(LockableInline):
+
+class QuestionInline(RoutedInline):
     model = Question
     form = QuestionInlineForm
     fields = (
@@ -91,6 +230,7 @@ class QuestionInline(LockableInline):
         "allow_other",
         "accepts_files",
         "max_length",
+        "ask_when",
     )
     verbose_name_plural = _("questions")
 
@@ -149,7 +289,14 @@ class ConsultationAdmin(StampedAdmin):
         (
             _("Outcome: we asked, you said, we did"),
             {
-                "fields": ("you_said", "we_did", "final_report", "concluded_at", "publish_outcome"),
+                "fields": (
+                    "you_said",
+                    "we_did",
+                    "final_report",
+                    "summary_published",
+                    "concluded_at",
+                    "publish_outcome",
+                ),
                 "description": _(
                     "Write the outcome here and save; then use “Publish the outcome” to conclude the "
                     "consultation and email the respondents who asked to hear."
@@ -198,6 +345,17 @@ class ConsultationAdmin(StampedAdmin):
             messages.info(request, LOCKED)
         extra = {"consultation": consultation, **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Orders changed in the same save can put a question after one that depends on it.
+        never = routing.forward_references(routing.questionnaire(form.instance.pk))
+        if never:
+            messages.warning(
+                request,
+                _("These are routed on a question asked after them, so they would never be asked: %(items)s.")
+                % {"items": "; ".join(never)},
+            )
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -303,6 +461,11 @@ class ConsultationAdmin(StampedAdmin):
             services.responses_mark_analysed(
                 responses=Response.objects.filter(pk=answer.response_id), analysed=analysed
             )
+            quote = request.POST.get(f"a{answer.pk}-quote") == "on"
+            try:
+                services.answer_mark_quote(answer=answer, quote=quote, actor=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
             messages.success(request, _("Saved the analysis of %(ref)s.") % {"ref": answer.response.public_reference})
         else:
             messages.error(request, _("Those tags could not be saved. Try again."))

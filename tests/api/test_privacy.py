@@ -87,8 +87,8 @@ def test_no_public_response_holds_an_address_a_hash_or_someone_elses_waiting_com
     for path in paths:
         response = client.get(path)
         text = response.content.decode()
-        # A consultation's outcome exists only once it is concluded.
-        assert response.status_code == (404 if path.endswith("/outcome/") else 200), (path, text)
+        # A consultation's outcome and summary of responses exist only once it is concluded.
+        assert response.status_code == (404 if path.endswith(("/outcome/", "/summary/")) else 200), (path, text)
         addresses = set(EMAIL.findall(text)) - {TEAM_ADDRESS}
         assert not addresses, (path, addresses)
         assert not re.search(r"[0-9a-f]{64}", text), path

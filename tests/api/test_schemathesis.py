@@ -43,15 +43,29 @@ def generous_response_limit(monkeypatch):
 
 
 def valid_response(detail: dict) -> dict:
-    """A response answering every question of a consultation, built from its detail as a client would."""
+    """A response answering every question a consultation asks of an individual, built from its detail as a
+    client would: a section or question whose ``asked_when`` does not hold is not asked, so not answered."""
+    given: dict = {"respondent_type": ["individual"]}
+
+    def asked(condition: dict | None) -> bool:
+        if condition is None:
+            return True
+        key = "respondent_type" if condition["depends_on"] == "respondent_type" else condition["question"]
+        return bool(set(given.get(key, [])) & set(condition["values"]))
+
     answers = []
     for section in detail["sections"]:
+        if not asked(section["asked_when"]):
+            continue
         for question in section["questions"]:
+            if not asked(question["asked_when"]):
+                continue
             if question["kind"] == "text":
                 answers.append({"question": question["id"], "text": "Fund the clinics."})
             else:
                 choice = next(option["value"] for option in question["options"] if option["value"] != "other")
                 answers.append({"question": question["id"], "selected": [choice]})
+                given[question["id"]] = [choice]
     return {
         "email": "fuzzing-respondent@example.org",
         "name": "Fuzzing Respondent",
