@@ -18,14 +18,16 @@ EMAIL_MAX_LENGTH = 254
 
 # The addresses validate_deliverable_email takes, as the API schema states them: ASCII only (the
 # check refuses SMTPUTF8), a local part of at most 64 characters, a dotted domain that is not a
-# special-use one. Stricter than the check on international domain names, which it still accepts.
+# special-use one, no label with two dashes after its first two characters (reserved for Punycode, which
+# needs a valid A-label). Stricter than the check on international domain names, which it still accepts.
 SPECIAL_USE_DOMAINS = "|".join(
     "".join(f"[{letter.upper()}{letter}]" for letter in name)
     for name in ("arpa", "invalid", "local", "localhost", "onion", "test")
 )
 DELIVERABLE_EMAIL_PATTERN = (
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,32}(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,15}){0,2}"
-    rf"@(?!(.*\.)?({SPECIAL_USE_DOMAINS})$)([A-Za-z0-9]([A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?\.)+[A-Za-z]{{2,63}}$"
+    rf"@(?!(.*\.)?({SPECIAL_USE_DOMAINS})$)((?![A-Za-z0-9]{{2}}--)[A-Za-z0-9]([A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?\.)+"
+    r"[A-Za-z]{2,63}$"
 )
 
 
