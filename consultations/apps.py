@@ -6,9 +6,10 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.personal_data import personal_data_part_register
-        from consultations import digest, personal_data
-        from notifications.registry import digest_part_register
+        from consultations import digest, newsletter, personal_data
+        from notifications.registry import digest_part_register, newsletter_block_source_register
 
         # Apps below this one gather its share without importing it: the digest, the personal-data requests.
         digest_part_register(digest.DIGEST_PART)
         personal_data_part_register("consultations", personal_data)
+        newsletter_block_source_register(newsletter.NEWSLETTER_SOURCE)
