@@ -291,3 +291,18 @@ def test_counts_come_from_the_outbox_and_the_providers_reports(audience, django_
 def test_the_rendering_has_placeholders_for_each_readers_links():
     rendered = newsletter_render(make_issue())
     assert "__UNSUBSCRIBE_URL__" in rendered.html and "__UNSUBSCRIBE_URL__" in rendered.text
+
+
+def test_the_privacy_notice_says_newsletters_are_not_tracked(client):
+    page = client.get("/privacy/").content.decode()
+    assert "we do not know whether you open an email or which links you follow" in page
+
+
+def test_no_email_carries_a_tracking_pixel_or_redirected_link(audience, django_capture_on_commit_callbacks):
+    analysis = AnalysisFactory()
+    issue = make_issue(body="[Read](https://example.org/read)")
+    NewsletterBlock.objects.create(issue=issue, source="policies.policyanalysis", object_id=analysis.pk)
+    send(issue, django_capture_on_commit_callbacks)
+    html = mail.outbox[0].alternatives[0][0]
+    assert "<img" not in html
+    assert 'href="https://example.org/read"' in html
