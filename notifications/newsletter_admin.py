@@ -63,6 +63,11 @@ class NewsletterBlockForm(forms.ModelForm):
         item.choices = choices if choices is not None else item_choices()
         if self.instance.pk:
             self.initial["item"] = f"{self.instance.source}:{self.instance.object_id}"
+        # A table's column headings label nothing for assistive technology: each field names its row.
+        row = (self.prefix or "").rpartition("-")[2]
+        row_name = str(int(row) + 1) if row.isdigit() else ""
+        for name, text in (("position", _("Position of block %(row)s")), ("item", _("Content of block %(row)s"))):
+            self.fields[name].widget.attrs["aria-label"] = text % {"row": row_name}
 
     def clean_item(self) -> str:
         value = self.cleaned_data["item"]
@@ -82,6 +87,12 @@ class NewsletterBlockFormSet(forms.BaseInlineFormSet):
         # The picker's choices read once for all the formset's rows, not once a row.
         kwargs["form_kwargs"] = {**(kwargs.get("form_kwargs") or {}), "choices": item_choices()}
         super().__init__(*args, **kwargs)
+
+    def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            row = str(index + 1) if index is not None else ""
+            form.fields["DELETE"].widget.attrs["aria-label"] = _("Remove block %(row)s") % {"row": row}
 
 
 class NewsletterBlockInline(admin.TabularInline):
