@@ -88,7 +88,7 @@ class NewsletterBlockFormSet(forms.BaseInlineFormSet):
         kwargs["form_kwargs"] = {**(kwargs.get("form_kwargs") or {}), "choices": item_choices()}
         super().__init__(*args, **kwargs)
 
-    def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
+    def add_fields(self, form: forms.ModelForm, index: int | None) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             row = str(index + 1) if index is not None else ""
