@@ -306,3 +306,17 @@ def test_no_email_carries_a_tracking_pixel_or_redirected_link(audience, django_c
     html = mail.outbox[0].alternatives[0][0]
     assert "<img" not in html
     assert 'href="https://example.org/read"' in html
+
+
+def test_the_demo_newsletter_loads_once_with_its_blocks():
+    from django.core.management import call_command
+
+    call_command("load_demo_content", verbosity=0)
+    issue = NewsletterIssue.objects.get()
+    blocks = list(issue.blocks.values_list("source", "object_id"))
+    call_command("load_demo_content", verbosity=0)
+
+    assert NewsletterIssue.objects.count() == 1
+    assert list(issue.blocks.values_list("source", "object_id")) == blocks
+    assert {source for source, _pk in blocks} >= {"policies.policyanalysis", "webinars.webinar"}
+    assert "Research clusters" in newsletter_render(issue).html
