@@ -320,3 +320,16 @@ def test_the_demo_newsletter_loads_once_with_its_blocks():
     assert list(issue.blocks.values_list("source", "object_id")) == blocks
     assert {source for source, _pk in blocks} >= {"policies.policyanalysis", "webinars.webinar"}
     assert "Research clusters" in newsletter_render(issue).html
+
+
+def test_a_long_issue_keeps_the_senders_fast_path_of_prebuilt_bytes(audience, django_capture_on_commit_callbacks):
+    from notifications.sending import BroadcastTemplate
+
+    analysis = AnalysisFactory(standfirst="A long standfirst. " * 60)
+    issue = make_issue(body="A very long paragraph, with a [link](https://example.org/) in it. " * 120)
+    NewsletterBlock.objects.create(issue=issue, source="policies.policyanalysis", object_id=analysis.pk)
+    send(issue, django_capture_on_commit_callbacks)
+    issue.refresh_from_db()
+
+    assert issue.broadcast is not None
+    assert BroadcastTemplate(issue.broadcast).usable
