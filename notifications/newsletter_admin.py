@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -266,7 +267,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
             "stats": newsletters.newsletter_stats(issue) if issue.broadcast_id else None,
             "preview": preview,
             "schedule_form": schedule_form,
-            "test_addresses": [request.user.email, *issue.test_address_list()],  # type: ignore[union-attr]
+            "test_addresses": [a for a in [getattr(request.user, "email", ""), *issue.test_address_list()] if a],
         }
 
     def _issue(self, request: HttpRequest, pk: int) -> NewsletterIssue:
@@ -303,10 +304,20 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         return self._back(issue)
 
     def send_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Asks first, saying to how many, then sends on the confirming press."""
         if request.method != "POST":
             raise Http404
         self._require_sender(request)
         issue = self._issue(request, pk)
+        if "confirm" not in request.POST and issue.is_editable:
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "issue": issue,
+                "title": _("Send “%(subject)s” now?") % {"subject": issue.subject},
+                "recipient_count": newsletters.newsletter_recipient_count(issue),
+            }
+            return TemplateResponse(request, "notifications/admin/newsletterissue_send_confirm.html", context)
         if newsletters.newsletter_send(issue_id=issue.pk, user=request.user):  # type: ignore[arg-type]
             messages.success(request, _("Sending has started. Counts below update as the emails go."))
         else:

@@ -129,8 +129,15 @@ def newsletter_render(issue: NewsletterIssue, *, test: bool = False) -> renderin
 
 
 def newsletter_preview(issue: NewsletterIssue, *, email: str) -> rendering.Rendered:
-    """The issue exactly as ``email`` would receive it: the rendering the send uses, with that reader's links."""
-    rendered = newsletter_render(issue)
+    """The issue exactly as ``email`` would receive it: the rendering the send uses, with that reader's links.
+
+    Once sending has started, what was sent (stored on the broadcast), whatever changed on the site since.
+    """
+    broadcast = issue.broadcast
+    if broadcast is not None:
+        rendered = rendering.Rendered(subject=broadcast.subject, text=broadcast.body_text, html=broadcast.body_html)
+    else:
+        rendered = newsletter_render(issue)
     links = tokens.bulk_links(email)
     swap = {sending.UNSUBSCRIBE_URL: links["unsubscribe_url"], sending.PREFERENCES_URL: links["preferences_url"]}
     return rendering.Rendered(

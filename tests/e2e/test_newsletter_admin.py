@@ -93,6 +93,9 @@ def test_an_issue_goes_from_draft_to_a_topic_segment_once(page: Page, csp_violat
     expect(page.get_by_test_id("newsletter-status")).to_have_text("Scheduled")
 
     page.get_by_role("button", name="Send now").click()
+    expect(page.get_by_test_id("send-confirm-count")).to_contain_text("It will go to 1 subscriber, once.")
+    check_accessibility(page, "the confirmation", csp_violations)
+    page.get_by_role("button", name="Yes, send it now").click()
     expect(page.locator(".messagelist")).to_contain_text("Sending has started")
     expect(page.get_by_test_id("newsletter-status")).to_have_text("Sending")
     expect(page.get_by_test_id("newsletter-stats")).to_contain_text("1")

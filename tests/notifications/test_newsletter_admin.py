@@ -165,9 +165,12 @@ def test_a_sender_sends_once_and_the_issue_becomes_read_only(
     client_for, sender, editor, issue, django_capture_on_commit_callbacks
 ):
     client = client_for(sender)
+    confirm = client.post(url("send", issue))
+    assert confirm.status_code == 200 and "It will go to 1 subscriber, once." in confirm.content.decode()
+    assert mail.outbox == [] and NewsletterIssue.objects.get().status == Status.DRAFT
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(url("send", issue)).status_code == 302
-        client.post(url("send", issue))
+        assert client.post(url("send", issue), {"confirm": "1"}).status_code == 302
+        client.post(url("send", issue), {"confirm": "1"})
     assert [email.to for email in mail.outbox] == [["topic@example.org"]]
 
     page = client.get(url("change", issue)).content.decode()
