@@ -1,11 +1,16 @@
 import math
+from typing import TYPE_CHECKING
 
+from allauth.account import forms as allauth_forms
 from allauth.account.adapter import get_adapter
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from core.throttle import window_hit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class AdminLoginForm(AdminAuthenticationForm):
@@ -91,3 +96,61 @@ class AccountDeleteForm(forms.Form):
         """(anchor, message) pairs for the GOV.UK error summary at the top of the page."""
         # An ErrorList yields each error's message (the stubs say ValidationError too); str() leaves it as rendered.
         return [(self[name].auto_id, str(error)) for name, errors in self.errors.items() for error in errors]
+
+
+# --- Sign-in, sign-up and passwords (django-allauth's forms, ACCOUNT_FORMS) -----------------------------
+
+
+class SaysWhatIsMissing(forms.Form):
+    """allauth's forms with a message per empty box ("Enter your password") instead of "This field is
+    required.", as the questionnaire and GOV.UK's pattern have; the error summary lists them."""
+
+    missing: "dict[str, StrOrPromise]" = {}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, message in self.missing.items():
+            if name in self.fields:
+                self.fields[name].error_messages["required"] = message
+
+
+class SignInForm(SaysWhatIsMissing, allauth_forms.LoginForm):
+    missing: "dict[str, StrOrPromise]" = {"login": _("Enter your email address"), "password": _("Enter your password")}
+
+
+class SignUpForm(SaysWhatIsMissing, allauth_forms.SignupForm):
+    missing: "dict[str, StrOrPromise]" = {
+        "email": _("Enter your email address"),
+        "password1": _("Enter a password"),
+        "password2": _("Enter the password again"),
+    }
+
+
+class PasswordResetForm(SaysWhatIsMissing, allauth_forms.ResetPasswordForm):
+    missing: "dict[str, StrOrPromise]" = {"email": _("Enter the email address of your account")}
+
+
+class PasswordResetKeyForm(SaysWhatIsMissing, allauth_forms.ResetPasswordKeyForm):
+    missing: "dict[str, StrOrPromise]" = {
+        "password1": _("Enter a new password"),
+        "password2": _("Enter the new password again"),
+    }
+
+
+class PasswordChangeForm(SaysWhatIsMissing, allauth_forms.ChangePasswordForm):
+    missing: "dict[str, StrOrPromise]" = {
+        "oldpassword": _("Enter your current password"),
+        "password1": _("Enter a new password"),
+        "password2": _("Enter the new password again"),
+    }
+
+
+class PasswordSetForm(SaysWhatIsMissing, allauth_forms.SetPasswordForm):
+    missing: "dict[str, StrOrPromise]" = {
+        "password1": _("Enter a password"),
+        "password2": _("Enter the password again"),
+    }
+
+
+class AddEmailForm(SaysWhatIsMissing, allauth_forms.AddEmailForm):
+    missing: "dict[str, StrOrPromise]" = {"email": _("Enter the email address to add")}

@@ -33,6 +33,7 @@ RECORD_LABELS = {
     "confirmed_addresses": _("Confirmed commenting addresses"),
     "consultation_responses": _("Consultation responses (anonymised, answers kept)"),
     "consultation_drafts": _("Consultation drafts"),
+    "consultation_attachments": _("Files attached to consultation responses (deleted)"),
     "late_response_links": _("Late-response links"),
     "subscriptions": _("Email subscriptions"),
     "emails_sent": _("Emails sent"),

@@ -264,9 +264,13 @@ def comments_moderate_bulk(
     note: str = "",
     expected_status: str | None = None,
 ) -> BulkOutcome:
-    """Decide each comment in its own transaction: one refusal leaves the others decided."""
+    """Decide each comment in its own transaction: one refusal leaves the others decided.
+
+    The comments are read once, before the first decision: a queryset of a queue read again later
+    would no longer hold the comments this call has just moved out of it.
+    """
     outcome = BulkOutcome()
-    for comment in comments:
+    for comment in list(comments):
         try:
             comment_moderate(
                 comment=comment,

@@ -13,9 +13,11 @@ from core.site import absolute_url
 from notifications.services import delivery_enqueue
 
 
-def queue_path() -> str:
+def queue_path(comment: Comment | None = None) -> str:
+    """The queue the alert is about: Pending, or Reported for a published comment a reader reported."""
+    queue = "reportedcomment" if comment is not None and comment.status == Comment.Status.APPROVED else "pendingcomment"
     try:
-        return reverse("admin:comments_comment_changelist")
+        return reverse(f"admin:comments_{queue}_changelist")
     except NoReverseMatch:
         return reverse("admin:index")
 
@@ -47,7 +49,7 @@ def moderator_alert(*, moderator, waiting: int, window: int, comment: Comment | 
         template="comment-moderator-alert",
         context={
             "waiting": waiting,
-            "queue_url": absolute_url(queue_path()),
+            "queue_url": absolute_url(queue_path(comment)),
             "excerpt": comment.text[:300] if comment else "",
             "target_title": str(comment.target) if comment else "",
             "reasons": comment.reasons if comment else [],

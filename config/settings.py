@@ -6,7 +6,7 @@ SQLite, tasks run in-process, emails printed to the console.
 
 import ipaddress
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from celery.schedules import crontab
 from csp.constants import NONCE as CSP_NONCE
@@ -141,6 +141,16 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Counts allauth's per-address limits on the client address behind the proxy (core/client_address.py).
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# allauth's forms with a specific message for each empty box (accounts/forms.py).
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.SignInForm",
+    "signup": "accounts.forms.SignUpForm",
+    "reset_password": "accounts.forms.PasswordResetForm",
+    "reset_password_from_key": "accounts.forms.PasswordResetKeyForm",
+    "change_password": "accounts.forms.PasswordChangeForm",
+    "set_password": "accounts.forms.PasswordSetForm",
+    "add_email": "accounts.forms.AddEmailForm",
+}
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGIN_URL = "account_login"
 
@@ -166,7 +176,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -426,6 +436,24 @@ CELERY_BEAT_SCHEDULE |= {
 
 # Respondents' names, emails and roles are removed this many months after the outcome; answers stay.
 CONSULTATION_RETENTION_MONTHS = env_int("CONSULTATION_RETENTION_MONTHS", 12)
+# Files attached to answers (position papers): a storage of their own that no URL serves, outside
+# MEDIA_ROOT and STATIC_ROOT (a system check refuses either); only the consultations views read it.
+CONSULTATION_ATTACHMENTS_ROOT = Path(
+    env_str("CONSULTATION_ATTACHMENTS_ROOT", str(BASE_DIR / "var" / "consultation-attachments"))
+)
+STORAGES["consultation_attachments"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": str(CONSULTATION_ATTACHMENTS_ROOT),
+        "base_url": "/no-public-url/",
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    },
+}
+# An antivirus daemon (clamd) that scans each attachment before it is accepted: a Unix socket path
+# or tcp://host:port. Unset: files are not scanned, and the consultation admin says so.
+CLAMD_SOCKET = env_str("CLAMD_SOCKET")
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 30)
 CELERY_TASK_ROUTES |= {"consultations.send_outcome": {"queue": "bulk"}}
 CELERY_BEAT_SCHEDULE |= {
     "consultations-announce-opening": {"task": "consultations.announce_openings", "schedule": 300},

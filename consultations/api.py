@@ -34,10 +34,25 @@ class OptionSerializer(serializers.Serializer):
 
 class QuestionSerializer(serializers.ModelSerializer):
     options = serializers.SerializerMethodField(help_text="For choice questions; `other` asks for `text` too.")
+    accepts_files = serializers.BooleanField(
+        read_only=True,
+        help_text="Files can be attached on the site's questionnaire only; through the API such a question is "
+        "answered by its `text` (or options) alone.",
+    )
 
     class Meta:
         model = Question
-        fields = ["id", "kind", "text", "help_text", "required", "max_length", "allow_other", "options"]
+        fields = [
+            "id",
+            "kind",
+            "text",
+            "help_text",
+            "required",
+            "max_length",
+            "allow_other",
+            "accepts_files",
+            "options",
+        ]
 
     @extend_schema_field(OptionSerializer(many=True))
     def get_options(self, question: Question) -> list[dict]:
@@ -300,7 +315,8 @@ class ConsultationViewSet(PublicReadViewSet):
         description=(
             "Send every answer at once, with the same rules as the questionnaire on the site: required "
             "questions, length limits, options, the tobacco-industry declaration and consent. A receipt with "
-            "the private reference is emailed. Only while the consultation is open."
+            "the private reference is emailed. Only while the consultation is open. Files (`accepts_files`) are "
+            "attached on the site only: here a required free-text question that accepts files needs its text."
         ),
         request=ResponseInputSerializer,
         responses={201: SubmittedResponseSerializer},

@@ -6,7 +6,12 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.personal_data import personal_data_part_register
-        from consultations import digest, newsletter, personal_data
+        from consultations import (
+            checks,  # noqa: F401  registers the system checks
+            digest,
+            newsletter,
+            personal_data,
+        )
         from notifications.registry import digest_part_register, newsletter_block_source_register
 
         # Apps below this one gather its share without importing it: the digest, the personal-data requests.

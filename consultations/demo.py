@@ -8,11 +8,12 @@ dates are set relative to the first load, so the open one stays open for weeks.
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from consultations.duplicates import fingerprint
-from consultations.models import Answer, Consultation, Question, QuestionTag, Response, Section
+from consultations.models import Answer, Attachment, Consultation, Question, QuestionTag, Response, Section
 from policies.demo import SEED_SLUG
 from policies.models import PolicyAnalysis, Report
 from topics.models import Topic
@@ -127,9 +128,11 @@ def load() -> None:
             if created:
                 _questions(consultation, QUESTIONNAIRES[slug])
                 _relations(consultation, data)
+        _accept_files()
         _responses(Consultation.objects.get(slug=CLOSED_SLUG), count=18, analysed=5)
         _responses(Consultation.objects.get(slug=CONCLUDED_SLUG), count=6, analysed=6)
         _draft(Consultation.objects.get(slug=OPEN_SLUG))
+        _position_paper(Consultation.objects.get(slug=CONCLUDED_SLUG))
 
 
 def _consultation(slug: str, data: dict) -> tuple[Consultation, bool]:
@@ -279,3 +282,71 @@ def _draft(consultation: Consultation) -> None:
     # The demo consultations are created with their questions.
     assert first is not None
     Answer.objects.create(response=draft, question=first, selected=[first.option_choices()[1][0]])
+
+
+# Questions where an organisation may attach its position paper.
+FILE_QUESTIONS = {
+    OPEN_SLUG: "What is the biggest obstacle your cluster faces?",
+    CONCLUDED_SLUG: "What would most help diagnose cancer earlier?",
+}
+PAPER_TITLE = "Diagnosing cancer earlier: a position paper"
+PAPER = [
+    "Northshire Public Health",
+    PAPER_TITLE,
+    "",
+    "1. Fund training places for radiographers, endoscopists and pathologists for ten years.",
+    "2. Replace CT and MRI scanners older than ten years within this Spending Review.",
+    "3. Open community diagnostic centres in the evenings and at weekends.",
+]
+
+
+def _accept_files() -> None:
+    for slug, text in FILE_QUESTIONS.items():
+        Question.objects.filter(consultation__slug=slug, text=text).update(accepts_files=True)
+
+
+def _position_paper(consultation: Consultation) -> None:
+    """The first organisation's response carries its position paper, a one-page PDF made here."""
+    response = consultation.responses.submitted().filter(respondent_type="organisation").order_by("pk").first()
+    question = consultation.questions.filter(text=FILE_QUESTIONS[consultation.slug]).first()
+    if response is None or question is None or response.attachments.exists():
+        return
+    content = position_paper_pdf(PAPER)
+    attachment = Attachment(
+        response=response,
+        question=question,
+        filename="Northshire Public Health - position paper.pdf",
+        kind=Attachment.Kind.PDF,
+        size=len(content),
+    )
+    attachment.file.save("upload", ContentFile(content), save=False)
+    attachment.save()
+
+
+def position_paper_pdf(lines: list[str]) -> bytes:
+    """A valid one-page PDF of plain lines in Helvetica: enough for a demo file, with no dependency."""
+
+    def escape(line: str) -> str:
+        text = line.encode("latin-1", "replace").decode("latin-1")
+        return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    shown = " ".join(f"({escape(line)}) '" for line in lines)
+    stream = f"BT /F1 11 Tf 16 TL 56 800 Td {shown} ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
+        b"/Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    pdf = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return pdf

@@ -8,6 +8,7 @@ in an hour cost nobody their receipt.
 
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 
 from consultations.models import Consultation, LateResponseLink, Response
 from core.site import absolute_url
@@ -19,11 +20,21 @@ def _when(moment) -> str:
 
 
 def _answers_copy(response: Response) -> list[dict[str, str]]:
-    answers = {answer.question_id: answer for answer in response.answers.all()}
+    answers = {answer.question_id: answer.display() for answer in response.answers.all()}
+    files: dict[int, list[str]] = {}
+    for question_id, filename in response.attachments.values_list("question_id", "filename"):
+        files.setdefault(question_id, []).append(filename)
     return [
-        {"question": question.text, "answer": answers[question.pk].display() if question.pk in answers else ""}
+        {"question": question.text, "answer": _with_files(answers.get(question.pk, ""), files.get(question.pk, []))}
         for question in response.consultation.questions.all()
     ]
+
+
+def _with_files(answer: str, files: list[str]) -> str:
+    if not files:
+        return answer
+    attached = _("Attached: %(names)s") % {"names": ", ".join(files)}
+    return f"{answer}\n{attached}" if answer else attached
 
 
 def send_return_link(*, response: Response, sequence: int) -> None:

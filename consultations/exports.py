@@ -19,9 +19,11 @@ from typing import IO
 import xlsxwriter
 from django.db.models import TextField
 from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils.timezone import localtime
 
-from consultations.models import Answer, Consultation, Question, Response
+from consultations.models import Answer, Attachment, Consultation, Question, Response
+from core.site import absolute_url
 from core.spreadsheets import Echo, formula_safe
 
 CHUNK = 1000
@@ -71,6 +73,8 @@ def header(questions: list[Question]) -> list[str]:
     columns = list(HEADER)
     for number, question in enumerate(questions, start=1):
         columns += [f"Q{number}. {question.text}", f"Q{number} tags", f"Q{number} analyst note"]
+        if question.accepts_files:
+            columns.append(f"Q{number} files (links for analysts)")
     return columns
 
 
@@ -78,7 +82,7 @@ def rows(consultation: Consultation) -> Iterator[list[str]]:
     """The header, then one row per submitted response, reading CHUNK responses at a time."""
     questions = list(consultation.questions.all())
     yield header(questions)
-    labels = [(question.pk, dict(question.option_choices())) for question in questions]
+    labels = [(question.pk, dict(question.option_choices()), question.accepts_files) for question in questions]
     types = {value: str(label) for value, label in Response.RespondentType.choices}
     consents = {value: str(label) for value, label in Response.Consent.choices}
     submitted = consultation.responses.submitted().order_by("pk")
@@ -89,8 +93,9 @@ def rows(consultation: Consultation) -> Iterator[list[str]]:
             return
         first_pk, last_pk = chunk[0][0], chunk[-1][0]
         answers, tags = _answers_between(consultation, first_pk, last_pk)
+        files = _files_between(consultation, first_pk, last_pk) if any(accepts for *_, accepts in labels) else {}
         for row in chunk:
-            yield _response_row(row, labels, answers.get(row[0], {}), tags, types, consents)
+            yield _response_row(row, labels, answers.get(row[0], {}), tags, types, consents, files.get(row[0], {}))
 
 
 def _answers_between(consultation: Consultation, first_pk: int, last_pk: int):
@@ -111,12 +116,28 @@ def _answers_between(consultation: Consultation, first_pk: int, last_pk: int):
     return answers, tags
 
 
+def _files_between(consultation: Consultation, first_pk: int, last_pk: int) -> dict[int, dict[int, list[str]]]:
+    """Each response's files by question, as "name: link" lines pointing at the analysts' download."""
+    files: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    attachments = (
+        Attachment.objects.filter(
+            response__consultation=consultation, response_id__gte=first_pk, response_id__lte=last_pk
+        )
+        .order_by("uploaded_at", "pk")
+        .values_list("response_id", "question_id", "key", "filename")
+    )
+    for response_id, question_id, key, filename in attachments:
+        link = absolute_url(reverse("admin:consultations_attachment", args=[consultation.pk, key]))
+        files[response_id][question_id].append(f"{filename}: {link}")
+    return files
+
+
 @lru_cache(maxsize=4096)
 def _decoded(selected_json: str) -> tuple[str, ...]:
     return tuple(json.loads(selected_json)) if selected_json else ()
 
 
-def _response_row(row, labels, answers, tags, types, consents) -> list[str]:
+def _response_row(row, labels, answers, tags, types, consents, files) -> list[str]:
     (_pk, public, private, submitted_at, late, kind, name, organisation, role, tobacco, details, interests, consent,
      analysed) = row  # fmt: skip
     cells = [
@@ -134,13 +155,15 @@ def _response_row(row, labels, answers, tags, types, consents) -> list[str]:
         consents.get(consent, consent),
         "yes" if analysed else "no",
     ]
-    for question_pk, options in labels:
+    for question_pk, options, accepts_files in labels:
         answer = answers.get(question_pk)
         if answer is None:
             cells += ["", "", ""]
-            continue
-        answer_pk, selected, text, note = answer
-        cells += [_answer_text(options, selected, text), "; ".join(tags.get(answer_pk, ())), note]
+        else:
+            answer_pk, selected, text, note = answer
+            cells += [_answer_text(options, selected, text), "; ".join(tags.get(answer_pk, ())), note]
+        if accepts_files:
+            cells.append("\n".join(files.get(question_pk, ())))
     return cells
 
 

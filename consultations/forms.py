@@ -2,10 +2,13 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from consultations.models import OTHER, Answer, Question, QuestionTag, Response, Section
+from consultations import filetypes
+from consultations.attachments import limits_hint
+from consultations.models import OTHER, Answer, Attachment, Question, QuestionTag, Response, Section
 from consultations.services import AnswerInput
 from core.validators import DeliverableEmailField
 
@@ -177,15 +180,32 @@ class _CommonFieldOptions(TypedDict):
     required: bool
 
 
+ACCEPT = ",".join([*filetypes.BY_EXTENSION, *{kind.content_type.split(";")[0] for kind in filetypes.KINDS}])
+
+
 class SectionForm(GovFormMixin, forms.Form):
-    """One page of the questionnaire: a field per question, plus "please specify" boxes for "Other"."""
+    """One page of the questionnaire: a field per question, plus "please specify" boxes for "Other"
+    and a file field where the question accepts files (``uploads`` are the files already attached;
+    ``oversized`` the file fields the upload handler stopped reading)."""
 
     summary_names_fields = True
 
-    def __init__(self, *args, section: Section, answers: dict[int, Answer], partial: bool = False, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        section: Section,
+        answers: dict[int, Answer],
+        uploads: dict[int, list[Attachment]] | None = None,
+        oversized: set[str] | frozenset[str] = frozenset(),
+        partial: bool = False,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.section = section
         self.questions = list(section.questions.all())
+        self.uploads = uploads or {}
+        self.oversized = oversized
+        self.partial = partial
         for question in self.questions:
             answer = answers.get(question.pk)
             self.fields[f"q{question.pk}"] = self._field(question, answer, partial)
@@ -196,12 +216,29 @@ class SectionForm(GovFormMixin, forms.Form):
                     max_length=500,
                     initial=answer.text if answer else "",
                 )
+            if question.accepts_files:
+                self.fields[f"q{question.pk}_file"] = forms.FileField(
+                    label=_("Attach a file"),
+                    required=False,
+                    help_text=limits_hint(section.consultation),
+                    widget=forms.FileInput(attrs={"accept": ACCEPT}),
+                    error_messages={"empty": _("The file you chose is empty. Choose the file again.")},
+                )
+
+    @property
+    def accepts_files(self) -> bool:
+        return any(question.accepts_files for question in self.questions)
+
+    @staticmethod
+    def _file_answers(question: Question) -> bool:
+        """A file alone may answer a required free-text question."""
+        return question.accepts_files and question.kind == Question.Kind.FREE_TEXT
 
     def _field(self, question: Question, answer: Answer | None, partial: bool) -> forms.Field:
         common: _CommonFieldOptions = {
             "label": question.text,
             "help_text": question.help_text,
-            "required": question.required and not partial,
+            "required": question.required and not partial and not self._file_answers(question),
         }
         kind = question.Kind
         if question.kind == kind.FREE_TEXT:
@@ -238,10 +275,42 @@ class SectionForm(GovFormMixin, forms.Form):
             chosen = chosen if isinstance(chosen, list) else [chosen]
             if OTHER in chosen and question.allow_other and not data.get(f"q{question.pk}_other", "").strip():
                 self.add_error(f"q{question.pk}_other", _("Say what “Other” means for you."))
+            file_field = f"q{question.pk}_file"
+            if file_field in self.oversized and file_field in self.fields:
+                self.add_error(
+                    file_field,
+                    _("The file you chose is larger than %(limit)d MB. Attach a smaller file.")
+                    % {"limit": self.section.consultation.attachment_max_file_mb},
+                )
+            answered = data.get(f"q{question.pk}", "").strip() if question.kind == Question.Kind.FREE_TEXT else True
+            has_file = bool(self.uploads.get(question.pk) or data.get(file_field) or file_field in self.oversized)
+            unanswered = not answered and f"q{question.pk}" not in self.errors
+            if self._file_answers(question) and question.required and not self.partial and unanswered and not has_file:
+                self.add_error(f"q{question.pk}", _("Enter your answer or attach a file."))
         return data
 
-    def question_fields(self) -> list[tuple[forms.BoundField, forms.BoundField | None]]:
-        return [(self[f"q{q.pk}"], self[f"q{q.pk}_other"] if q.allow_other else None) for q in self.questions]
+    def question_fields(
+        self,
+    ) -> list[tuple[forms.BoundField, forms.BoundField | None, forms.BoundField | None, list[Attachment]]]:
+        return [
+            (
+                self[f"q{q.pk}"],
+                self[f"q{q.pk}_other"] if q.allow_other else None,
+                self[f"q{q.pk}_file"] if q.accepts_files else None,
+                self.uploads.get(q.pk, []),
+            )
+            for q in self.questions
+        ]
+
+    def new_uploads(self) -> list[tuple[Question, str, "UploadedFile[bytes]"]]:
+        """(question, field name, file) for each file chosen on this page that passed the form's checks."""
+        chosen = []
+        for question in self.questions:
+            name = f"q{question.pk}_file"
+            upload = self.cleaned_data.get(name) if name not in self.errors else None
+            if upload:
+                chosen.append((question, name, upload))
+        return chosen
 
     def answers(self) -> dict[int, AnswerInput]:
         result = {}

@@ -10,10 +10,13 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage, storages
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 from core.markdown import render_markdown
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Answer",
+    "Attachment",
     "Consultation",
     "LateResponseLink",
     "Question",
@@ -122,6 +126,25 @@ class Consultation(Stamped):
     )
     concluded_at = models.DateTimeField(null=True, blank=True, editable=False)
     personal_data_removed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Limits on files attached to answers, for questions that accept files.
+    attachment_max_file_mb = models.PositiveSmallIntegerField(
+        _("largest file (MB)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("The largest single file a respondent may attach, in megabytes."),
+    )
+    attachment_max_total_mb = models.PositiveSmallIntegerField(
+        _("all files of one response (MB)"),
+        default=25,
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+        help_text=_("The most all of one response's files may add up to, in megabytes."),
+    )
+    attachment_max_files = models.PositiveSmallIntegerField(
+        _("files per response"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("How many files one response may attach in all."),
+    )
 
     objects = ConsultationQuerySet.as_manager()
 
@@ -152,6 +175,10 @@ class Consultation(Stamped):
     def clean(self) -> None:
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("A consultation must close after it opens.")})
+        if (self.attachment_max_file_mb or 0) > (self.attachment_max_total_mb or 0):
+            raise ValidationError(
+                {"attachment_max_total_mb": _("All files together must be allowed at least the largest file.")}
+            )
 
     @property
     def status(self) -> str:
@@ -219,9 +246,20 @@ class Question(models.Model):
         blank=True, default="", help_text=_("For single and multiple choice: one option per line.")
     )
     allow_other = models.BooleanField(_("offer “Other, please specify”"), default=False)
+    accepts_files = models.BooleanField(
+        _("accept files"),
+        default=False,
+        help_text=_(
+            "Respondents may attach documents to their answer, such as a position paper (PDF, Word, "
+            "OpenDocument or plain text). For free text, a file alone answers the question. Files are "
+            "never published; analysts read them."
+        ),
+    )
 
-    # Not stored: set by selectors.response_answers, the questionnaire page that asks the question.
+    # Not stored: set by selectors.response_answers, the questionnaire page that asks the question
+    # and the files the response attached to its answer.
     page: int
+    uploads: list["Attachment"]
 
     class Meta:
         ordering = ["section__order", "section_id", "order", "pk"]
@@ -427,6 +465,9 @@ class Answer(models.Model):
 
     objects = AnswerQuerySet.as_manager()
 
+    # Not stored: set by the analysts' question page, the files the response attached to this question.
+    uploads: list["Attachment"]
+
     class Meta:
         ordering = ["response_id", "question_id"]
         permissions = [("moderate_answer", _("Can publish, redact or reject answers for publication"))]
@@ -446,3 +487,58 @@ class Answer(models.Model):
         if self.text:
             parts.append(self.text)
         return "\n".join(parts)
+
+
+class AttachmentStorage(LazyObject):
+    """The private storage of attachments (settings.STORAGES["consultation_attachments"]), found when first used.
+
+    A FileField calls a storage callable once, at import; this lazy object lets the configuration
+    (and a test's temporary folder) be read when files are first stored instead, as default_storage does.
+    """
+
+    def _setup(self) -> None:
+        self._wrapped = storages["consultation_attachments"]
+
+
+attachment_files = AttachmentStorage()
+
+
+def attachment_storage() -> Storage:
+    return attachment_files  # type: ignore[return-value]  # a LazyObject stands in for the storage it wraps
+
+
+def attachment_name(instance: "Attachment", filename: str) -> str:
+    # A random name: nothing of the respondent's file name reaches the disk or any listing of it.
+    return secrets.token_urlsafe(32)
+
+
+class Attachment(models.Model):
+    """A file a respondent attached to their answer to a question; never published.
+
+    Kept beside the answer rather than on it, so a file alone can answer a free-text question
+    and the answer rows keep their rules (a blank answer is removed, not stored).
+    """
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "Word (DOCX)"
+        ODT = "odt", "OpenDocument text (ODT)"
+        TEXT = "text", _("Plain text")
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="attachments")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attachments")
+    # In download URLs, which also need the response's token, the browser's draft or the analyst's permission.
+    key = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    file = models.FileField(storage=attachment_storage, upload_to=attachment_name, max_length=200)
+    filename = models.CharField(max_length=120, help_text=_("The respondent's file name, cleaned."))
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    size = models.PositiveIntegerField(help_text=_("In bytes."))
+    scanned = models.BooleanField(default=False, help_text=_("Checked by the antivirus daemon before it was accepted."))
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        indexes = [models.Index(fields=["response", "question"])]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -3,13 +3,15 @@
 Responses are found by account or by address, compared case-folded as the account page does.
 """
 
+import base64
 from collections.abc import Collection
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 
-from consultations.models import Answer, LateResponseLink, Response
+from consultations.attachments import attachments_delete
+from consultations.models import Answer, Attachment, LateResponseLink, Response, attachment_storage
 from consultations.services import response_anonymise
 from core.personal_data import redact_mentions
 from moderation.models import ModerationEvent
@@ -35,7 +37,10 @@ def personal_data_export(*, emails: Collection[str], user=None) -> dict:
     responses = list(
         _responses(emails, user)
         .select_related("consultation")
-        .prefetch_related(Prefetch("answers", queryset=answers))
+        .prefetch_related(
+            Prefetch("answers", queryset=answers),
+            Prefetch("attachments", queryset=Attachment.objects.select_related("question")),
+        )
         .order_by("started_at", "pk")
     )
     answer_ids = [answer.pk for response in responses for answer in response.answers.all()]
@@ -99,6 +104,24 @@ def _response(response: Response) -> dict:
             }
             for answer in response.answers.all()
         ],
+        # The files themselves, as the person gave them: they are part of what is held about them.
+        "attachments": [_attachment(attachment) for attachment in response.attachments.all()],
+    }
+
+
+def _attachment(attachment: Attachment) -> dict:
+    try:
+        with attachment_storage().open(attachment.file.name or "", "rb") as handle:
+            content: str | None = base64.b64encode(handle.read()).decode("ascii")
+    except FileNotFoundError:
+        content = None
+    return {
+        "question": attachment.question.text,
+        "filename": attachment.filename,
+        "kind": attachment.kind,
+        "size": attachment.size,
+        "uploaded_at": _date(attachment.uploaded_at),
+        "content_base64": content,
     }
 
 
@@ -107,6 +130,7 @@ def personal_data_counts(*, emails: Collection[str], user=None) -> dict[str, int
     return {
         "consultation_responses": responses.exclude(status=Response.Status.DRAFT).count(),
         "consultation_drafts": responses.filter(status=Response.Status.DRAFT).count(),
+        "consultation_attachments": Attachment.objects.filter(response__in=responses).count(),
         "late_response_links": _late_links(emails).count(),
     }
 
@@ -114,9 +138,10 @@ def personal_data_counts(*, emails: Collection[str], user=None) -> dict[str, int
 def personal_data_erase(*, emails: Collection[str], user=None) -> dict[str, int]:
     """Drafts go; sent responses are anonymised as the retention rule does, their answers kept.
 
-    Runs inside the caller's transaction.
+    Attached files are deleted from storage once the caller's transaction commits, inside which this runs.
     """
     responses = _responses(emails, user)
+    attachments = attachments_delete(Attachment.objects.filter(response__in=responses))
     draft_ids = list(responses.filter(status=Response.Status.DRAFT).values_list("pk", flat=True))
     Response.objects.filter(pk__in=draft_ids).delete()
     anonymised = 0
@@ -126,4 +151,8 @@ def personal_data_erase(*, emails: Collection[str], user=None) -> dict[str, int]
     # The answers are kept for the analysis, but not the address if the person wrote it in one.
     redact_mentions(Answer.objects.all(), fields=["text", "published_text", "note"], emails=emails)
     _late_links(emails).delete()
-    return {"consultation_drafts_deleted": len(draft_ids), "consultation_responses_anonymised": anonymised}
+    return {
+        "consultation_drafts_deleted": len(draft_ids),
+        "consultation_responses_anonymised": anonymised,
+        "consultation_attachments_deleted": attachments,
+    }

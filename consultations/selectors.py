@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from accounts.permissions import staff_can
 from consultations import services
 from consultations.duplicates import Group, near_duplicate_groups
-from consultations.models import Answer, Consultation, Question, Response, Section
+from consultations.models import Answer, Attachment, Consultation, Question, Response, Section
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -58,13 +58,27 @@ def published_responses(*, consultation: Consultation, page_number: int | str | 
 
 
 def response_answers(response: Response) -> list[tuple[Question, Answer | None]]:
-    """Every question with the response's answer, each question knowing its page of the questionnaire."""
+    """Every question with the response's answer, each question knowing its page of the questionnaire
+    and the files attached to its answer (``uploads``)."""
     answers = {answer.question_id: answer for answer in response.answers.all()}
+    uploads = response_uploads(response)
     questions = list(Question.objects.filter(consultation_id=response.consultation_id).select_related("section"))
     pages = {section_id: number for number, section_id in enumerate(dict.fromkeys(q.section_id for q in questions), 2)}
     for question in questions:
         question.page = pages[question.section_id]
+        question.uploads = uploads.get(question.pk, [])
     return [(question, answers.get(question.pk)) for question in questions]
+
+
+def response_uploads(response: Response, questions: list[Question] | None = None) -> dict[int, list[Attachment]]:
+    """The response's files by question, oldest first; one query."""
+    attachments = Attachment.objects.filter(response=response)
+    if questions is not None:
+        attachments = attachments.filter(question__in=questions)
+    grouped: dict[int, list[Attachment]] = {}
+    for attachment in attachments.order_by("uploaded_at", "pk"):
+        grouped.setdefault(attachment.question_id, []).append(attachment)
+    return grouped
 
 
 # --- Analysis ------------------------------------------------------------------------
@@ -136,6 +150,29 @@ def question_answers(
     if group:
         answers = answers.filter(fingerprint__in=group.split(","))
     return Paginator(answers, 25).get_page(page_number)
+
+
+def question_files(*, question: Question, responses: list[int]) -> dict[int, list[Attachment]]:
+    """The files attached to a question by the given sent responses, by response id; one query."""
+    grouped: dict[int, list[Attachment]] = {}
+    attachments = Attachment.objects.filter(question=question, response_id__in=responses).order_by("uploaded_at", "pk")
+    for attachment in attachments:
+        grouped.setdefault(attachment.response_id, []).append(attachment)
+    return grouped
+
+
+def question_file_only_answers(question: Question) -> list[tuple[Response, list[Attachment]]]:
+    """Sent responses that answered the question with files and no words; one query."""
+    attachments = (
+        Attachment.objects.filter(question=question, response__status=Response.Status.SUBMITTED)
+        .exclude(response__answers__question=question)
+        .select_related("response")
+        .order_by("response__submitted_at", "response_id", "uploaded_at", "pk")
+    )
+    grouped: dict[int, tuple[Response, list[Attachment]]] = {}
+    for attachment in attachments:
+        grouped.setdefault(attachment.response_id, (attachment.response, []))[1].append(attachment)
+    return list(grouped.values())
 
 
 # Bump when duplicates.py changes how texts are grouped, so no page shows groups made the old way.

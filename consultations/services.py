@@ -8,6 +8,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -15,9 +16,11 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import staff_can
 from consultations import emails
+from consultations.attachments import attachment_store, attachments_delete
 from consultations.duplicates import fingerprint
 from consultations.models import (
     Answer,
+    Attachment,
     Consultation,
     LateResponseLink,
     Question,
@@ -122,6 +125,25 @@ def response_save_answers(*, response: Response, answers: dict[int, AnswerInput]
     return response
 
 
+@transaction.atomic
+def attachment_add(*, response: Response, question: Question, upload: "UploadedFile[bytes]") -> Attachment:
+    """Attach a file to the draft's answer to ``question``, within the consultation's limits."""
+    _require_open(response)
+    # The row lock makes two uploads at once count each other against the limits.
+    Response.objects.select_for_update().filter(pk=response.pk).first()
+    return attachment_store(response=response, question=question, upload=upload)
+
+
+@transaction.atomic
+def attachment_remove(*, response: Response, key: str) -> Attachment | None:
+    """Remove one of the draft's files; None when it holds no file by that key."""
+    _require_open(response)
+    attachment = response.attachments.filter(key=key).first()
+    if attachment is not None:
+        attachments_delete(Attachment.objects.filter(pk=attachment.pk))
+    return attachment
+
+
 def response_missing(response: Response) -> list[str]:
     """What still stops submission: the required questions and details left unanswered."""
     missing = []
@@ -134,6 +156,10 @@ def response_missing(response: Response) -> list[str]:
     if not response.consent:
         missing.append(_("Whether we may publish your response"))
     answered = set(response.answers.values_list("question_id", flat=True))
+    # A file alone answers a free-text question; a choice still has to be made.
+    answered |= set(
+        response.attachments.filter(question__kind=Question.Kind.FREE_TEXT).values_list("question_id", flat=True)
+    )
     missing.extend(
         question.text
         for question in response.consultation.questions.filter(required=True)
@@ -203,6 +229,7 @@ def response_withdraw(*, response: Response) -> Response:
     if not response.consultation.is_open:
         raise ResponseClosed(_("The consultation has closed, so the response can no longer be withdrawn."))
     response.answers.all().delete()
+    attachments_delete(response.attachments.all())
     _strip_personal_data(response)
     response.status = Response.Status.WITHDRAWN
     response.withdrawn_at = timezone.now()
@@ -449,10 +476,12 @@ def _strip_personal_data(response: Response) -> None:
 
 
 def response_anonymise(*, response: Response) -> Response:
-    """Erasure on request: the retention rule applied early, to one response; answers stay.
+    """Erasure on request: the retention rule applied early, to one response; answers stay, files go.
 
-    A new token, so the private link in the respondent's old emails opens nothing any more.
+    A new token, so the private link in the respondent's old emails opens nothing any more. Files
+    are deleted: no one can take a name or signature out of a document as out of an answer's text.
     """
+    attachments_delete(response.attachments.all())
     _strip_personal_data(response)
     response.token = new_token()
     response.save()
@@ -462,7 +491,8 @@ def response_anonymise(*, response: Response) -> Response:
 def personal_data_remove_expired(*, now: datetime | None = None) -> int:
     """Anonymise respondents of consultations concluded longer ago than the retention period; answers stay.
 
-    An organisation's name is kept: it is not personal data, and analysis needs it.
+    An organisation's name is kept: it is not personal data, and analysis needs it. Attached files
+    are deleted, as on erasure: a document's names and signatures cannot be taken out of it.
     """
     now = now or timezone.now()
     cutoff = now - relativedelta(months=settings.CONSULTATION_RETENTION_MONTHS)
@@ -472,6 +502,7 @@ def personal_data_remove_expired(*, now: datetime | None = None) -> int:
             removed += consultation.responses.filter(personal_data_removed_at__isnull=True).update(
                 email="", name="", organisation_role="", user=None, personal_data_removed_at=now
             )
+            attachments_delete(Attachment.objects.filter(response__consultation=consultation))
             Consultation.objects.filter(pk=consultation.pk).update(personal_data_removed_at=now)
     return removed
 

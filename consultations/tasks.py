@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from consultations import services
+from consultations.attachments import attachment_orphans_remove
 from consultations.models import Consultation
 
 
@@ -25,4 +26,7 @@ def remind_drafts() -> int:
 
 @shared_task(name="consultations.remove_expired_personal_data")
 def remove_expired_personal_data() -> int:
-    return services.personal_data_remove_expired()
+    removed = services.personal_data_remove_expired()
+    # Files whose rows went without them (a process stopped between the two) go here too.
+    attachment_orphans_remove()
+    return removed

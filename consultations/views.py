@@ -12,14 +12,16 @@ import secrets
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consultations import selectors, services
+from consultations.attachments import MB, CappedUploadHandler, file_response
 from consultations.forms import AboutYouForm, DeclarationForm, SectionForm
 from consultations.models import Consultation, LateResponseLink, Response
 from core.throttle import hourly_limit_reached
@@ -96,7 +98,7 @@ def respond_start(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("consultations:respond_page", slug=slug, page=1)
 
 
-def _page_form(request: HttpRequest, response: Response, page: int, sections: list, partial: bool):
+def _page_form(request: HttpRequest, response: Response, page: int, sections: list, partial: bool, oversized: set[str]):
     """The form for page ``page``: 1 is "about you", then one page per section, then the declaration."""
     data = request.POST if request.method == "POST" else None
     if page == 1:
@@ -104,8 +106,31 @@ def _page_form(request: HttpRequest, response: Response, page: int, sections: li
     if page == len(sections) + 2:
         return DeclarationForm(data, instance=response, partial=partial), None
     section = sections[page - 2]
+    section.consultation = response.consultation
+    questions = list(section.questions.all())
     answers = {answer.question_id: answer for answer in response.answers.filter(question__section=section)}
-    return SectionForm(data, section=section, answers=answers, partial=partial), section
+    uploads = selectors.response_uploads(response, questions) if any(q.accepts_files for q in questions) else {}
+    files = request.FILES if request.method == "POST" else None
+    form = SectionForm(
+        data, files, section=section, answers=answers, uploads=uploads, oversized=oversized, partial=partial
+    )
+    return form, section
+
+
+def _attach(request: HttpRequest, form: SectionForm, response: Response, uploading: bool) -> None:
+    """Store each file chosen on the page, even when other answers have errors: nobody chooses a file twice."""
+    chosen = form.new_uploads()
+    for question, field, upload in chosen:
+        try:
+            attachment = services.attachment_add(response=response, question=question, upload=upload)
+        except ValidationError as refusal:
+            form.add_error(field, refusal.messages[0])
+        else:
+            form.uploads.setdefault(question.pk, []).append(attachment)
+            messages.success(request, _("“%(name)s” is attached.") % {"name": attachment.filename})
+    if uploading and not chosen and not form.errors:
+        first = next(f"q{q.pk}_file" for q in form.questions if q.accepts_files)
+        form.add_error(first, _("Choose a file to attach."))
 
 
 def _save(form, response: Response, page: int) -> None:
@@ -127,8 +152,23 @@ def _held_draft(request: HttpRequest, slug: str) -> Response | HttpResponse:
     return response
 
 
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def respond_page(request: HttpRequest, slug: str, page: int) -> HttpResponse:
+    """A page of the questionnaire. Files are read no further than the consultation's limit allows,
+    which must be set before the body is read, so the CSRF check runs in ``_respond_page``."""
+    oversized: set[str] = set()
+    if request.method == "POST":
+        limit = Consultation.objects.filter(slug=slug).values_list("attachment_max_file_mb", flat=True).first()
+        if limit:
+            handler = CappedUploadHandler(request, limit=limit * MB)
+            request.upload_handlers.insert(0, handler)
+            oversized = handler.oversized
+    return _respond_page(request, slug, page, oversized)
+
+
+@csrf_protect
+def _respond_page(request: HttpRequest, slug: str, page: int, oversized: set[str]) -> HttpResponse:
     response = _held_draft(request, slug)
     if isinstance(response, HttpResponse):
         return response
@@ -139,15 +179,30 @@ def respond_page(request: HttpRequest, slug: str, page: int) -> HttpResponse:
     last = len(sections) + 2
     if not 1 <= page <= last:
         return redirect("consultations:respond_page", slug=slug, page=1)
-    save_later = request.POST.get("action") == "save-later"
-    form, section = _page_form(request, response, page, sections, partial=save_later)
-    if request.method == "POST" and form.is_valid():
-        _save(form, response, page)
-        if save_later:
-            return _send_link(request, response)
-        if page == last:
-            return redirect("consultations:respond_check", slug=slug)
-        return redirect("consultations:respond_page", slug=slug, page=page + 1)
+    action = request.POST.get("action", "")
+    removing = request.POST.get("remove_file", "")
+    # Attaching or removing a file saves the page as it stands and comes back to it.
+    stays = action == "upload" or bool(removing)
+    save_later = action == "save-later"
+    if removing:
+        removed = services.attachment_remove(response=response, key=removing)
+        if removed is not None:
+            messages.success(request, _("“%(name)s” is removed.") % {"name": removed.filename})
+    form, section = _page_form(request, response, page, sections, partial=save_later or stays, oversized=oversized)
+    if request.method == "POST":
+        valid = form.is_valid()
+        if isinstance(form, SectionForm) and form.accepts_files:
+            _attach(request, form, response, uploading=action == "upload")
+            valid = not form.errors
+        if valid:
+            _save(form, response, page)
+            if save_later:
+                return _send_link(request, response)
+            if stays:
+                return redirect("consultations:respond_page", slug=slug, page=page)
+            if page == last:
+                return redirect("consultations:respond_check", slug=slug)
+            return redirect("consultations:respond_page", slug=slug, page=page + 1)
     context = {
         "consultation": consultation,
         "response": response,
@@ -204,6 +259,23 @@ def respond_check(request: HttpRequest, slug: str) -> HttpResponse:
         context,
         status=400 if missing and request.method == "POST" else 200,
     )
+
+
+@require_GET
+def respond_attachment(request: HttpRequest, slug: str, key: str) -> FileResponse:
+    """A file of the response this browser holds, downloaded from the questionnaire or check-your-answers."""
+    consultation = get_object_or_404(Consultation.objects.published(), slug=slug)
+    response = _session_response(request, consultation)
+    if response is None:
+        raise Http404
+    return file_response(get_object_or_404(response.attachments, key=key))
+
+
+@require_GET
+def response_attachment(request: HttpRequest, token: str, key: str) -> FileResponse:
+    """A file of a sent response, through the private link of its receipt."""
+    response = get_object_or_404(Response, token=token, status=Response.Status.SUBMITTED)
+    return file_response(get_object_or_404(response.attachments, key=key))
 
 
 @require_GET

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import User
+from django.db import models
 from django.http import HttpRequest
 
-from core.admin_widgets import SafeAutocompleteMixin
+from core.admin_widgets import LabelledSplitDateTime, SafeAutocompleteMixin
 from core.models import Stamped
 
 if TYPE_CHECKING:
@@ -20,8 +21,11 @@ else:
 
 
 class StampedAdmin(SafeAutocompleteMixin, _StampedModelAdmin):
-    """Records the acting user on every row an editor saves."""
+    """Records the acting user on every row an editor saves; its date and time boxes are labelled."""
 
+    formfield_overrides: ClassVar[dict[type[models.Field[Any, Any]], dict[str, Any]]] = {
+        models.DateTimeField: {"widget": LabelledSplitDateTime},
+    }
     readonly_fields: ClassVar[tuple[str, ...]] = ("created_at", "created_by", "updated_at", "updated_by")
 
     def save_model(self, request: HttpRequest, obj: Stamped, form: forms.ModelForm[Any], change: bool) -> None:

@@ -1,11 +1,16 @@
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import StampedAdmin
 from core.admin_widgets import SafeAutocompleteMixin
 from policies.models import Author, PolicyAnalysis, QuoteCitation, Report
+from policies.selectors import PREVIEW_CITATIONS_MAX, analysis_preview_blocks
 from policies.services import analysis_announce
 
 
@@ -23,7 +28,7 @@ class ReportAdmin(StampedAdmin):
     prepopulated_fields = {"slug": ("title",)}
 
 
-class QuoteCitationInline(SafeAutocompleteMixin, admin.TabularInline):
+class QuoteCitationInline(SafeAutocompleteMixin, admin.StackedInline):
     model = QuoteCitation
     extra = 0
     autocomplete_fields = ("quote",)
@@ -31,8 +36,28 @@ class QuoteCitationInline(SafeAutocompleteMixin, admin.TabularInline):
     verbose_name_plural = _("cited quotes: place each in the body with [[quote:position]]")
 
 
+# A body box tall enough to write in (it was seven lines); the standfirst is a sentence or two.
+TEXT_BOXES = {
+    "body": {"rows": 30, "class": "vLargeTextField markdown-editor__text"},
+    "standfirst": {"rows": 3, "class": "vLargeTextField"},
+}
+
+
+def posted_citations(data) -> list[tuple[int, int]]:
+    """(position, quote id) of the citation rows in a posted analysis form, less those marked for deletion."""
+    total = data.get("citations-TOTAL_FORMS", "")
+    rows = min(int(total), PREVIEW_CITATIONS_MAX) if total.isdigit() else 0
+    citations = []
+    for row in range(rows):
+        quote, position = data.get(f"citations-{row}-quote", ""), data.get(f"citations-{row}-position", "")
+        if quote.isdigit() and position.isdigit() and not data.get(f"citations-{row}-DELETE"):
+            citations.append((int(position), int(quote)))
+    return citations
+
+
 @admin.register(PolicyAnalysis)
 class PolicyAnalysisAdmin(StampedAdmin):
+    change_form_template = "admin/policies/policyanalysis/change_form.html"
     list_display = ("title", "author", "status", "publish_at", "is_live", "preview_link")
     list_filter = ("status", "topics", "author")
     list_select_related = ("author",)
@@ -48,6 +73,40 @@ class PolicyAnalysisAdmin(StampedAdmin):
         (_("Publication"), {"fields": ("status", "publish_at", "comments_open", "close_comments_after_days")}),
         (_("History"), {"classes": ("collapse",), "fields": StampedAdmin.readonly_fields}),
     )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in TEXT_BOXES:
+            kwargs["widget"] = AdminTextareaWidget(attrs=TEXT_BOXES[db_field.name])
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(self.preview_view)
+        return [path("preview/", preview, name="policies_policyanalysis_preview"), *super().get_urls()]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The body and its preview need the page's width; the breadcrumbs lead back.
+        extra_context = {**(extra_context or {}), "is_nav_sidebar_enabled": False}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def preview_view(self, request: HttpRequest) -> HttpResponse:
+        """The body as the analysis page renders it: a fragment for the editor's live preview, or a
+        page of its own for the "Preview" button, which works without JavaScript."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        fragment = request.GET.get("fragment") == "1"
+        context = {
+            "blocks": analysis_preview_blocks(
+                body=request.POST.get("body", ""), citations=posted_citations(request.POST)
+            ),
+            "title": _("Preview"),
+            "subtitle": request.POST.get("title", "")[:200],
+        }
+        if fragment:
+            return TemplateResponse(request, "admin/policies/policyanalysis/preview_body.html", context)
+        context.update(self.admin_site.each_context(request), opts=self.opts, is_nav_sidebar_enabled=False)
+        return TemplateResponse(request, "admin/policies/policyanalysis/preview.html", context)
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)

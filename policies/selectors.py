@@ -1,13 +1,12 @@
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from core.markdown import render_markdown
 from policies.models import PolicyAnalysis, QuoteCitation
-
-if TYPE_CHECKING:
-    from webinars.models import Quote
+from webinars.models import Quote
 
 
 def analysis_for_page(*, slug: str, user: User | AnonymousUser) -> PolicyAnalysis:
@@ -28,3 +27,22 @@ def analysis_for_page(*, slug: str, user: User | AnonymousUser) -> PolicyAnalysi
 
 def analyses_citing(*, quotes: "QuerySet[Quote]") -> QuerySet[PolicyAnalysis]:
     return PolicyAnalysis.objects.published().filter(citations__quote__in=quotes).distinct().for_listing()
+
+
+# An editor's analysis cites a handful of quotes; more citation rows than this in a preview are not a form.
+PREVIEW_CITATIONS_MAX = 100
+
+
+def analysis_preview_blocks(*, body: str, citations: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    """An unsaved body as the analysis page would show it: the same Markdown sanitiser, and each
+    ``[[quote:N]]`` replaced by the quote cited at position N. ``citations`` are (position, quote id).
+    """
+    wanted = citations[:PREVIEW_CITATIONS_MAX]
+    by_id = Quote.objects.select_related("speaker").in_bulk([quote_id for _, quote_id in wanted])
+    analysis = PolicyAnalysis(body=body, body_html=render_markdown(body))
+    unsaved = [
+        QuoteCitation(analysis=analysis, quote=by_id[quote_id], position=position)
+        for position, quote_id in wanted
+        if quote_id in by_id
+    ]
+    return analysis.body_blocks(unsaved)

@@ -1,14 +1,23 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
+from django.utils.functional import empty
 
 from accounts.roles import EDITORS, MODERATORS
+from consultations.models import attachment_files
 from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path) -> None:
+def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Attached files too, in a private folder beside the media, as in production.
+    private = settings.STORAGES["consultation_attachments"]
+    options = {**private["OPTIONS"], "location": tmp_path / "private"}
+    settings.STORAGES = {**settings.STORAGES, "consultation_attachments": {**private, "OPTIONS": options}}
+    attachment_files._wrapped = empty
+    yield
+    attachment_files._wrapped = empty
 
 
 @pytest.fixture(autouse=True)

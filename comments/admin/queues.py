@@ -94,6 +94,15 @@ def release_selected(model_admin: "QueueAdmin", request, queryset) -> None:
     )
 
 
+def selected_ids(request) -> set[int]:
+    return {int(pk) for pk in request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME) if pk.isdigit()}
+
+
+def left_the_queue(ids: set[int]) -> list[tuple[Comment, str]]:
+    """Selected rows another moderator decided before this decision: the moderator hears who and when."""
+    return [(comment, decisions.already_decided_message(comment)) for comment in Comment.objects.filter(pk__in=ids)]
+
+
 class CommentPermissions:
     """The queues are views of Comment: whoever may act on comments may use every queue."""
 
@@ -162,19 +171,14 @@ class QueueAdmin(CommentPermissions, admin.ModelAdmin):
         return lookup == "author" or super().lookup_allowed(lookup, value, request)
 
     def changelist_view(self, request, extra_context=None):
-        tabs = [
-            {
-                "label": queue.label,
-                "url": reverse(f"admin:comments_{queue.model._meta.model_name}_changelist"),
-                "current": queue is self.queue,
-            }
-            for queue in queues.QUEUES
-        ]
         extra_context = {
             **(extra_context or {}),
             "title": gettext("%(queue)s: comments to moderate") % {"queue": self.queue.label},
             "queue": self.queue,
-            "queue_tabs": tabs,
+            # The comment column needs the width; the queue tabs lead to every other queue.
+            "is_nav_sidebar_enabled": False,
+            # A callable: the template counts only when it renders the tabs, not on a POST that redirects.
+            "queue_tabs": queues.queue_counts,
         }
         return super().changelist_view(request, extra_context)
 
@@ -193,8 +197,11 @@ class QueueAdmin(CommentPermissions, admin.ModelAdmin):
                 messages.ERROR,
             )
             return
+        # Read the selection once, before deciding: a decided comment leaves the queue, and reading the
+        # queue again afterwards took each one for a comment another moderator had decided meanwhile.
+        in_queue = list(Comment.objects.filter(pk__in=queryset.values("pk")).order_by("pk"))
         outcome = decisions.comments_moderate_bulk(
-            comments=Comment.objects.filter(pk__in=queryset.values("pk")).order_by("pk"),
+            comments=in_queue,
             action=action,
             moderator=request.user,
             clause=clause,
@@ -209,16 +216,9 @@ class QueueAdmin(CommentPermissions, admin.ModelAdmin):
                 % {"action": action.label, "n": count},
                 messages.SUCCESS,
             )
-        for comment, reason in [*outcome.refused, *self.left_the_queue(request, queryset)]:
+        gone = selected_ids(request) - {comment.pk for comment in in_queue}
+        for comment, reason in [*outcome.refused, *left_the_queue(gone)]:
             self.message_user(request, f"#{comment.pk} ({comment.author_name}): {reason}", messages.WARNING)
-
-    def left_the_queue(self, request, queryset) -> list[tuple[Comment, str]]:
-        """Selected rows another moderator decided meanwhile: the admin drops them, the moderator hears why."""
-        selected = {int(pk) for pk in request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME) if pk.isdigit()}
-        gone = selected - set(queryset.values_list("pk", flat=True))
-        return [
-            (comment, decisions.already_decided_message(comment)) for comment in Comment.objects.filter(pk__in=gone)
-        ]
 
     # --- Columns ----------------------------------------------------------------------
 

@@ -151,6 +151,11 @@ def moderation_page_context(request, *, model_admin, comment: Comment, forms: di
         + "?"
         + urlencode({"kind": "email", "value": comment.author_email, "reject_pending": "on"}),
         "changelist_url": next_url(request, comment),
+        "author_comments_url": reverse("admin:comments_comment_changelist")
+        + "?"
+        + urlencode({"author": comment.author_email}),
+        # The page needs its width for the comment and its context; the queue tabs lead everywhere else.
+        "is_nav_sidebar_enabled": False,
         **{f"{name}_form": form for name, form in forms.items()},
     }
 

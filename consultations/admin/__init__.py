@@ -8,16 +8,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from consultations import exports, selectors, services
+from consultations import antivirus, exports, selectors, services
 from consultations.admin import answers  # noqa: F401  importing it registers the answers desk
+from consultations.attachments import file_response
 from consultations.forms import AnnotateForm, TagForm
-from consultations.models import Answer, Consultation, LateResponseLink, Question, Response, Section
+from consultations.models import Answer, Attachment, Consultation, LateResponseLink, Question, Response, Section
 from core.admin import StampedAdmin
 from core.admin_widgets import SafeAutocompleteMixin
 
@@ -55,7 +57,18 @@ class SectionInline(LockableInline):
 class QuestionInlineForm(forms.ModelForm):
     class Meta:
         model = Question
-        fields = ("section", "order", "text", "help_text", "kind", "required", "options", "allow_other", "max_length")
+        fields = (
+            "section",
+            "order",
+            "text",
+            "help_text",
+            "kind",
+            "required",
+            "options",
+            "allow_other",
+            "accepts_files",
+            "max_length",
+        )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -69,7 +82,16 @@ class QuestionInlineForm(forms.ModelForm):
 class QuestionInline(LockableInline):
     model = Question
     form = QuestionInlineForm
-    fields = (("section", "order"), "text", "help_text", ("kind", "required"), "options", "allow_other", "max_length")
+    fields = (
+        ("section", "order"),
+        "text",
+        "help_text",
+        ("kind", "required"),
+        "options",
+        "allow_other",
+        "accepts_files",
+        "max_length",
+    )
     verbose_name_plural = _("questions")
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
@@ -101,6 +123,7 @@ class ConsultationAdmin(StampedAdmin):
         "concluded_at",
         "opening_announced_at",
         "publish_outcome",
+        "virus_scanning",
     )
     inlines = (SectionInline, QuestionInline)
     fieldsets = (
@@ -108,6 +131,21 @@ class ConsultationAdmin(StampedAdmin):
         (_("Timing"), {"fields": ("is_published", "opens_at", "closes_at", "status_display", "opening_announced_at")}),
         (_("Contact and other formats"), {"fields": ("contact_email", "alternative_formats")}),
         (_("Related"), {"fields": ("topics", "analyses", "reports", "webinars")}),
+        (
+            _("Files attached to answers"),
+            {
+                "fields": (
+                    "attachment_max_file_mb",
+                    "attachment_max_total_mb",
+                    "attachment_max_files",
+                    "virus_scanning",
+                ),
+                "description": _(
+                    "For questions that accept files (tick “accept files” on the question). Files are kept "
+                    "privately: only the respondent, through their private link, and analysts can download them."
+                ),
+            },
+        ),
         (
             _("Outcome: we asked, you said, we did"),
             {
@@ -137,6 +175,15 @@ class ConsultationAdmin(StampedAdmin):
         url = reverse("admin:consultations_conclude", args=[obj.pk])
         return format_html('<a class="button" href="{}">{}</a>', url, _("Publish the outcome…"))
 
+    @admin.display(description=_("virus scanning"))
+    def virus_scanning(self, obj: Consultation) -> "StrOrPromise":
+        if antivirus.is_configured():
+            return _("Each file is scanned for viruses before it is accepted; a file that fails the scan is refused.")
+        return _(
+            "Files are not scanned for viruses: no antivirus daemon is configured (CLAMD_SOCKET). Analysts "
+            "should open attached files with care."
+        )
+
     @admin.display(description=_("responses"), ordering="responses_total")
     def responses_count(self, obj: "WithAnnotations[Consultation, _ResponsesTotal]") -> int:
         return obj.responses_total
@@ -160,6 +207,7 @@ class ConsultationAdmin(StampedAdmin):
             path("<int:pk>/export.csv", view(self.export_csv), name="consultations_export_csv"),
             path("<int:pk>/export.xlsx", view(self.export_xlsx), name="consultations_export_xlsx"),
             path("<int:pk>/conclude/", view(self.conclude_view), name="consultations_conclude"),
+            path("<int:pk>/files/<str:key>/", view(self.attachment_view), name="consultations_attachment"),
             *super().get_urls(),
         ]
 
@@ -196,6 +244,13 @@ class ConsultationAdmin(StampedAdmin):
             tag_id=int(tag_id) if tag_id and tag_id.isdigit() else None,
             group=request.GET.get("group", ""),
         )
+        files = (
+            selectors.question_files(question=question, responses=[answer.response_id for answer in page])
+            if question.accepts_files
+            else {}
+        )
+        for answer in page:
+            answer.uploads = files.get(answer.response_id, [])
         context = {
             **self.admin_site.each_context(request),
             "title": question.text,
@@ -219,6 +274,7 @@ class ConsultationAdmin(StampedAdmin):
             "tag_form": TagForm(),
             "opts": self.model._meta,
             "query": request.GET.urlencode(),
+            "file_only": selectors.question_file_only_answers(question) if question.accepts_files else [],
         }
         return TemplateResponse(request, "consultations/consultation_admin_question.html", context)
 
@@ -266,6 +322,15 @@ class ConsultationAdmin(StampedAdmin):
             filename=f"{self._filename(consultation)}.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+
+    def attachment_view(self, request: HttpRequest, pk: int, key: str) -> FileResponse:
+        """A file attached to a sent response, for analysts; drafts stay their authors' own."""
+        consultation = self._for_analysis(request, pk)
+        attachment = get_object_or_404(
+            Attachment.objects.filter(response__consultation=consultation, response__status=Response.Status.SUBMITTED),
+            key=key,
+        )
+        return file_response(attachment)
 
     @staticmethod
     def _filename(consultation: Consultation) -> str:
@@ -336,7 +401,31 @@ class ResponseAdmin(admin.ModelAdmin):
     view_on_site = False
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
-        return [field.name for field in Response._meta.fields if field.name not in ("analysed", "token")]
+        fields = [field.name for field in Response._meta.fields if field.name not in ("analysed", "token")]
+        return [*fields, "attached_files"]
+
+    @admin.display(description=_("attached files"))
+    def attached_files(self, obj: Response) -> str:
+        """Links for analysts (the download checks the permission); a draft's files are its author's alone."""
+        if obj.pk is None or obj.status != Response.Status.SUBMITTED:
+            return "—"
+        attachments = list(obj.attachments.select_related("question"))
+        if not attachments:
+            return "—"
+        items = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> ({}, {})</li>',
+            (
+                (
+                    reverse("admin:consultations_attachment", args=[obj.consultation_id, attachment.key]),
+                    attachment.filename,
+                    attachment.question.text,
+                    filesizeformat(attachment.size),
+                )
+                for attachment in attachments
+            ),
+        )
+        return format_html("<ul>{}</ul>", items)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

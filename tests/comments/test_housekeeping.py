@@ -10,7 +10,7 @@ from comments import tasks
 from comments.models import Comment
 from comments.services import comments_erase_ip_hashes, moderator_alerts_send
 from notifications.models import Delivery
-from tests.factories import CommentFactory, UserFactory
+from tests.factories import CommentFactory, FlagFactory, UserFactory
 
 Status = Comment.Status
 
@@ -57,7 +57,25 @@ def test_the_alert_says_how_many_wait(analysis, moderators):
     delivery = Delivery.objects.filter(kind="comment_moderator_alert").first()
     assert delivery.subject == "3 comments waiting for moderation"
     assert "Please look" in delivery.body_text
-    assert "/admin/" in delivery.body_text
+
+
+def test_the_alert_links_to_the_pending_queue(analysis, moderators, settings):
+    settings.SITE_URL = "https://consult.example.org"
+    moderator_alerts_send(comment=CommentFactory(target=analysis, status=Status.PENDING))
+    delivery = Delivery.objects.filter(kind="comment_moderator_alert").first()
+    pending = "https://consult.example.org/admin/comments/pendingcomment/"
+    assert f"Open the queue: {pending}\n" in delivery.body_text
+    assert f'href="{pending}"' in delivery.body_html
+    assert "/admin/comments/comment/" not in delivery.body_text + delivery.body_html
+
+
+def test_an_alert_about_a_reported_comment_links_to_the_reported_queue(analysis, moderators, settings):
+    settings.SITE_URL = "https://consult.example.org"
+    reported = CommentFactory(target=analysis, status=Status.APPROVED)
+    FlagFactory(comment=reported)
+    moderator_alerts_send(comment=reported)
+    delivery = Delivery.objects.filter(kind="comment_moderator_alert").first()
+    assert "Open the queue: https://consult.example.org/admin/comments/reportedcomment/\n" in delivery.body_text
 
 
 def test_batched_mode_sends_nothing_at_once_and_a_summary_from_the_beat_job(analysis, moderators, settings):
