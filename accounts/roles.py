@@ -13,6 +13,8 @@ MODERATORS = "Moderators"
 ANALYSTS = "Analysts"
 # Answers a person's request to see or erase what is held about them (UK GDPR).
 DATA_PROTECTION = "Data protection"
+# Sends, schedules and cancels the newsletter issues Editors write (a second pair of eyes on bulk email).
+NEWSLETTER_SENDERS = "Newsletter senders"
 
 FULL = ("add", "change", "delete", "view")
 
@@ -39,6 +41,8 @@ ROLE_MODELS: dict[str, dict[str, tuple[str, ...]]] = {
         "notifications.broadcast": ("view",),
         "notifications.delivery": ("view", "change"),
         "notifications.job": ("view", "change"),
+        "notifications.newsletterissue": FULL,
+        "notifications.newsletterblock": FULL,
     },
     MODERATORS: {
         "consultations.answer": ("view", "moderate"),
@@ -59,6 +63,10 @@ ROLE_MODELS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     DATA_PROTECTION: {
         "accounts.personaldatarequest": ("view", "handle"),
+    },
+    NEWSLETTER_SENDERS: {
+        "notifications.newsletterissue": ("view", "send"),
+        "notifications.newsletterblock": ("view",),
     },
 }
 

@@ -2,6 +2,8 @@
 
 python -m bench.fanout [N]          (default 100,000; needs DATABASE_URL=postgres://...)
                                     BENCH_WORKER_PROCESSES=1 to compare one worker process
+                                    BENCH_NEWSLETTER=1 to send a composed newsletter issue instead
+                                    (Markdown body and three content blocks, to every subscriber)
 
 Starts its own Redis (for a clean memory figure), a counting SMTP sink and a
 ``celery -A config worker -c 2`` (two worker processes); creates N subscribers in
@@ -27,6 +29,7 @@ from bench.harness import emit, setup_django, throwaway_database
 ROOT = Path(__file__).resolve().parent.parent
 ANCHOR = ROOT.parent / "shared" / "anchors" / "smtp" / "run"
 WORKER_PROCESSES = int(os.environ.get("BENCH_WORKER_PROCESSES", "2"))
+NEWSLETTER = os.environ.get("BENCH_NEWSLETTER", "") == "1"
 
 
 def free_port() -> int:
@@ -152,8 +155,7 @@ def run(count: int, work: Path, redis_url: str, client, ports: dict, processes: 
     from django.db import connection
     from django.utils import timezone
 
-    from notifications.models import Broadcast, Delivery, Subscriber
-    from notifications.services import broadcasts
+    from notifications.models import Delivery, Subscriber
     from tests.factories import AnalysisFactory
 
     now = timezone.now()
@@ -195,20 +197,10 @@ def run(count: int, work: Path, redis_url: str, client, ports: dict, processes: 
     peak = Peak(worker.pid)
     peak.start()
 
-    broadcast = Broadcast.objects.create(
-        key="bench",
-        kind="analysis_published",
-        audience=Broadcast.Audience.ANALYSES,
-        template="analysis-published",
-        content_type_id=_content_type(analysis),
-        object_id=analysis.pk,
-    )
-    started = time.perf_counter()
-    broadcasts.broadcast_render(broadcast=broadcast)
-    created = broadcasts.broadcast_create_deliveries(broadcast=broadcast)
-    rows_created_s = time.perf_counter() - started
-    broadcasts.broadcast_dispatch_deliveries(broadcast=broadcast)
-    fan_out_s = time.perf_counter() - started
+    if NEWSLETTER:
+        started, rows_created_s, fan_out_s, created = _newsletter_send(analysis)
+    else:
+        started, rows_created_s, fan_out_s, created = _announce(analysis)
     wait_for(lambda: sink_stats(ports["stats_port"])["messages"] >= count, 1800, "every message at the sink", 0.2)
     delivered_s = time.perf_counter() - started
     wait_for(
@@ -220,7 +212,7 @@ def run(count: int, work: Path, redis_url: str, client, ports: dict, processes: 
     memory = client.info("memory")
     emit(
         {
-            "bench": "fanout",
+            "bench": "fanout_newsletter" if NEWSLETTER else "fanout",
             "database": connection.vendor,
             "subscribers": count,
             "rows_created": created,
@@ -239,6 +231,66 @@ def run(count: int, work: Path, redis_url: str, client, ports: dict, processes: 
             "load_average_1m": os.getloadavg()[0],
         }
     )
+
+
+def _announce(analysis) -> tuple[float, float, float, int]:
+    from notifications.models import Broadcast
+    from notifications.services import broadcasts
+
+    broadcast = Broadcast.objects.create(
+        key="bench",
+        kind="analysis_published",
+        audience=Broadcast.Audience.ANALYSES,
+        template="analysis-published",
+        content_type_id=_content_type(analysis),
+        object_id=analysis.pk,
+    )
+    started = time.perf_counter()
+    broadcasts.broadcast_render(broadcast=broadcast)
+    created = broadcasts.broadcast_create_deliveries(broadcast=broadcast)
+    rows_created_s = time.perf_counter() - started
+    broadcasts.broadcast_dispatch_deliveries(broadcast=broadcast)
+    return started, rows_created_s, time.perf_counter() - started, created
+
+
+def _newsletter_send(analysis) -> tuple[float, float, float, int]:
+    """As a sender's "Send now": the issue rendered into its broadcast, whose fan-out a worker runs."""
+    from notifications.models import Broadcast, NewsletterBlock, NewsletterIssue
+    from notifications.services.newsletters import newsletter_send
+    from tests.factories import ConsultationFactory, WebinarFactory
+
+    paragraph = "A paragraph of the editor's news, with a [link](https://example.org/more) and **some** emphasis. "
+    issue = NewsletterIssue.objects.create(
+        subject="The spring newsletter",
+        preheader="Three things to read this month",
+        body="\n\n".join(["## This month", paragraph * 6, "- one\n- two\n- three", paragraph * 4]),
+    )
+    for position, (source, obj) in enumerate(
+        [
+            ("policies.policyanalysis", analysis),
+            ("webinars.webinar", WebinarFactory()),
+            ("consultations.consultation", ConsultationFactory()),
+        ]
+    ):
+        NewsletterBlock.objects.create(issue=issue, position=position, source=source, object_id=obj.pk)
+    started = time.perf_counter()
+    newsletter_send(issue_id=issue.pk)
+    fan_out_s = time.perf_counter() - started
+    wait_for(
+        lambda: Broadcast.objects.filter(pk=issue_pk_broadcast(issue.pk), fanned_out_at__isnull=False).exists(),
+        600,
+        "the worker's fan-out",
+        0.1,
+    )
+    rows_created_s = time.perf_counter() - started
+    broadcast = Broadcast.objects.get(pk=issue_pk_broadcast(issue.pk))
+    return started, rows_created_s, fan_out_s, broadcast.recipients
+
+
+def issue_pk_broadcast(issue_pk: int) -> int | None:
+    from notifications.models import NewsletterIssue
+
+    return NewsletterIssue.objects.values_list("broadcast_id", flat=True).get(pk=issue_pk)
 
 
 def _worker_ready() -> bool:

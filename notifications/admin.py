@@ -306,3 +306,7 @@ class SuppressionAdmin(admin.ModelAdmin):
     list_display = ("email", "reason", "created_at")
     list_filter = ("reason",)
     search_fields = ("email",)
+
+
+# Registers the newsletter issues' admin (kept in its own module for size).
+from notifications import newsletter_admin  # noqa: E402, F401

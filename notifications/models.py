@@ -37,14 +37,14 @@ class SubscriberQuerySet(models.QuerySet["Subscriber"]):
     def confirmed(self) -> "SubscriberQuerySet":
         return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
 
+    def reachable(self) -> "SubscriberQuerySet":
+        """Confirmed and not suppressed: who may receive bulk email at all."""
+        # By address in SQL, for the fan-out's INSERT ... SELECT; an erased address kept only as a
+        # hash has no subscriber left, and sending checks the hash again before each bulk email.
+        return self.confirmed().exclude(Exists(Suppression.objects.filter(email=OuterRef("email"))))
+
     def receiving(self, frequency: str) -> "SubscriberQuerySet":
-        return (
-            self.confirmed()
-            .filter(frequency=frequency)
-            # By address in SQL, for the fan-out's INSERT ... SELECT; an erased address kept only as a
-            # hash has no subscriber left, and sending checks the hash again before each bulk email.
-            .exclude(Exists(Suppression.objects.filter(email=OuterRef("email"))))
-        )
+        return self.reachable().filter(frequency=frequency)
 
     def interested_in_analysis(self, topic_ids: list[int]) -> "SubscriberQuerySet":
         by_topic = Subscriber.topics.through.objects.filter(subscriber=OuterRef("pk"), topic_id__in=topic_ids)
@@ -52,6 +52,26 @@ class SubscriberQuerySet(models.QuerySet["Subscriber"]):
 
     def interested_in_webinars(self) -> "SubscriberQuerySet":
         return self.filter(webinars=True)
+
+    def newsletter_audience(self, issue: "NewsletterIssue") -> "SubscriberQuerySet":
+        """Who receives a newsletter issue: every reachable subscriber, or those who chose any of its
+        topics or kinds, whatever their frequency (a newsletter is neither an announcement nor a digest)."""
+        reachable = self.reachable()
+        if issue.audience == NewsletterIssue.Audience.ALL:
+            return reachable
+        chose = Q(pk__in=[])
+        topic_ids = list(issue.topics.values_list("pk", flat=True))
+        if topic_ids:
+            chosen_topic = Subscriber.topics.through.objects.filter(subscriber=OuterRef("pk"), topic_id__in=topic_ids)
+            chose |= Q(Exists(chosen_topic))
+        for wanted, field in (
+            (issue.to_all_analyses, "all_analyses"),
+            (issue.to_webinars, "webinars"),
+            (issue.to_consultations, "consultations"),
+        ):
+            if wanted:
+                chose |= Q(**{field: True})
+        return reachable.filter(chose)
 
 
 class Subscriber(models.Model):
@@ -149,6 +169,7 @@ class Broadcast(models.Model):
         ANALYSES = "analyses", _("Subscribers to the analysis's topics or to all analyses")
         WEBINARS = "webinars", _("Subscribers to webinars")
         CONSULTATIONS = "consultations", _("Subscribers to consultations")
+        NEWSLETTER = "newsletter", _("The newsletter issue's own audience")
 
     key = models.CharField(
         max_length=200, unique=True, help_text=_("One broadcast per event, however often it is asked for.")
@@ -291,3 +312,82 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class NewsletterIssue(models.Model):
+    """A newsletter an editor writes and a sender sends, once, through one ``Broadcast``."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Audience(models.TextChoices):
+        ALL = "all", _("Every confirmed subscriber")
+        SEGMENT = "segment", _("Subscribers who chose the topics or kinds below")
+
+    subject = models.CharField(max_length=200)
+    preheader = models.CharField(
+        max_length=150, blank=True, help_text=_("The line of text mail programs show after the subject.")
+    )
+    body = models.TextField(
+        blank=True, help_text=_("Markdown: **bold**, _italic_, [link](https://…), ## headings, lists.")
+    )
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.ALL)
+    topics = models.ManyToManyField(
+        "topics.Topic", blank=True, related_name="newsletter_issues", help_text=_("Subscribers to any of these topics.")
+    )
+    to_all_analyses = models.BooleanField(_("subscribers to all analyses"), default=False)
+    to_webinars = models.BooleanField(_("subscribers to webinars"), default=False)
+    to_consultations = models.BooleanField(_("subscribers to consultations"), default=False)
+    test_addresses = models.TextField(
+        blank=True, help_text=_("Who else receives “Send me a test”: one address a line.")
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
+    send_at = models.DateTimeField(null=True, blank=True, editable=False)
+    broadcast = models.OneToOneField(
+        Broadcast, null=True, blank=True, on_delete=models.PROTECT, editable=False, related_name="newsletter_issue"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False, related_name="+"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("send_newsletterissue", _("Can send, schedule and cancel a newsletter issue"))]
+        indexes = [models.Index(fields=["status", "send_at"])]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def is_editable(self) -> bool:
+        """Once sending starts the issue is what was sent, so it can no longer change."""
+        return self.status in (self.Status.DRAFT, self.Status.SCHEDULED)
+
+    def test_address_list(self) -> list[str]:
+        return [line.strip() for line in self.test_addresses.splitlines() if line.strip()]
+
+
+class NewsletterBlock(models.Model):
+    """An analysis, webinar or consultation shown in an issue, by its source's key and its id."""
+
+    issue = models.ForeignKey(NewsletterIssue, on_delete=models.CASCADE, related_name="blocks")
+    position = models.PositiveSmallIntegerField(default=0, help_text=_("Lower numbers come first."))
+    source = models.CharField(max_length=100)
+    object_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.object_id}"

@@ -52,9 +52,34 @@ class DigestPart(Generic[Item]):
     news: bool = True
 
 
+@dataclass(frozen=True)
+class NewsletterItem:
+    """What a newsletter block shows of one object: its title, standfirst and address (absolute)."""
+
+    title: str
+    standfirst: str
+    url: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class NewsletterBlockSource:
+    """Content an editor can pull into a newsletter issue (analyses, webinars, open consultations)."""
+
+    # The model's label ("policies.policyanalysis"), stored on each block.
+    key: str
+    # What the editor's picker and the email call this kind of content ("Analysis").
+    label: str
+    # What the editor may choose from, as (id, text) pairs, newest first.
+    choices: Callable[[], list[tuple[int, str]]]
+    # The chosen objects still public, by id, read in one query.
+    items: Callable[[list[int]], dict[int, NewsletterItem]]
+
+
 # Keyed, so registering again (a second ready()) replaces instead of adding a duplicate.
 _announcement_sources: dict[str, AnnouncementSource] = {}
 _digest_parts: dict[str, DigestPart[Any]] = {}
+_newsletter_block_sources: dict[str, NewsletterBlockSource] = {}
 
 
 def announcement_source_register(source: AnnouncementSource) -> None:
@@ -77,3 +102,15 @@ def digest_part_register(part: DigestPart[Any]) -> None:
 
 def digest_parts() -> list[DigestPart[Any]]:
     return list(_digest_parts.values())
+
+
+def newsletter_block_source_register(source: NewsletterBlockSource) -> None:
+    _newsletter_block_sources[source.key] = source
+
+
+def newsletter_block_sources() -> list[NewsletterBlockSource]:
+    return list(_newsletter_block_sources.values())
+
+
+def newsletter_block_source(key: str) -> NewsletterBlockSource | None:
+    return _newsletter_block_sources.get(key)

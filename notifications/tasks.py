@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from notifications import sending
 from notifications.models import Broadcast
-from notifications.services import broadcasts, digest, jobs, outbox
+from notifications.services import broadcasts, digest, jobs, newsletters, outbox
 
 
 @shared_task(name="notifications.send_deliveries")
@@ -41,7 +41,8 @@ def delete_old_deliveries() -> int:
 
 @shared_task(name="notifications.announce_new_content")
 def announce_new_content() -> int:
-    return broadcasts.announcements_find_due()
+    """Beat, every minute: new content announced, and newsletter issues whose time has come started."""
+    return broadcasts.announcements_find_due() + newsletters.newsletters_send_due()
 
 
 @shared_task(name="notifications.send_weekly_digest")

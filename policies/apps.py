@@ -5,8 +5,13 @@ class PoliciesConfig(AppConfig):
     name = "policies"
 
     def ready(self) -> None:
-        from notifications.registry import AnnouncementSource, announcement_source_register, digest_part_register
-        from policies import digest, services
+        from notifications.registry import (
+            AnnouncementSource,
+            announcement_source_register,
+            digest_part_register,
+            newsletter_block_source_register,
+        )
+        from policies import digest, newsletter, services
         from policies.models import PolicyAnalysis
 
         # The outbox asks for what to announce and for the digest's analyses; it imports no content app.
@@ -16,3 +21,4 @@ class PoliciesConfig(AppConfig):
             )
         )
         digest_part_register(digest.DIGEST_PART)
+        newsletter_block_source_register(newsletter.NEWSLETTER_SOURCE)

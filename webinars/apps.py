@@ -5,10 +5,16 @@ class WebinarsConfig(AppConfig):
     name = "webinars"
 
     def ready(self) -> None:
-        from notifications.registry import AnnouncementSource, announcement_source_register, digest_part_register
-        from webinars import digest, services
+        from notifications.registry import (
+            AnnouncementSource,
+            announcement_source_register,
+            digest_part_register,
+            newsletter_block_source_register,
+        )
+        from webinars import digest, newsletter, services
         from webinars.models import Webinar
 
         # The outbox asks for what to announce and for the digest's webinars; it imports no content app.
         announcement_source_register(AnnouncementSource(model=Webinar, announce_due=services.webinars_announce_due))
         digest_part_register(digest.DIGEST_PART)
+        newsletter_block_source_register(newsletter.NEWSLETTER_SOURCE)

@@ -103,6 +103,9 @@ def broadcasts_resume() -> int:
 
 
 def audience_of(broadcast: Broadcast) -> models.QuerySet[Subscriber]:
+    if broadcast.audience == Audience.NEWSLETTER:
+        # A newsletter reaches every frequency: it is neither an announcement nor a digest.
+        return Subscriber.objects.newsletter_audience(broadcast.newsletter_issue)
     subscribers = Subscriber.objects.receiving(Frequency.IMMEDIATE)
     if broadcast.audience == Audience.ANALYSES:
         analysis = broadcast.about
