@@ -269,7 +269,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "organisation": comment.organisation,
         "declaration_of_interest": comment.declaration_of_interest,
     }
-    form = CommentEditForm(request.POST or None, initial=initial)
+    form = CommentEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             data = form.cleaned_data
@@ -316,7 +316,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         # Reports count distinct people, so they need an account: say so, and come back here after.
         context = {"comment": comment, "next": request.path}
         return render(request, "comments/report_sign_in.html", context)
-    form = ReportForm(request.POST or None, version=comment.policy_version)
+    form = ReportForm(request.POST if request.method == "POST" else None, version=comment.policy_version)
     if request.method == "POST" and form.is_valid():
         try:
             services.comment_report(comment=comment, user=request.user, **form.cleaned_data)
@@ -339,7 +339,7 @@ def not_published(request: HttpRequest, token: str) -> HttpResponse:
         comment = comment_from_review_token(token)
     except signing.BadSignature:
         return render(request, "comments/review_invalid.html", status=400)
-    form = ReviewRequestForm(request.POST or None)
+    form = ReviewRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             comment = review.comment_review_request(comment=comment, note=form.cleaned_data["note"])
