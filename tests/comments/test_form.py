@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from comments.models import Comment, ConfirmedAddress
-from tests.factories import CommentFactory
+from tests.factories import AnalysisFactory, CommentFactory
 
 Status = Comment.Status
 
@@ -179,3 +179,56 @@ def test_no_commenter_email_appears_in_public_html(analysis, client, form_data, 
         assert "Visible words" in html
         assert "hidden.person@example.org" not in html
         assert "ada@example.org" not in html
+
+
+@pytest.mark.parametrize("comments", [3, 60])
+def test_the_page_showing_a_form_sent_back_costs_a_constant_number_of_queries(
+    analysis, form_data, post_url, comments, django_assert_max_num_queries
+):
+    for _ in range(comments):
+        CommentFactory(target=analysis)
+    client = Client()
+    response = client.post(post_url(analysis), form_data(name="", parent=CommentFactory(target=analysis).pk))
+    # The held form, the parent's page and the thread: the page's own queries plus the session's.
+    with django_assert_max_num_queries(12):
+        page = client.get(response["Location"])
+    assert "Enter your name" in page.content.decode()
+
+
+def test_the_summary_is_first_in_the_form_and_links_every_error_to_its_field(analysis, form_data, post_url, sent_back):
+    html = sent_back(post_url(analysis), form_data(name="", email="", text="", accept_policy=None)).content.decode()
+    form = html.split('class="comment-form"')[1]
+    assert form.index("data-error-summary") < form.index('name="name"')
+    summary = form.split("data-error-summary")[1].split("</div>")[0]
+    links = [
+        ("id_name", "Enter your name"),
+        ("id_email", "Enter your email address"),
+        ("id_text", "Enter your comment"),
+        ("id_accept_policy", "Tick the box to agree to the comment policy"),
+    ]
+    assert [line for line in links if f'<a href="#{line[0]}">{line[1]}</a>' in summary] == links
+
+
+def test_a_reply_sent_back_reopens_set_to_reply_on_the_page_of_its_comment(analysis, form_data, post_url, settings):
+    settings.COMMENTS_THREADS_PER_PAGE = 2
+    first = CommentFactory(target=analysis, author_name="First")
+    for _ in range(3):
+        CommentFactory(target=analysis)
+    client = Client()
+    response = client.post(post_url(analysis), form_data(text="", parent=first.pk))
+    assert response["Location"] == f"{analysis.get_absolute_url()}?replyto={first.pk}#comment-errors"
+    html = client.get(response["Location"]).content.decode()
+    assert "Reply to First" in html and f'value="{first.pk}"' in html
+
+    last = CommentFactory(target=analysis, author_name="Last")
+    response = client.post(post_url(analysis), form_data(text="", parent=last.pk))
+    assert response["Location"] == f"{analysis.get_absolute_url()}?comments_page=3&replyto={last.pk}#comment-errors"
+
+
+def test_a_held_form_is_shown_once_and_only_on_its_own_page(analysis, form_data, post_url):
+    other = AnalysisFactory()
+    client = Client()
+    response = client.post(post_url(analysis), form_data(text="", name="Held Name"))
+    assert "Held Name" not in client.get(other.get_absolute_url()).content.decode()
+    assert "Held Name" in client.get(response["Location"]).content.decode()
+    assert "Held Name" not in client.get(response["Location"]).content.decode()
