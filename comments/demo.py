@@ -252,8 +252,8 @@ def _load_review_request(analysis: PolicyAnalysis, version: PolicyVersion) -> No
 
 
 def _load_outcome_discussion(version: PolicyVersion) -> None:
-    consultation = Consultation.objects.filter(slug=CONCLUDED_SLUG, concluded_at__isnull=False).first()
-    if consultation is None:
+    consultation = Consultation.objects.filter(slug=CONCLUDED_SLUG).first()
+    if consultation is None or consultation.concluded_at is None:
         return
     demo_comment_ensure(
         analysis=consultation,
