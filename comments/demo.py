@@ -1,4 +1,6 @@
-"""Demo content: a discussion under the seed analysis, and a mixed queue for moderators to clear in the admin.
+"""Demo content: a discussion under the seed analysis, and a mixed queue for moderators to clear in the admin,
+with a comment whose author asked for a review of an automatic rejection, and a discussion of a published
+consultation outcome.
 
 Comments are keyed by author and text, so loading twice changes nothing. Runs after moderation.demo,
 whose comment policy it builds on.
@@ -13,6 +15,8 @@ from django.utils import timezone
 
 from comments.models import Comment, ConfirmedAddress, Flag
 from comments.services import comment_insert
+from consultations.demo import CONCLUDED_SLUG
+from consultations.models import Consultation
 from moderation.models import PolicyVersion
 from moderation.services import moderation_event_record
 from policies.demo import SEED_SLUG
@@ -84,6 +88,8 @@ def load() -> None:
     with transaction.atomic():
         _load_discussion(analysis, version)
         _load_queue(analysis, version)
+        _load_review_request(analysis, version)
+        _load_outcome_discussion(version)
 
 
 def _load_discussion(analysis: PolicyAnalysis, version: PolicyVersion) -> None:
@@ -208,3 +214,54 @@ def _queued_comment(analysis, version, name, email, status, reasons, organisatio
         subject=comment, actor=None, action="submit", from_status="", to_status=status, reasons=reasons
     )
     return comment
+
+
+REVIEW_TEXT = "The new campus on Casino Road needs a bus route before it opens, or students will not get there."
+
+
+def _load_review_request(analysis: PolicyAnalysis, version: PolicyVersion) -> None:
+    """Rejected for a blocked term, then put before a moderator by its author, who explains."""
+    asked_at = timezone.now() - timedelta(hours=3)
+    comment, created = demo_comment_ensure(
+        analysis=analysis,
+        email="morgan.price@example.org",
+        text=REVIEW_TEXT,
+        author_name="Morgan Price",
+        status=Comment.Status.PENDING,
+        reasons=["review_requested", "blocked_term:casino", "new_commenter"],
+        policy_version=version,
+        created_at=asked_at - timedelta(minutes=5),
+        confirmed_at=asked_at,
+        status_changed_at=asked_at,
+    )
+    if not created:
+        return
+    reasons = ["blocked_term:casino", "new_commenter"]
+    moderation_event_record(
+        subject=comment, actor=None, action="submit", from_status="", to_status="rejected", reasons=reasons
+    )
+    moderation_event_record(
+        subject=comment,
+        actor=None,
+        action="review_request",
+        from_status="rejected",
+        to_status="pending",
+        note="Casino Road is the street the campus is on, not gambling.",
+        reasons=["review_requested"],
+    )
+
+
+def _load_outcome_discussion(version: PolicyVersion) -> None:
+    consultation = Consultation.objects.filter(slug=CONCLUDED_SLUG).first()
+    if consultation is None or consultation.concluded_at is None:
+        return
+    demo_comment_ensure(
+        analysis=consultation,
+        email="grace.lin@example.org",
+        text="Good to see the training places in the outcome. Will the report say how many start next year?",
+        author_name="Grace Lin",
+        status=Comment.Status.APPROVED,
+        policy_version=version,
+        created_at=consultation.concluded_at + timedelta(days=1),
+        confirmed_at=consultation.concluded_at,
+    )

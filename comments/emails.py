@@ -8,7 +8,8 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from comments.models import Comment
-from comments.tokens import confirmation_token, stop_replies_token
+from comments.pipeline import NOT_REVIEWABLE, REJECTION_EXPLAINED, rejection_reason
+from comments.tokens import confirmation_token, review_token, stop_replies_token
 from core.site import absolute_url
 from notifications.services import delivery_enqueue
 
@@ -86,6 +87,34 @@ def reply_notification(*, comment: Comment) -> None:
         recipient_limit=("comment_reply",),
         # RFC 8058 one-click: mail clients POST to the same link the email shows.
         headers={"List-Unsubscribe": f"<{stop_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
+
+
+def comment_auto_rejected(*, comment: Comment) -> None:
+    """The automatic checks rejected the comment: say why, and offer a moderator's review where one can help.
+
+    Sent only to a proven address (a verified account's, or one confirmed before): a guest's first
+    comment has none, and reads the same on the page it lands on after posting.
+    """
+    code = rejection_reason(comment.reasons)
+    review_url = ""
+    if code not in NOT_REVIEWABLE:
+        review_url = absolute_url(reverse("comments:not_published", kwargs={"token": review_token(comment)}))
+    delivery_enqueue(
+        recipient=comment.author_email,
+        template="comment-auto-rejected",
+        context={
+            "name": comment.author_name,
+            "excerpt": comment.text[:300],
+            "target_title": str(comment.target),
+            "explanation": str(REJECTION_EXPLAINED.get(code, "")),
+            "review_url": review_url,
+            "review_days": settings.COMMENTS_REVIEW_DAYS,
+            "policy_url": absolute_url(comment.policy_version.get_absolute_url()),
+        },
+        kind="comment_auto_rejected",
+        idempotency_key=f"comment-auto-rejected:{comment.pk}",
+        about=comment,
     )
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comments.decisions import NEEDS_CLAUSE, Action
 from comments.models import Comment, ResponseStatus
+from core.forms import ErrorSummaryMixin
 from core.validators import DeliverableEmailField
 from moderation.models import Ban, PolicyClause, PolicyVersion
 from moderation.selectors import current_clauses
@@ -39,13 +40,17 @@ class CommentTextField(forms.CharField):
             max_length=max_length,
             strip=False,
             widget=forms.Textarea(attrs={"rows": 8, "maxlength": max_length, "data-counter": "true"}),
+            error_messages={
+                "required": _("Enter your comment"),
+                "max_length": _("Your comment must be %(limit_value)s characters or fewer"),
+            },
             **kwargs,
         )
 
     def validate(self, value: str) -> None:
         super().validate(value)
         if not value.strip():
-            raise forms.ValidationError(_("Write your comment."), code="required")
+            raise forms.ValidationError(self.error_messages["required"], code="required")
 
 
 class CommentTextMixin(forms.Form):
@@ -58,12 +63,20 @@ class CommentTextMixin(forms.Form):
 
 
 class OrganisationMixin(forms.Form):
+    """On behalf of an organisation: its name and a declaration of interest, both then required."""
+
     on_behalf = forms.BooleanField(label=_("I am responding on behalf of an organisation"), required=False)
-    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=200,
+        required=False,
+        error_messages={"max_length": _("The organisation's name must be %(limit_value)s characters or fewer")},
+    )
     declaration_of_interest = forms.CharField(
         label=_("Declaration of interest"),
         max_length=1000,
         required=False,
+        error_messages={"max_length": _("The declaration must be %(limit_value)s characters or fewer")},
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Funding, membership or other interests readers should know about. Write “None” if none."),
     )
@@ -73,24 +86,40 @@ class OrganisationMixin(forms.Form):
         data = self.cleaned_data
         if data.get("on_behalf"):
             if not (data.get("organisation") or "").strip():
-                self.add_error("organisation", _("Give the organisation's name."))
+                self.add_error("organisation", _("Enter the name of the organisation"))
             if not (data.get("declaration_of_interest") or "").strip():
-                self.add_error("declaration_of_interest", _("Declare any interest, or write “None”."))
+                self.add_error("declaration_of_interest", _("Declare any interest, or write “None”"))
         else:
             data["organisation"] = data["declaration_of_interest"] = ""
         return data
 
 
-class CommentForm(CommentTextMixin, OrganisationMixin):
-    name = forms.CharField(label=_("Name"), max_length=80)
-    email = DeliverableEmailField(label=_("Email"))
+class CommentForm(ErrorSummaryMixin, CommentTextMixin, OrganisationMixin):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=80,
+        error_messages={
+            "required": _("Enter your name"),
+            "max_length": _("Your name must be %(limit_value)s characters or fewer"),
+        },
+    )
+    email = DeliverableEmailField(
+        label=_("Email"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.com"),
+        },
+    )
     accept_policy = forms.BooleanField(
         label=_("I have read and accept the comment policy"),
-        error_messages={"required": _("Tick the box to accept the comment policy.")},
+        error_messages={"required": _("Tick the box to agree to the comment policy")},
     )
     notify_replies = forms.BooleanField(label=_("Email me when someone replies"), required=False)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    # A field people never see: browsers leave it empty, form-filling robots do not.
+    # A field people never meet: the template puts it off screen, out of the tab order and in an inert,
+    # aria-hidden wrapper, out of reach of keyboard, pointer, autofill and screen readers. Robots that
+    # fill every input in the HTML still fill it, and their comment goes to the spam queue.
     website = forms.CharField(required=False, label=_("Leave this empty"))
     issued = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -99,9 +128,7 @@ class CommentForm(CommentTextMixin, OrganisationMixin):
     def __init__(self, *args, target: models.Model, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.target = target
-        self.fields["name"].error_messages["required"] = _("Enter your name.")
-        self.fields["email"].error_messages["required"] = _("Enter your email address.")
-        self.fields["email"].error_messages["invalid"] = _("Enter an email address like name@example.com.")
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
         if not self.is_bound:
             self.initial.setdefault("issued", timing_token())
         if user is not None and user.is_authenticated:
@@ -123,23 +150,27 @@ class CommentForm(CommentTextMixin, OrganisationMixin):
         return seconds_since(self.cleaned_data.get("issued") or "")
 
 
-class CommentEditForm(CommentTextMixin, OrganisationMixin):
+class CommentEditForm(ErrorSummaryMixin, CommentTextMixin, OrganisationMixin):
     field_order = ["text", "on_behalf", "organisation", "declaration_of_interest"]
 
 
-class ReportForm(forms.Form):
+class ReportForm(ErrorSummaryMixin, forms.Form):
     clause = forms.ModelChoiceField(
         label=_("Which rule does it break?"),
         queryset=PolicyClause.objects.none(),
         widget=forms.RadioSelect,
         empty_label=None,
-        error_messages={"required": _("Choose the rule the comment breaks.")},
+        error_messages={
+            "required": _("Select the rule the comment breaks"),
+            "invalid_choice": _("Select one of the rules listed"),
+        },
     )
     note = forms.CharField(
         label=_("Anything the moderators should know (optional)"),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Your note must be %(limit_value)s characters or fewer")},
     )
 
     def __init__(self, *args, version: PolicyVersion | None, **kwargs) -> None:
@@ -248,3 +279,16 @@ class BanForm(forms.ModelForm):
         if data.get("reject_pending") and not data.get("clause"):
             self.add_error("clause", _("Choose the clause the pending comments break."))
         return data
+
+
+class ReviewRequestForm(ErrorSummaryMixin, forms.Form):
+    """The author of a comment the automatic checks rejected asks a moderator to read it."""
+
+    note = forms.CharField(
+        label=_("Why should it be published? (optional)"),
+        help_text=_("The moderator reads this beside your comment."),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": _("Your note must be %(limit_value)s characters or fewer")},
+    )

@@ -61,7 +61,21 @@ REASONS = {
     "new_commenter": (Outcome.HOLD, _("The author has too few approved comments")),
     "hold_all": (Outcome.HOLD, _("The site holds every comment for moderation")),
     "reported": (Outcome.HOLD, _("Readers reported it")),
+    # Put first on a comment the checks rejected when its author asks for a review, so it waits for a person.
+    "review_requested": (Outcome.HOLD, _("The author asked for a review of an automatic rejection")),
 }
+
+# What the author of an automatically rejected comment is told, by the reason that decided it.
+REJECTION_EXPLAINED = {
+    "blocked_term": _("It contains a word or phrase that our comment policy does not allow."),
+    "banned_email": _("We are not accepting comments from this email address at the moment."),
+    "banned_domain": _("We are not accepting comments from this email address at the moment."),
+    "banned_account": _("We are not accepting comments from this account at the moment."),
+    "banned_ip": _("We are not accepting comments from your network at the moment."),
+    "duplicate": _("You have already posted the same comment, so it was not posted twice."),
+}
+# A duplicate needs no second look: the first copy is on the page or with the moderators already.
+NOT_REVIEWABLE = {"duplicate"}
 
 
 def reason_code(reason: str) -> str:
@@ -73,6 +87,11 @@ def reason_label(reason: str) -> str:
     code, _colon, detail = reason.partition(":")
     label = str(REASONS[code][1]) if code in REASONS else code
     return f"{label} ({detail})" if detail else label
+
+
+def rejection_reason(reasons: list[str]) -> str:
+    """The code of the reason that rejected a comment: the first one whose outcome is a rejection."""
+    return next((reason_code(r) for r in reasons if REASONS.get(reason_code(r), (None,))[0] == Outcome.REJECT), "")
 
 
 def status_for(reasons: list[str], *, staff: bool = False) -> str:
@@ -147,7 +166,10 @@ def decide(reason: str) -> Decision:
 
 def check_discussion_open(submission: Submission) -> Decision | None:
     if not getattr(submission.target, "accepts_comments", True):
-        return refuse(_("Comments are closed on this page."))
+        # A page may say why, and where its readers' views go instead.
+        return refuse(
+            getattr(submission.target, "comments_closed_message", "") or _("Comments are closed on this page.")
+        )
     return None
 
 

@@ -160,6 +160,14 @@ def _after_status_change(comment: Comment) -> None:
         moderator_alerts_send(comment=comment)
     elif comment.status == Status.APPROVED:
         emails.reply_notification(comment=comment)
+    elif comment.status == Status.REJECTED:
+        auto_rejection_notify(comment=comment)
+
+
+def auto_rejection_notify(*, comment: Comment) -> None:
+    """Tell a proven address why the checks rejected its comment; an unproven one reads it on the page only."""
+    if comment.confirmed_at is not None:
+        emails.comment_auto_rejected(comment=comment)
 
 
 @transaction.atomic
@@ -232,6 +240,8 @@ def comment_edit(
     )
     if status == Status.PENDING and from_status != Status.PENDING:
         moderator_alerts_send(comment=locked)
+    if status == Status.REJECTED and from_status != Status.REJECTED:
+        auto_rejection_notify(comment=locked)
     return locked
 
 

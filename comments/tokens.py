@@ -1,4 +1,4 @@
-"""The signed links in comment emails: confirming a guest's address, and stopping reply emails."""
+"""The signed links in comment emails: confirming a guest's address, stopping reply emails, asking for a review."""
 
 from datetime import timedelta
 
@@ -36,3 +36,21 @@ def stop_replies_subject(token: str) -> tuple[int, str]:
     """(root comment id, email) from a token; raises signing.BadSignature for a forged one."""
     data = signing.loads(token, salt=STOP_REPLIES_SALT)
     return int(data["root"]), str(data["email"])
+
+
+REVIEW_SALT = "comments.review"
+
+
+def review_token(comment: Comment) -> str:
+    """For the author of a comment the automatic checks rejected: its page, and asking for a review."""
+    return signing.dumps({"comment": comment.pk, "email": comment.author_email}, salt=REVIEW_SALT)
+
+
+def comment_from_review_token(token: str) -> Comment:
+    """The comment a review link names; raises signing.BadSignature for a bad or expired link."""
+    max_age = timedelta(days=settings.COMMENTS_REVIEW_DAYS)
+    data = signing.loads(token, salt=REVIEW_SALT, max_age=max_age)
+    comment = Comment.objects.filter(pk=data["comment"], author_email=data["email"]).first()
+    if comment is None:
+        raise signing.BadSignature("No such comment.")
+    return comment

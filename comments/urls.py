@@ -13,5 +13,6 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", views.edit, name="edit"),
     path("comments/<int:pk>/delete/", views.delete, name="delete"),
     path("comments/<int:pk>/report/", views.report, name="report"),
+    path("comments/not-published/<str:token>/", views.not_published, name="not_published"),
     path("comments/replies/stop/<str:token>/", views.stop_replies, name="stop_replies"),
 ]

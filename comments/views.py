@@ -7,14 +7,16 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from comments import selectors, services
-from comments.forms import CommentEditForm, CommentForm, ReportForm
+from comments import review, selectors, services
+from comments.forms import CommentEditForm, CommentForm, ReportForm, ReviewRequestForm
 from comments.models import Comment
-from comments.tokens import comment_from_confirmation_token
+from comments.tokens import comment_from_confirmation_token, comment_from_review_token
 from core.client_address import client_address
 from moderation.models import PolicyVersion
 
@@ -29,6 +31,10 @@ OWN_COOKIE = "comments_own"
 OWN_COOKIE_SALT = "comments.own"
 OWN_COOKIE_LIMIT = 20
 OWN_COOKIE_MAX_AGE = 7 * 24 * 3600
+
+# A form sent back with errors waits here for the discussion page that shows it, once.
+HELD_FORM = "comments.held_form"
+ERRORS_ANCHOR = "comment-errors"
 
 
 # --- The author's own waiting comments, remembered in a signed cookie ----------------------------
@@ -72,6 +78,8 @@ def comment_context(request: HttpRequest, target: models.Model, form: CommentFor
     if (wanted := request.GET.get("replyto", "")).isdigit():
         reply_to = next((c for c in section.comments if c.pk == int(wanted) and c.is_public), None)
     if form is None:
+        form = held_form(request, target)
+    if form is None:
         form = CommentForm(target=target, user=request.user, initial={"parent": reply_to.pk if reply_to else None})
     return {
         "comments": section,
@@ -104,6 +112,56 @@ def permalink_url(comment: Comment, request: HttpRequest) -> str:
     return f"{target.get_absolute_url()}{query}#{comment.anchor}"
 
 
+# --- A form with errors goes back to its discussion page -----------------------------------------
+#
+# GOV.UK's pattern shows errors on the page that holds the form. The discussion pages belong to the apps
+# below this one, so the post view cannot render them: it keeps what was typed in the session and sends
+# the browser back to the page (303), anchored at the error summary, where the comment section binds the
+# form again. The entry is read once; nothing typed outlives the next view of the page.
+
+
+def _target_label(target: models.Model) -> str:
+    return f"{target_key(target)}:{target.pk}"
+
+
+def hold_form(request: HttpRequest, target: models.Model, refusal: str = "") -> None:
+    # Kept up to twice the longest comment, so a flood of oversized posts cannot swell the session table;
+    # a longer text still fails the length check and the author gets back its first part.
+    limit = 2 * settings.COMMENTS_MAX_LENGTH
+    data = {
+        key: [value[:limit] for value in values] for key, values in request.POST.lists() if key != "csrfmiddlewaretoken"
+    }
+    request.session[HELD_FORM] = {"target": _target_label(target), "data": data, "refusal": refusal}
+
+
+def held_form(request: HttpRequest, target: models.Model) -> CommentForm | None:
+    held = request.session.get(HELD_FORM) if hasattr(request, "session") else None
+    if not isinstance(held, dict) or held.get("target") != _target_label(target):
+        return None
+    del request.session[HELD_FORM]
+    form = CommentForm(MultiValueDict(held.get("data") or {}), target=target, user=request.user)
+    form.is_valid()
+    if held.get("refusal"):
+        form.add_error(None, str(held["refusal"]))
+    return form
+
+
+def back_to_form(request: HttpRequest, target: models.Model) -> HttpResponse:
+    """The discussion page, at the page of the comment replied to, with the reply form set to it."""
+    query = ""
+    parent_id = request.POST.get("parent", "")
+    parent = (
+        Comment.objects.for_target(target).filter(pk=int(parent_id), status=Comment.Status.APPROVED).first()
+        if parent_id.isdigit() and len(parent_id) < 19
+        else None
+    )
+    if parent is not None:
+        page = selectors.thread_page_of(comment=parent, own_ids=own_comment_ids(request), user=request.user)
+        query = "?" + urlencode({**({"comments_page": page} if page > 1 else {}), "replyto": parent.pk})
+    page_url: str = target.get_absolute_url()  # type: ignore[attr-defined]  # every discussed model has one
+    return HttpResponseRedirect(f"{page_url}{query}#{ERRORS_ANCHOR}", status=303)
+
+
 # --- Posting ----------------------------------------------------------------------------------
 
 
@@ -129,14 +187,20 @@ def post_comment(request: HttpRequest, target: str, object_id: int) -> HttpRespo
                 notify_replies=data["notify_replies"],
             )
         except services.CommentRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, posted_message(comment))
-            response = HttpResponseRedirect(permalink_url(comment, request))
-            remember_own_comment(request, response, comment)
-            return response
-    context = {"target": subject, "comment_form": form, "comment_post_url": request.path}
-    return render(request, "comments/post.html", context, status=400)
+            if not getattr(subject, "accepts_comments", True):
+                # Closed while they wrote: the page shows no form to go back to, so this one says why.
+                context = {"target": subject, "refusal": str(refusal), "text": data["text"]}
+                return render(request, "comments/closed.html", context, status=400)
+            hold_form(request, subject, refusal=str(refusal))
+            return back_to_form(request, subject)
+        if comment.status == Comment.Status.REJECTED:
+            return redirect(review.not_published_url(comment))
+        messages.success(request, posted_message(comment))
+        response = HttpResponseRedirect(permalink_url(comment, request))
+        remember_own_comment(request, response, comment)
+        return response
+    hold_form(request, subject)
+    return back_to_form(request, subject)
 
 
 def posted_message(comment: Comment) -> str:
@@ -149,6 +213,12 @@ def posted_message(comment: Comment) -> str:
         )
     if comment.status == Comment.Status.APPROVED:
         return _("Thank you, your comment is published.")
+    if comment.status == Comment.Status.REJECTED:
+        state = review.review_state(comment)
+        ask = (
+            _("If you think our checks got this wrong, you can ask a moderator to review it.") if state.may_ask else ""
+        )
+        return " ".join(filter(None, [_("Your comment was not published."), state.explanation, ask]))
     return _("Thank you. Your comment is awaiting moderation.")
 
 
@@ -199,7 +269,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "organisation": comment.organisation,
         "declaration_of_interest": comment.declaration_of_interest,
     }
-    form = CommentEditForm(request.POST or None, initial=initial)
+    form = CommentEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             data = form.cleaned_data
@@ -213,9 +283,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.CommentRefused as refusal:
             form.add_error(None, str(refusal))
         else:
+            if comment.status == Comment.Status.REJECTED:
+                return redirect(review.not_published_url(comment))
             messages.success(request, _("Your comment is updated.") + " " + status_note(comment))
             return redirect(permalink_url(comment, request))
-    return render(request, "comments/edit.html", {"comment": comment, "form": form})
+    status = 400 if form.errors else 200
+    return render(request, "comments/edit.html", {"comment": comment, "form": form}, status=status)
 
 
 def status_note(comment: Comment) -> str:
@@ -236,11 +309,14 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "comments/delete.html", {"comment": comment})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment, pk=pk, status=Comment.Status.APPROVED)
-    form = ReportForm(request.POST or None, version=comment.policy_version)
+    if not request.user.is_authenticated:
+        # Reports count distinct people, so they need an account: say so, and come back here after.
+        context = {"comment": comment, "next": request.path}
+        return render(request, "comments/report_sign_in.html", context)
+    form = ReportForm(request.POST if request.method == "POST" else None, version=comment.policy_version)
     if request.method == "POST" and form.is_valid():
         try:
             services.comment_report(comment=comment, user=request.user, **form.cleaned_data)
@@ -249,7 +325,30 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Thank you. The moderators will look at this comment."))
         return redirect(permalink_url(comment, request))
-    return render(request, "comments/report.html", {"comment": comment, "form": form})
+    status = 400 if form.errors else 200
+    return render(request, "comments/report.html", {"comment": comment, "form": form}, status=status)
+
+
+# --- A comment the automatic checks rejected ------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def not_published(request: HttpRequest, token: str) -> HttpResponse:
+    """Why the checks did not publish a comment, and the way to put it before a moderator."""
+    try:
+        comment = comment_from_review_token(token)
+    except signing.BadSignature:
+        return render(request, "comments/review_invalid.html", status=400)
+    form = ReviewRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            comment = review.comment_review_request(comment=comment, note=form.cleaned_data["note"])
+        except services.CommentRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            return redirect(request.path)
+    context = {"comment": comment, "state": review.review_state(comment), "form": form}
+    return render(request, "comments/not_published.html", context, status=400 if form.errors else 200)
 
 
 # --- The comment policy --------------------------------------------------------------------------

@@ -210,6 +210,23 @@ class Consultation(Stamped):
         return self.status == self.Status.OPEN
 
     @property
+    def accepts_comments(self) -> bool:
+        """Public comments open only with the outcome, apart from the questionnaire.
+
+        While a consultation runs, views go through the questionnaire, where each is read and counted
+        the same way and its author chooses whether it is published; a comment form beside it drew
+        answers posted in public by mistake. The outcome is what people then discuss.
+        """
+        return self.status == self.Status.CONCLUDED
+
+    @property
+    def comments_closed_message(self) -> "StrOrPromise":
+        return _(
+            "Comments on a consultation open when its outcome is published. "
+            "While it is open, give your views by responding to the consultation."
+        )
+
+    @property
     def time_left(self) -> timedelta:
         return max(self.closes_at - timezone.now(), timedelta(0))
 

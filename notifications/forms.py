@@ -1,14 +1,23 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ErrorSummaryMixin
 from core.validators import DeliverableEmailField
 from notifications.models import Frequency
 from notifications.services.subscribers import Choices
 from topics.models import Topic
 
+EMAIL_ERRORS = {
+    "required": _("Enter your email address"),
+    "invalid": _("Enter an email address in the correct format, like name@example.com"),
+}
 
-class ChoicesForm(forms.Form):
+
+class ChoicesForm(ErrorSummaryMixin, forms.Form):
     """What to receive and how often: the same fields on the public, preferences and account pages."""
+
+    # "Choose at least one" is about the choices: its summary line leads to the first of them.
+    form_errors_field = "all_analyses"
 
     all_analyses = forms.BooleanField(label=_("Every new analysis"), required=False)
     topics = forms.ModelMultipleChoiceField(
@@ -16,11 +25,23 @@ class ChoicesForm(forms.Form):
         queryset=Topic.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        error_messages={
+            "invalid_choice": _("Select topics from the list"),
+            "invalid_pk_value": _("Select topics from the list"),
+            "invalid_list": _("Select topics from the list"),
+        },
     )
     webinars = forms.BooleanField(label=_("New webinars"), required=False)
     consultations = forms.BooleanField(label=_("Consultations opening and their outcomes"), required=False)
     frequency = forms.ChoiceField(
-        label=_("How often"), choices=Frequency.choices, initial=Frequency.IMMEDIATE, widget=forms.RadioSelect
+        label=_("How often"),
+        choices=Frequency.choices,
+        initial=Frequency.IMMEDIATE,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select how often you want to hear from us"),
+            "invalid_choice": _("Select how often you want to hear from us"),
+        },
     )
 
     def clean(self) -> dict:
@@ -28,7 +49,7 @@ class ChoicesForm(forms.Form):
         assert data is not None  # Form.clean returns cleaned_data
         wanted = data.get("all_analyses") or data.get("topics") or data.get("webinars") or data.get("consultations")
         if not wanted:
-            raise forms.ValidationError(_("Choose at least one thing to receive."), code="nothing_chosen")
+            raise forms.ValidationError(_("Choose at least one thing to receive"), code="nothing_chosen")
         return data
 
     @classmethod
@@ -57,11 +78,14 @@ class SubscribeForm(ChoicesForm):
         label=_("Your email address"),
         help_text=_("We'll send a link to confirm it. Nothing else is sent until you do."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages=EMAIL_ERRORS,
     )
     field_order = ["email"]
 
 
-class EmailForm(forms.Form):
+class EmailForm(ErrorSummaryMixin, forms.Form):
     email = DeliverableEmailField(
-        label=_("Your email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("Your email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages=EMAIL_ERRORS,
     )

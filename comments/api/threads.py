@@ -25,7 +25,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticate
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from comments import pipeline, selectors, services
+from comments import pipeline, review, selectors, services
 from comments.forms import CommentForm, ReportForm, timing_token
 from comments.models import Comment
 from comments.views import posted_message
@@ -44,13 +44,14 @@ Status = Comment.Status
 
 
 class State:
-    """How a comment stands, as its author is told: spam and rejection are not revealed."""
+    """How a comment stands, as its author is told: spam is not revealed, a rejection is, as on the page."""
 
     PUBLISHED = "published"
     PENDING = "pending"
     AWAITING_CONFIRMATION = "awaiting_confirmation"
+    NOT_PUBLISHED = "not_published"
     REMOVED = "removed"
-    CHOICES = [PUBLISHED, PENDING, AWAITING_CONFIRMATION, REMOVED]
+    CHOICES = [PUBLISHED, PENDING, AWAITING_CONFIRMATION, NOT_PUBLISHED, REMOVED]
 
     @classmethod
     def of(cls, comment: Comment) -> str:
@@ -60,6 +61,8 @@ class State:
             return cls.PUBLISHED
         if comment.status == Status.UNCONFIRMED:
             return cls.AWAITING_CONFIRMATION
+        if comment.status == Status.REJECTED:
+            return cls.NOT_PUBLISHED
         return cls.PENDING
 
 
@@ -200,6 +203,13 @@ class SubmittedSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=State.CHOICES, help_text="Never `removed` for a new comment.")
     message = serializers.CharField()
     comment = CommentSerializer()
+    review_url = serializers.URLField(
+        allow_null=True,
+        help_text=(
+            "For a comment the automatic checks did not publish (`not_published`): the page that says why and "
+            "where its author may ask a moderator to review it, once. Null otherwise."
+        ),
+    )
 
 
 def refusal_error(refusal: services.CommentRefused) -> APIException:
@@ -297,10 +307,14 @@ class DiscussionViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
         serializer = CommentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         comment = comment_submit_from_api(request=request, target=target, data=serializer.validated_data)
+        review_url = None
+        if comment.status == Status.REJECTED and review.review_state(comment).may_ask:
+            review_url = request.build_absolute_uri(review.not_published_url(comment))
         body = {
             "state": State.of(comment),
             "message": posted_message(comment),
             "comment": CommentSerializer(comment, context=self.get_serializer_context()).data,
+            "review_url": review_url,
         }
         location = reverse("api:comment-detail", kwargs={"pk": comment.pk})
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})

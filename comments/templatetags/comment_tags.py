@@ -32,13 +32,14 @@ def comment_section_context(context: template.Context, target: models.Model) -> 
 
 
 @register.simple_tag(takes_context=True)
-def comment_section(context: template.Context, target: models.Model) -> SafeString:
+def comment_section(context: template.Context, target: models.Model, heading: str = "", intro: str = "") -> SafeString:
     """``{% comment_section analysis %}``: one page of threads, the form and the reply target.
 
     Rendered like ``{% include "comments/section.html" %}`` with the section's values added, so the
-    section sees the page's context (user, perms, csrf_token) exactly as an include would.
+    section sees the page's context (user, perms, csrf_token) exactly as an include would. A page may
+    name the section (``heading=``) and say what it is for (``intro=``).
     """
     assert context.template is not None
     section = context.template.engine.get_template("comments/section.html")
-    with context.update(_section_context(context, target)):
+    with context.update({**_section_context(context, target), "section_heading": heading, "section_intro": intro}):
         return section.render(context)

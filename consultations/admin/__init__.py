@@ -335,6 +335,13 @@ class ConsultationAdmin(StampedAdmin):
     def responses_count(self, obj: "WithAnnotations[Consultation, _ResponsesTotal]") -> int:
         return obj.responses_total
 
+    def get_list_display(self, request: HttpRequest):
+        """The Analyse column only for those who may analyse: a link that answers 403 helps no one."""
+        shown = super().get_list_display(request)
+        if request.user.has_perm("consultations.analyse_consultation"):
+            return shown
+        return [name for name in shown if name != "staff_links"]
+
     @admin.display(description=_("analysis"))
     def staff_links(self, obj: Consultation) -> str:
         return format_html('<a href="{}">{}</a>', reverse("admin:consultations_analysis", args=[obj.pk]), _("Analyse"))

@@ -1,5 +1,6 @@
-/* Comments: Reply moves the form under the comment; a counter shows the characters left.
-   Without JavaScript the Reply link reloads the page with the form set to reply. */
+/* Comments: Reply moves the form under the comment; a counter shows the characters left; a form sent
+   back with errors focuses its error summary. Without JavaScript the Reply link reloads the page with
+   the form set to reply, and a form with errors opens at its summary (the address's #comment-errors). */
 (function () {
   "use strict";
 
@@ -25,13 +26,13 @@
     home.hidden = true;
     respond.parentNode.insertBefore(home, respond);
 
-    function replyTo(link) {
+    function replyTo(link, quietly) {
       var comment = document.getElementById("comment-" + link.getAttribute("data-reply-to"));
       comment.parentNode.insertBefore(respond, comment.nextSibling);
       parentField.value = link.getAttribute("data-reply-to");
       heading.textContent = "Reply to " + link.getAttribute("data-reply-name");
       cancel.hidden = false;
-      form.querySelector("textarea").focus();
+      if (!quietly) { form.querySelector("textarea").focus(); }
     }
 
     function cancelReply() {
@@ -53,9 +54,20 @@
       }
     });
     heading.setAttribute("tabindex", "-1");
+
+    // A reply sent back with errors (or a ?replyto= link) opens where the reply link would put it.
+    var replying = parentField.value && document.querySelector("[data-reply-to='" + parentField.value + "']");
+    if (replying) { replyTo(replying, true); }
+  }
+
+  // GOV.UK's error summary: read first, so it takes focus; its links lead to the fields.
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) { summary.focus(); }
   }
 
   document.querySelectorAll("textarea[data-counter]").forEach(setUpCounter);
   var respond = document.querySelector("[data-comment-respond]");
   if (respond) { setUpReplies(respond); }
+  focusErrorSummary();
 })();

@@ -233,13 +233,21 @@ def test_spam_is_not_revealed_to_its_sender(api, analysis, url):
     assert Comment.objects.get().status == Status.SPAM
 
 
-def test_a_banned_address_is_rejected_quietly(api, analysis, url):
+def test_a_banned_address_is_told_its_comment_was_not_published_and_where_to_ask_for_a_review(api, analysis, url):
     Ban.objects.create(kind=Ban.Kind.EMAIL, value="ada@example.org", reason="Abuse")
 
     response = api.post(url, guest_comment(), format="json")
 
-    assert response.json()["state"] == "pending"
-    assert Comment.objects.get().status == Status.REJECTED
+    body = response.json()
+    assert body["state"] == "not_published"
+    assert "not published" in body["message"] and "awaiting moderation" not in body["message"]
+    comment = Comment.objects.get()
+    assert comment.status == Status.REJECTED
+    assert body["review_url"].startswith("http://testserver/comments/not-published/")
+
+
+def test_a_published_comment_has_no_review_link(api, analysis, url):
+    assert api.post(url, guest_comment(), format="json").json()["review_url"] is None
 
 
 @pytest.mark.parametrize(

@@ -59,3 +59,21 @@ def post_url():
         return f"/comments/{target_key(target)}/{target.pk}/post/"
 
     return make
+
+
+@pytest.fixture
+def sent_back():
+    """Post a comment form with errors: the browser goes back to the discussion page, which shows them.
+
+    Returns that page, as the browser gets it after the redirect.
+    """
+    from django.test import Client
+
+    def post(url: str, data: dict, client: Client | None = None, **meta):
+        client = client or Client(**meta)
+        response = client.post(url, data)
+        assert response.status_code == 303, response.status_code
+        assert response["Location"].endswith("#comment-errors"), response["Location"]
+        return client.get(response["Location"])
+
+    return post

@@ -36,7 +36,15 @@ def rate_limited(settings):
 
 
 def post(analysis, post_url, form_data, email: str, **meta):
-    return Client(**meta).post(post_url(analysis), form_data(email=email, text=f"A thought from {email}."))
+    client = Client(**meta)
+    response = client.post(post_url(analysis), form_data(email=email, text=f"A thought from {email}."))
+    response.client = client
+    return response
+
+
+def shown_after(response) -> str:
+    """The discussion page the refused form was sent back to."""
+    return response.client.get(response["Location"]).content.decode()
 
 
 @pytest.mark.usefixtures("one_proxy", "rate_limited")
@@ -85,8 +93,8 @@ def test_a_forged_forwarded_for_changes_nothing_where_no_proxy_is_trusted(analys
 
     again = post(analysis, post_url, form_data, "alias@example.org", REMOTE_ADDR=ALICE, HTTP_X_FORWARDED_FOR=FORGED)
 
-    assert again.status_code == 400
-    assert "Please wait 60 seconds" in again.content.decode()
+    assert again.status_code == 303
+    assert "Please wait 60 seconds" in shown_after(again)
     assert Comment.objects.count() == 1
 
 
@@ -99,7 +107,7 @@ def test_a_forged_forwarded_for_changes_nothing_from_a_peer_that_is_not_the_prox
 
     again = post(analysis, post_url, form_data, "alias@example.org", REMOTE_ADDR=ALICE, HTTP_X_FORWARDED_FOR=FORGED)
 
-    assert again.status_code == 400
+    assert again.status_code == 303
     assert Comment.objects.count() == 1
 
 
@@ -109,6 +117,6 @@ def test_a_commenter_behind_the_proxy_cannot_choose_an_address_by_prepending_ent
 
     again = post(analysis, post_url, form_data, "alias@example.org", **through_proxy(ALICE, sent=f"{BOB}, {FORGED}"))
 
-    assert again.status_code == 400
-    assert "Please wait 60 seconds" in again.content.decode()
+    assert again.status_code == 303
+    assert "Please wait 60 seconds" in shown_after(again)
     assert Comment.objects.count() == 1

@@ -59,8 +59,10 @@ def test_an_edit_runs_the_checks_again(comment, client_for, author, settings):
 
 def test_an_edit_keeps_what_was_typed_on_error(comment, client_for, author):
     response = client_for(author).post(edit_url(comment), {"text": "x" * 6000})
-    assert response.status_code == 200
-    assert "x" * 6000 in response.content.decode()
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "x" * 6000 in html
+    assert '<a href="#id_text">Your comment must be 5000 characters or fewer</a>' in html
     comment.refresh_from_db()
     assert comment.text == "Original words"
 

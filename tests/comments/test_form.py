@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from comments.models import Comment, ConfirmedAddress
-from tests.factories import CommentFactory
+from tests.factories import AnalysisFactory, CommentFactory
 
 Status = Comment.Status
 
@@ -43,16 +43,13 @@ def test_required_fields_are_marked(analysis, client):
     assert "<abbr" not in field_block(html, "notify_replies")
 
 
-def test_errors_are_shown_next_to_their_fields_with_what_was_typed_kept(analysis, form_data, post_url):
+def test_errors_are_shown_next_to_their_fields_with_what_was_typed_kept(analysis, form_data, post_url, sent_back):
     typed = "My long considered view\non research clusters & <funding>."
-    response = Client().post(
-        post_url(analysis), form_data(name="", email="not-an-email", text=typed, accept_policy=None)
-    )
-    assert response.status_code == 400
+    response = sent_back(post_url(analysis), form_data(name="", email="not-an-email", text=typed, accept_policy=None))
     html = response.content.decode()
-    assert "Enter your name." in field_block(html, "name")
-    assert "Enter an email address like name@example.com." in field_block(html, "email")
-    assert "Tick the box to accept the comment policy." in field_block(html, "accept_policy")
+    assert "Enter your name" in field_block(html, "name")
+    assert "Enter an email address in the correct format, like name@example.com" in field_block(html, "email")
+    assert "Tick the box to agree to the comment policy" in field_block(html, "accept_policy")
     assert 'value="not-an-email"' in field_block(html, "email")
     assert htmllib.escape(typed, quote=False) in field_block(html, "text")
     assert 'aria-invalid="true" aria-describedby="id_name_error"' in field_block(html, "name")
@@ -61,22 +58,21 @@ def test_errors_are_shown_next_to_their_fields_with_what_was_typed_kept(analysis
     assert not Comment.objects.exists()
 
 
-def test_an_empty_comment_is_an_error(analysis, form_data, post_url):
-    html = Client().post(post_url(analysis), form_data(text="   \n ")).content.decode()
-    assert "Write your comment." in field_block(html, "text")
+def test_an_empty_comment_is_an_error(analysis, form_data, post_url, sent_back):
+    html = sent_back(post_url(analysis), form_data(text="   \n ")).content.decode()
+    assert "Enter your comment" in field_block(html, "text")
 
 
-def test_a_comment_over_the_maximum_length_is_an_error_with_the_text_kept(analysis, form_data, post_url):
-    text = "word " * 20_000
-    response = Client().post(post_url(analysis), form_data(text=text))
-    assert response.status_code == 400
-    assert "at most 5000 characters" in field_block(response.content.decode(), "text")
+def test_a_comment_over_the_maximum_length_is_an_error_with_the_text_kept(analysis, form_data, post_url, sent_back):
+    text = "word " * 1_500
+    response = sent_back(post_url(analysis), form_data(text=text))
+    assert "Your comment must be 5000 characters or fewer" in field_block(response.content.decode(), "text")
     assert text.strip() in response.content.decode()
 
 
-def test_on_behalf_of_an_organisation_needs_its_name_and_a_declaration(analysis, form_data, post_url):
-    html = Client().post(post_url(analysis), form_data(on_behalf="on")).content.decode()
-    assert "Give the organisation&#x27;s name." in field_block(html, "organisation")
+def test_on_behalf_of_an_organisation_needs_its_name_and_a_declaration(analysis, form_data, post_url, sent_back):
+    html = sent_back(post_url(analysis), form_data(on_behalf="on")).content.decode()
+    assert "Enter the name of the organisation" in field_block(html, "organisation")
     assert "Declare any interest" in field_block(html, "declaration_of_interest")
 
 
@@ -147,16 +143,16 @@ def test_line_breaks_are_kept(analysis, form_data, post_url, published):
     assert "<p>Three</p>" in html
 
 
-def test_a_null_byte_is_a_clear_error_not_a_crash(analysis, form_data, post_url):
-    response = Client().post(post_url(analysis), form_data(text="before\x00after"))
-    assert response.status_code == 400
+def test_a_null_byte_is_a_clear_error_not_a_crash(analysis, form_data, post_url, sent_back):
+    response = sent_back(post_url(analysis), form_data(text="before\x00after"))
     assert "Null characters are not allowed." in response.content.decode()
 
 
-def test_100_kilobytes_of_text_is_refused_politely(analysis, form_data, post_url):
-    response = Client().post(post_url(analysis), form_data(text="x" * 100_000))
-    assert response.status_code == 400
-    assert "at most 5000 characters" in response.content.decode()
+def test_100_kilobytes_of_text_is_refused_politely(analysis, form_data, post_url, sent_back):
+    response = sent_back(post_url(analysis), form_data(text="x" * 100_000))
+    assert "Your comment must be 5000 characters or fewer" in response.content.decode()
+    # The session keeps the first 10,000 characters, enough to work from and no more.
+    assert "x" * 10_000 in response.content.decode() and "x" * 10_001 not in response.content.decode()
 
 
 def test_100_kilobytes_of_text_renders_when_the_limit_allows(analysis, form_data, post_url, published, settings):
@@ -170,8 +166,10 @@ def test_100_kilobytes_of_text_renders_when_the_limit_allows(analysis, form_data
 @pytest.mark.parametrize("field", ["name", "email", "issued", "parent", "website"])
 def test_garbage_in_any_field_never_raises(analysis, form_data, post_url, field):
     for value in ("\x00", "💥" * 500, "<script>", "-1", "9" * 40):
-        response = Client().post(post_url(analysis), form_data(**{field: value}))
-        assert response.status_code in (302, 400)
+        client = Client()
+        response = client.post(post_url(analysis), form_data(**{field: value}))
+        assert response.status_code in (302, 303)
+        assert client.get(response["Location"]).status_code == 200
 
 
 def test_no_commenter_email_appears_in_public_html(analysis, client, form_data, post_url, published):
@@ -181,3 +179,56 @@ def test_no_commenter_email_appears_in_public_html(analysis, client, form_data, 
         assert "Visible words" in html
         assert "hidden.person@example.org" not in html
         assert "ada@example.org" not in html
+
+
+@pytest.mark.parametrize("comments", [3, 60])
+def test_the_page_showing_a_form_sent_back_costs_a_constant_number_of_queries(
+    analysis, form_data, post_url, comments, django_assert_max_num_queries
+):
+    for _ in range(comments):
+        CommentFactory(target=analysis)
+    client = Client()
+    response = client.post(post_url(analysis), form_data(name="", parent=CommentFactory(target=analysis).pk))
+    # The held form, the parent's page and the thread: the page's own queries plus the session's.
+    with django_assert_max_num_queries(12):
+        page = client.get(response["Location"])
+    assert "Enter your name" in page.content.decode()
+
+
+def test_the_summary_is_first_in_the_form_and_links_every_error_to_its_field(analysis, form_data, post_url, sent_back):
+    html = sent_back(post_url(analysis), form_data(name="", email="", text="", accept_policy=None)).content.decode()
+    form = html.split('class="comment-form"')[1]
+    assert form.index("data-error-summary") < form.index('name="name"')
+    summary = form.split("data-error-summary")[1].split("</div>")[0]
+    links = [
+        ("id_name", "Enter your name"),
+        ("id_email", "Enter your email address"),
+        ("id_text", "Enter your comment"),
+        ("id_accept_policy", "Tick the box to agree to the comment policy"),
+    ]
+    assert [line for line in links if f'<a href="#{line[0]}">{line[1]}</a>' in summary] == links
+
+
+def test_a_reply_sent_back_reopens_set_to_reply_on_the_page_of_its_comment(analysis, form_data, post_url, settings):
+    settings.COMMENTS_THREADS_PER_PAGE = 2
+    first = CommentFactory(target=analysis, author_name="First")
+    for _ in range(3):
+        CommentFactory(target=analysis)
+    client = Client()
+    response = client.post(post_url(analysis), form_data(text="", parent=first.pk))
+    assert response["Location"] == f"{analysis.get_absolute_url()}?replyto={first.pk}#comment-errors"
+    html = client.get(response["Location"]).content.decode()
+    assert "Reply to First" in html and f'value="{first.pk}"' in html
+
+    last = CommentFactory(target=analysis, author_name="Last")
+    response = client.post(post_url(analysis), form_data(text="", parent=last.pk))
+    assert response["Location"] == f"{analysis.get_absolute_url()}?comments_page=3&replyto={last.pk}#comment-errors"
+
+
+def test_a_held_form_is_shown_once_and_only_on_its_own_page(analysis, form_data, post_url):
+    other = AnalysisFactory()
+    client = Client()
+    response = client.post(post_url(analysis), form_data(text="", name="Held Name"))
+    assert "Held Name" not in client.get(other.get_absolute_url()).content.decode()
+    assert "Held Name" in client.get(response["Location"]).content.decode()
+    assert "Held Name" not in client.get(response["Location"]).content.decode()

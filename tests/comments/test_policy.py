@@ -50,12 +50,11 @@ def test_without_a_policy_there_is_no_page(db):
     assert Client().get("/comment-policy/").status_code == 404
 
 
-def test_without_a_policy_comments_are_refused_politely(db, form_data, post_url):
+def test_without_a_policy_comments_are_refused_politely(db, form_data, post_url, sent_back):
     from tests.factories import AnalysisFactory
 
     analysis = AnalysisFactory()
-    response = Client().post(post_url(analysis), form_data())
-    assert response.status_code == 400
+    response = sent_back(post_url(analysis), form_data())
     assert "once the comment policy is published" in response.content.decode()
 
 

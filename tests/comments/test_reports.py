@@ -1,6 +1,7 @@
 """Reader reports: one per person per comment, a clause each; enough reporters requeue the comment."""
 
 import pytest
+from allauth.account.models import EmailAddress
 
 from comments.models import Comment, Flag
 from comments.services import CommentRefused, comment_report
@@ -24,10 +25,27 @@ def test_every_published_comment_has_a_report_link(comment, client):
     assert f'href="{report_url(comment)}"' in html
 
 
-def test_reporting_needs_an_account(comment, client):
-    response = client.get(report_url(comment))
+def test_a_guest_is_told_reporting_needs_an_account_and_offered_both_ways_back_to_the_form(comment, client):
+    for method in (client.get, client.post):
+        response = method(report_url(comment))
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Reporting a comment needs an account" in html
+        assert f'href="/accounts/login/?next=/comments/{comment.pk}/report/"' in html
+        assert f'href="/accounts/signup/?next=/comments/{comment.pk}/report/"' in html
+        assert '<form method="post"' not in html.split("<main")[1]
+    assert not Flag.objects.exists()
+
+
+def test_signing_in_from_there_comes_back_to_the_report_form(comment, client, stakeholder):
+    stakeholder.set_password("a long password for tests")
+    stakeholder.save()
+    EmailAddress.objects.create(user=stakeholder, email=stakeholder.email, verified=True, primary=True)
+    login = f"/accounts/login/?next=/comments/{comment.pk}/report/"
+    response = client.post(login, {"login": stakeholder.email, "password": "a long password for tests"})
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
+    assert response["Location"] == report_url(comment)
+    assert "Which rule does it break?" in client.get(response["Location"]).content.decode()
 
 
 def test_the_report_form_asks_for_a_clause_of_the_policy_the_comment_accepted(comment, client_for, stakeholder):
@@ -46,8 +64,11 @@ def test_a_report_records_the_clause_and_note(comment, client_for, stakeholder, 
 
 def test_a_report_without_a_clause_is_an_error(comment, client_for, stakeholder):
     response = client_for(stakeholder).post(report_url(comment), {"note": "Bad"})
-    assert response.status_code == 200
-    assert "Choose the rule the comment breaks." in response.content.decode()
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<a href="#id_clause_0">Select the rule the comment breaks</a>' in html
+    assert html.index("data-error-summary") < html.index("<h1")
+    assert "Select the rule the comment breaks" in html.split('id="id_clause_error"')[1]
     assert "Bad" in response.content.decode()
     assert not Flag.objects.exists()
 

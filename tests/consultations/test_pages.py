@@ -3,12 +3,10 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def test_readers_discuss_a_consultation_under_its_page(client):
-    from comments.models import Comment
-    from tests.factories import CommentFactory, ConsultationFactory
+def test_an_open_consultation_has_no_public_comment_form_under_its_questionnaire(client):
+    from tests.factories import ConsultationFactory
 
     consultation = ConsultationFactory()
-    CommentFactory(target=consultation, status=Comment.Status.APPROVED, text="Will charities be heard?")
     html = client.get(consultation.get_absolute_url()).content.decode()
-    assert "Will charities be heard?" in html
-    assert f'action="/comments/consultation/{consultation.pk}/post/"' in html
+    assert "/post/" not in html and 'id="comments"' not in html
+    assert "Your answers go to the policy team, not onto this page" in html

@@ -104,8 +104,13 @@ def test_the_form_keeps_what_was_typed_and_says_what_is_wrong(client):
     assert response.status_code == 400
     content = response.content.decode()
     assert 'value="not-an-address"' in content
-    assert "Enter a valid email address." in content
-    assert "Choose at least one thing to receive." in content
+    # Every error is in the summary at the top, each linked to its field, and again beside the field.
+    summary = content.split("data-error-summary")[1].split("</div>")[0]
+    assert '<a href="#id_email">Enter an email address in the correct format, like name@example.com</a>' in summary
+    assert '<a href="#id_all_analyses">Choose at least one thing to receive</a>' in summary
+    assert content.count("Enter an email address in the correct format") == 2
+    assert content.count("Choose at least one thing to receive") == 2
+    assert "<title>Error:" in content
     assert 'value="weekly" id="id_frequency_1" required checked' in content
     assert not Subscriber.objects.exists()
 
