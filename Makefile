@@ -2,14 +2,20 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Where `make run` serves; the site's links (canonical, Open Graph, robots.txt, emails) follow them
+# unless SITE_URL is set. `make run PORT=8011 HOST=0.0.0.0`
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help install run browser test lint format worker beat clean
 
-help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
+help: ## List the targets and the variables they take
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-12s %s\n", $$1, $$2}'
+	@echo ""
+	@echo "  Variables, e.g. make run PORT=8011:"
+	@echo "  HOST=$(HOST)  the address \`make run\` serves on (0.0.0.0: every interface)"
+	@echo "  PORT=$(PORT)       its port; links in pages and emails follow HOST and PORT unless SITE_URL is set"
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +30,7 @@ run: install ## Install, migrate, load the demo content and serve the site
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo_content
 	@echo "\n  The site is at http://$(HOST):$(PORT)/  (stop with Ctrl+C)\n"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 browser: ## Install Debian's Chromium and axe-core (npm) for the real-browser tests
 	-@command -v chromium >/dev/null || { SUDO=$$(command -v sudo || true); $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver; }
