@@ -36,7 +36,7 @@ from accounts.roles import MODERATORS, sync_groups
 from comments.models import Comment
 from comments.tokens import confirmation_token, stop_replies_token
 from consultations.demo import CLOSED_SLUG, CONCLUDED_SLUG, OPEN_SLUG
-from consultations.models import Consultation, LateResponseLink, Response
+from consultations.models import Consultation, LateResponseLink, Question, Response
 from moderation.models import PolicyVersion
 from notifications import tokens
 from policies.demo import SEED_SLUG
@@ -49,6 +49,10 @@ from webinars.models import Speaker, Webinar
 pytestmark = pytest.mark.e2e
 
 WIDTHS = (1280, 320)
+
+# Pages other people are changing under the same issue at the same time: their tests are expected to
+# fail (strictly, so the mark goes when the work lands). The lead removes the marks on merging it.
+STAFF_SCREENS = "the moderation queues, the comment page and the analysis editor: the staff screens' work"
 
 
 # --- The content every visit reads ---------------------------------------------------------------
@@ -76,6 +80,10 @@ class Site:
     session_key: str
     moderator_session_key: str
     superuser_session_key: str
+    analysis_id: int
+    pending_comment: int
+    closed_consultation: int
+    closed_question: int
     base_url: str
 
 
@@ -151,6 +159,12 @@ def content(base_url: str) -> Site:
         preferences_token=tokens.make(tokens.PREFERENCES, "subscriber@example.org"),
         unsubscribe_token=tokens.make(tokens.UNSUBSCRIBE, "subscriber@example.org"),
         late_response_token=late.token,
+        analysis_id=analysis.pk,
+        pending_comment=Comment.objects.filter(status=Comment.Status.PENDING).values_list("pk", flat=True).first(),
+        closed_consultation=late.consultation_id,
+        closed_question=Question.objects.filter(section__consultation=late.consultation).values_list("pk", flat=True)[
+            0
+        ],
         someone_elses_draft=draft.get_absolute_url(),
         session_key=session_of(reader),
         moderator_session_key=session_of(moderator),
@@ -277,12 +291,15 @@ def post_comment_as_a_guest(page: Page, site: Site) -> None:
 
 
 PERSONAL_DATA = "/admin/accounts/personaldatarequest/"
+QUEUE = "/admin/comments/pendingcomment/"
+EDIT_ANALYSIS = "/admin/policies/policyanalysis/"
+EDIT_CONSULTATION = "/admin/consultations/consultation/"
 
 
-def staff_at(path: str) -> Callable[[Page, Site], None]:
+def staff_at(path: Callable[[Site], str] | str) -> Callable[[Page, Site], None]:
     def open_page(page: Page, site: Site) -> None:
         signed_in(page, site, site.superuser_session_key)
-        go(page, path)
+        go(page, path(site) if callable(path) else path)
 
     return open_page
 
@@ -570,6 +587,47 @@ VISITS = [
         (),
         then(staff_at(f"{PERSONAL_DATA}erase/"), lambda page: (ask_to_erase(page), submit(page, "Erase the data"))),
     ),
+    # Staff: the screens moderators and editors use every day
+    Visit("admin: home", (), staff_at("/admin/")),
+    *(
+        Visit(f"admin: the {queue} queue", (), staff_at(f"/admin/comments/{model}/"), xfail=STAFF_SCREENS)
+        for queue, model in [
+            ("pending", "pendingcomment"),
+            ("reported", "reportedcomment"),
+            ("spam", "spamcomment"),
+            ("approved", "approvedcomment"),
+            ("rejected", "rejectedcomment"),
+            ("all comments", "comment"),
+        ]
+    ),
+    Visit(
+        "admin: a comment to moderate",
+        (),
+        staff_at(lambda s: f"{QUEUE}{s.pending_comment}/change/"),
+        xfail=STAFF_SCREENS,
+    ),
+    Visit(
+        "admin: the analysis editor",
+        (),
+        staff_at(lambda s: f"{EDIT_ANALYSIS}{s.analysis_id}/change/"),
+        xfail=STAFF_SCREENS,
+    ),
+    Visit(
+        "admin: the consultation editor",
+        (),
+        staff_at(lambda s: f"{EDIT_CONSULTATION}{s.closed_consultation}/change/"),
+        xfail=STAFF_SCREENS + " (the same select and date widgets as the analysis editor)",
+    ),
+    Visit(
+        "admin: a consultation's responses",
+        (),
+        staff_at(lambda s: f"{EDIT_CONSULTATION}{s.closed_consultation}/analysis/"),
+    ),
+    Visit(
+        "admin: the answers to one question",
+        (),
+        staff_at(lambda s: f"{EDIT_CONSULTATION}{s.closed_consultation}/analysis/{s.closed_question}/"),
+    ),
 ]
 
 # Named routes that are no page to check, and why.
@@ -638,7 +696,7 @@ def record(visit: Visit, width: int, violations: list[dict], scroll_width: int) 
 
 
 @pytest.mark.parametrize("visit", list(visit_params()))
-def test_the_page_passes_axe_core_at_1280_and_320_px(page, site, visit):
+def test_the_page_passes_axe_core_at_1280_and_320_px(page, site, visit, csp_violations):
     visited: list[str] = []  # every page address asked for, redirects included
     page.on("request", lambda request: visited.append(request.url) if request.is_navigation_request() else None)
 
@@ -649,7 +707,11 @@ def test_the_page_passes_axe_core_at_1280_and_320_px(page, site, visit):
     failures = []
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
+        seen = len(csp_violations)
         violations = axe_violations(page)
+        # axe-core adds <style> elements of its own while it measures (its elementsFromPoint helper),
+        # which the page's policy refuses; they are the checker's, not the page's.
+        del csp_violations[seen:]
         if violations:
             failures.append(f"at {width} px:\n{format_violations(violations)}")
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
