@@ -4,6 +4,7 @@ Canonical links, Open Graph tags and robots.txt use SITE_URL; unset, SITE_URL is
 HOST and PORT that `make run` serves on, never from a request's Host header.
 """
 
+import os
 import subprocess
 
 import pytest
@@ -44,9 +45,12 @@ def test_it_refuses_a_port_that_is_not_a_number():
 
 
 def test_make_run_hands_host_and_port_to_the_server_it_starts():
+    # Run as from a shell: not inheriting the variables of a `make test` this test may run under.
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "HOST", "PORT"}}
     dry_run = subprocess.run(
         ["make", "-n", "-o", "install", "run", "PORT=8011", "HOST=localhost"],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         timeout=30,
