@@ -2,9 +2,9 @@
 and the README's screenshots are taken from the same pages.
 
 The pages come from the URL conf and the demo content: each visit below says which named routes it
-passes through, and ``test_every_public_route_is_visited`` fails when a route is neither visited nor
-listed in NOT_PAGES with the reason it is no page (a feed, a download, a POST that redirects). So a
-new page cannot be added without the check seeing it.
+passes through, and ``test_every_public_route_is_visited_or_said_to_be_no_page`` fails when a route is
+neither visited nor listed in NOT_PAGES with the reason it is no page (a feed, a download, a POST that
+redirects). So a new page cannot be added without the check seeing it.
 
 For speed the module loads the demo content once, into a database no test here flushes, and every
 visit reuses the session's browser and live server: each test opens a fresh browser context (its
@@ -162,9 +162,7 @@ def content(base_url: str) -> Site:
         analysis_id=analysis.pk,
         pending_comment=Comment.objects.filter(status=Comment.Status.PENDING).values_list("pk", flat=True).first(),
         closed_consultation=late.consultation_id,
-        closed_question=Question.objects.filter(section__consultation=late.consultation).values_list("pk", flat=True)[
-            0
-        ],
+        closed_question=Question.objects.filter(section__consultation_id=late.consultation_id).first().pk,
         someone_elses_draft=draft.get_absolute_url(),
         session_key=session_of(reader),
         moderator_session_key=session_of(moderator),
@@ -410,9 +408,15 @@ VISITS = [
     ),
     Visit("questionnaire: check your answers", ("consultations:respond_check",), questionnaire(to_check)),
     Visit(
-        "questionnaire: check your answers, with a question unanswered",
+        "questionnaire: check your answers, sent with questions unanswered",
         ("consultations:respond_check",),
-        questionnaire(lambda page: (to_page(page, 5), go(page, f"/consultations/{OPEN_SLUG}/respond/check/"))),
+        questionnaire(
+            lambda page: (
+                to_page(page, 2),
+                go(page, f"/consultations/{OPEN_SLUG}/respond/check/"),
+                submit(page, "Send my response", status=400),
+            )
+        ),
     ),
     Visit("questionnaire: receipt", ("consultations:response_link",), questionnaire(to_receipt)),
     Visit(
