@@ -2,14 +2,24 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Where `make run` serves; the site's links (canonical, Open Graph, robots.txt, emails) follow them
+# unless SITE_URL is set. `make run PORT=8011 HOST=0.0.0.0`
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist workers for `make test`: auto is one per CPU core; 0 runs the suite in one process.
+TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help install run browser test lint format worker beat clean
+.PHONY: help install run browser test screenshots lint format worker beat clean
 
-help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
+help: ## List the targets and the variables they take
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-12s %s\n", $$1, $$2}'
+	@echo ""
+	@echo "  Variables (e.g. make run PORT=8011):"
+	@printf "  %-24s %s\n" "HOST=$(HOST)" "the address make run serves on (0.0.0.0: every interface)" \
+	  "PORT=$(PORT)" "its port; links in pages and emails follow HOST and PORT unless SITE_URL is set" \
+	  "TEST_WORKERS=$(TEST_WORKERS)" "make test's parallel workers (0: one process)" \
+	  "PYTEST_ARGS=" "more options for pytest, e.g. PYTEST_ARGS=tests/api"
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,14 +34,17 @@ run: install ## Install, migrate, load the demo content and serve the site
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo_content
 	@echo "\n  The site is at http://$(HOST):$(PORT)/  (stop with Ctrl+C)\n"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 browser: ## Install Debian's Chromium and axe-core (npm) for the real-browser tests
 	-@command -v chromium >/dev/null || { SUDO=$$(command -v sudo || true); $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver; }
 	-@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
 
-test: install browser ## Install everything and run the whole test suite
-	$(BIN)/pytest $(PYTEST_ARGS)
+test: install browser ## Install everything and run the whole test suite, on TEST_WORKERS workers
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+screenshots: install browser ## Take the README's screenshots again, in a real browser (docs/screenshots/)
+	SCREENSHOTS=docs/screenshots $(BIN)/pytest -n 0 -p no:randomly -q tests/e2e/test_every_page.py -k screenshot
 
 lint: install ## ruff check, ruff format --check, mypy and the import contracts
 	$(BIN)/ruff check .

@@ -1,9 +1,17 @@
 """The API's URLs: version 1 of the resources, the OpenAPI schema and its interactive docs."""
 
+from typing import Any
+
 from csp.decorators import csp_update
-from django.urls import include, path, re_path
+from django.urls import NoReverseMatch, include, path, re_path, reverse
+from drf_spectacular.plumbing import build_basic_type, build_object_type
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
+from rest_framework import routers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from comments.api.queues import DecisionViewSet, QueueViewSet
 from comments.api.threads import (
@@ -15,15 +23,48 @@ from comments.api.threads import (
 )
 from consultations.api import ConsultationViewSet
 from core.api.errors import not_found
+from core.api.schema import AutoSchema
 from notifications.api import SubscriptionViewSet
 from policies.api import AnalysisViewSet, AuthorViewSet, ReportViewSet
 from topics.api import TopicViewSet
 from webinars.api import QuoteViewSet, SpeakerViewSet, WebinarViewSet
 
+# The root's answer: each collection's address by name, then the schema and its docs.
+ROOT_SCHEMA = build_object_type(
+    description="Each collection's address, by name, and where the schema and its documentation are.",
+    additionalProperties=build_basic_type(OpenApiTypes.URI),
+)
+ROOT_LINKS = {"schema": "api:schema", "docs": "api:docs", "redoc": "api:redoc"}
 
-class Router(DefaultRouter):
-    include_root_view = False
+
+class ApiRootView(routers.APIRootView):
+    """The API's front door: where each collection is, so a client (or a person) can start here."""
+
+    permission_classes = [AllowAny]
+    schema = AutoSchema()  # DRF leaves its root out of the schema; this one is documented like the rest.
+
+    @extend_schema(
+        operation_id="root",
+        summary="List the API's collections",
+        tags=["root"],
+        responses={200: OpenApiResponse(response=ROOT_SCHEMA)},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Collections only: a route that needs a slug (a discussion's comments) or has no list is left out.
+        links = {}
+        for name, url_name in (self.api_root_dict or {}).items():
+            try:
+                links[name] = request.build_absolute_uri(reverse(f"api:{url_name}"))
+            except NoReverseMatch:
+                continue
+        links |= {name: request.build_absolute_uri(reverse(url_name)) for name, url_name in ROOT_LINKS.items()}
+        return Response(links)
+
+
+class Router(routers.DefaultRouter):
     include_format_suffixes = False
+    root_view_name = "root"
+    APIRootView = ApiRootView
 
 
 router = Router()

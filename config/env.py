@@ -87,3 +87,12 @@ def env_email(name: str, default: str) -> dict[str, Any]:
     except Exception as error:
         raise ImproperlyConfigured(f"{name} could not be parsed: {error}") from None
     return config
+
+
+def local_site_url(host: str, port: int) -> str:
+    """The address ``runserver host:port`` answers at, as a browser on this machine would write it."""
+    if host in {"0.0.0.0", "::", "[::]"}:  # noqa: S104 - every interface: this machine answers too
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"

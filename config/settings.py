@@ -14,7 +14,7 @@ from csp.constants import NONE as CSP_NONE
 from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_database, env_email, env_int, env_list, env_str, load_dotenv
+from config.env import env_bool, env_database, env_email, env_int, env_list, env_str, load_dotenv, local_site_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env")
@@ -30,7 +30,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address, for canonical links, Open Graph tags, robots.txt, feeds and emails. Unset, it is
+# where `make run` serves (HOST and PORT, 127.0.0.1:8000), so a second copy on another port links to itself.
+SITE_URL = env_str("SITE_URL", local_site_url(env_str("HOST", "127.0.0.1"), env_int("PORT", 8000))).rstrip("/")
 SITE_NAME = env_str("SITE_NAME", "Policy & Insight")
 SITE_POSTAL_ADDRESS = env_str("SITE_POSTAL_ADDRESS", "2 Redman Place, London E20 1JQ")
 
@@ -371,6 +373,9 @@ SPECTACULAR_SETTINGS = {
         "TrueEnum": [(True, True)],
     },
     "SWAGGER_UI_DIST": "SIDECAR",
+    # Deep links put an anchor inside each operation's toggle button: a control nested in a control,
+    # which screen readers announce badly and axe-core fails (docs/accessibility.md).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }

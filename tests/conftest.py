@@ -1,3 +1,6 @@
+import os
+from urllib.parse import urlparse
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
@@ -6,6 +9,67 @@ from django.utils.functional import empty
 from accounts.roles import EDITORS, MODERATORS
 from consultations.models import attachment_files
 from tests.factories import UserFactory
+
+# --- Running in parallel (pytest-xdist, `make test`) ---------------------------------------------
+#
+# Each worker gets its own test database (pytest-django adds the worker's suffix to its name) and
+# its own Redis database: the one REDIS_URL names plus the worker's number, so a test that empties
+# the cache or a Celery queue empties only its own worker's. Tests that share something no suffix
+# separates run in one xdist group, on one worker, one after another (`--dist loadgroup`):
+# the real-browser tests (one browser, one live server, the demo content loaded once) and the
+# tests of .ci/prepare-services, which use Redis databases 3 and 4 by number.
+
+BROWSER_GROUP = "browser"
+REDIS_DATABASES = 16
+REDIS_URL_GIVEN = os.environ.get("REDIS_URL", "")  # before a worker moves it on
+
+
+def worker_number() -> int | None:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(worker.removeprefix("gw")) if worker.startswith("gw") else None
+
+
+def worker_redis_url(url: str, worker: int) -> str:
+    """REDIS_URL's database moved on by the worker's number: gw0 keeps it, gw1 takes the next one."""
+    parsed = urlparse(url)
+    database = int(parsed.path.lstrip("/") or 0) + worker
+    if database >= REDIS_DATABASES:
+        raise pytest.UsageError(
+            f"REDIS_URL {url} leaves no Redis database for test worker gw{worker}: "
+            "name a lower one, or run fewer workers."
+        )
+    return parsed._replace(path=f"/{database}").geturl()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    worker = worker_number()
+    if worker is None:
+        return
+    from django.conf import settings
+    from django.test import override_settings
+
+    if not settings.REDIS_URL:
+        return
+    shared, own = settings.REDIS_URL, worker_redis_url(settings.REDIS_URL, worker)
+    caches = {
+        alias: {**cache, "LOCATION": own} if cache.get("LOCATION") == shared else cache
+        for alias, cache in settings.CACHES.items()
+    }
+    broker: str = settings.CELERY_BROKER_URL
+    if broker == shared:  # a broker of its own (CELERY_BROKER_URL) is left as it is
+        broker = own
+    # Settings for the whole run of this worker process; never disabled.
+    override_settings(REDIS_URL=own, CACHES=caches, CELERY_BROKER_URL=broker).enable()
+    os.environ["REDIS_URL"] = own  # for the subprocesses tests start (manage.py, Celery workers)
+    from config.celery import app
+
+    app.conf.broker_url = broker
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.xdist_group(BROWSER_GROUP))
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,9 @@ SCRIPT = Path(__file__).resolve().parents[2] / ".ci" / "prepare-services"
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
 REDIS = "redis://127.0.0.1:6379"
 
+# Redis databases 3 and 4 by number: under pytest-xdist these tests run on one worker, in turn.
+pytestmark = pytest.mark.xdist_group("fixed-redis-databases")
+
 
 @pytest.fixture
 def local_services() -> None:
