@@ -52,9 +52,6 @@ WIDTHS = (1280, 320)
 
 # Pages other people are changing under the same issue at the same time: their tests are expected to
 # fail (strictly, so the mark goes when the work lands). The lead removes the marks on merging it.
-STAFF_SCREENS = "the moderation queues, the comment page and the analysis editor: the staff screens' work"
-
-
 # --- The content every visit reads ---------------------------------------------------------------
 
 
@@ -316,8 +313,6 @@ class Visit:
     name: str
     covers: tuple[str, ...]
     open: Callable[[Page, Site], None]
-    # A page known to fail, with why: the test is expected to fail (strictly, so a fix is noticed).
-    xfail: str = ""
     # Drawn by scripts after it loads (the API docs): checked once the network is quiet.
     scripted: bool = False
 
@@ -594,7 +589,7 @@ VISITS = [
     # Staff: the screens moderators and editors use every day
     Visit("admin: home", (), staff_at("/admin/")),
     *(
-        Visit(f"admin: the {queue} queue", (), staff_at(f"/admin/comments/{model}/"), xfail=STAFF_SCREENS)
+        Visit(f"admin: the {queue} queue", (), staff_at(f"/admin/comments/{model}/"))
         for queue, model in [
             ("pending", "pendingcomment"),
             ("reported", "reportedcomment"),
@@ -608,19 +603,16 @@ VISITS = [
         "admin: a comment to moderate",
         (),
         staff_at(lambda s: f"{QUEUE}{s.pending_comment}/change/"),
-        xfail=STAFF_SCREENS,
     ),
     Visit(
         "admin: the analysis editor",
         (),
         staff_at(lambda s: f"{EDIT_ANALYSIS}{s.analysis_id}/change/"),
-        xfail=STAFF_SCREENS,
     ),
     Visit(
         "admin: the consultation editor",
         (),
         staff_at(lambda s: f"{EDIT_CONSULTATION}{s.closed_consultation}/change/"),
-        xfail=STAFF_SCREENS + " (the same select and date widgets as the analysis editor)",
     ),
     Visit(
         "admin: a consultation's responses",
@@ -660,8 +652,7 @@ NOT_PAGES = {
 
 def visit_params():
     for visit in VISITS:
-        marks = [pytest.mark.xfail(strict=True, reason=visit.xfail)] if visit.xfail else []
-        yield pytest.param(visit, id=visit.name, marks=marks)
+        yield pytest.param(visit, id=visit.name)
 
 
 # --- The check ------------------------------------------------------------------------------------
