@@ -635,8 +635,14 @@ NOT_PAGES = {
     "policies:topic_feed": "an RSS feed",
     "policies:topic_feed_atom": "an Atom feed",
     "comments:permalink": "redirects to the comment on its discussion's page, checked above",
+    "comments:not_published": (
+        "reached only by posting a comment an automatic rule rejects; test_public_forms.py checks it and the "
+        "review it offers with axe-core at both widths"
+    ),
     "accounts:api_token_revoke": "a POST that redirects to the account page, checked above",
     "accounts:personal_data_download": "a JSON download",
+    "consultations:respond_attachment": "a file download (the respondent's own attachment)",
+    "consultations:response_attachment": "a file download (through the private response link)",
     "api:schema": "the OpenAPI schema, YAML or JSON",
     "api:root": "the API's JSON",
     # allauth's routes for features this site turns off: each answers 404.
