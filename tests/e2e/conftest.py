@@ -49,6 +49,17 @@ def csp_violations() -> list[str]:
 
 
 @pytest.fixture
+def no_script_page(browser, live_server, csp_violations):
+    """A page with JavaScript off, for the flows that must work without it; CSP violations are still collected."""
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.add_init_script(REPORT_VIOLATIONS)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def page(browser, live_server, csp_violations):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.add_init_script(REPORT_VIOLATIONS)

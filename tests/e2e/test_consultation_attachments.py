@@ -5,12 +5,11 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from consultations.models import Attachment, Response
 from tests.consultations import sample_files
 from tests.e2e.accessibility import assert_no_axe_violations, require_axe
-from tests.e2e.conftest import REPORT_VIOLATIONS
 from tests.factories import ConsultationFactory, QuestionFactory, SectionFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -105,16 +104,6 @@ def test_an_organisation_attaches_its_position_paper(page, question):
     expect(page.get_by_role("link", name="position paper.pdf")).to_be_visible()
     assert_clean_at_both_widths(page, "the receipt")
     assert Attachment.objects.get().response.status == Response.Status.SUBMITTED
-
-
-@pytest.fixture
-def no_script_page(browser: Browser, live_server, csp_violations):
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    context.add_init_script(REPORT_VIOLATIONS)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 def test_without_javascript_the_file_goes_with_save_and_continue_and_is_there_on_return(no_script_page, question):

@@ -7,11 +7,10 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from consultations.models import Answer, Conditional, Response
 from tests.e2e.accessibility import assert_no_axe_violations
-from tests.e2e.conftest import REPORT_VIOLATIONS
 from tests.factories import AnswerFactory, ConsultationFactory, QuestionFactory, ResponseFactory, SectionFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -49,16 +48,6 @@ def routed():
     )
     QuestionFactory(section=consultation.sections.get(order=2), text="How many staff?", required=True)
     return consultation
-
-
-@pytest.fixture
-def no_script_page(browser: Browser, live_server, csp_violations):
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    context.add_init_script(REPORT_VIOLATIONS)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 def fits(page: Page, width: int, where: str) -> None:

@@ -9,9 +9,8 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import REPORT_VIOLATIONS
 from tests.factories import ConsultationFactory, QuestionFactory, ResponseFactory, SectionFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -156,16 +155,6 @@ def test_the_not_yours_page_works_by_keyboard(page):
 
 
 # --- Without JavaScript -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def no_script_page(browser: Browser, live_server, csp_violations):
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    context.add_init_script(REPORT_VIOLATIONS)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 def test_the_delete_account_form_works_without_javascript(no_script_page):
