@@ -295,3 +295,17 @@ def responses_of_person(user: User) -> list[Response]:
     for response in responses:
         response.can_continue = services.response_accepts_changes(response)
     return responses
+
+
+def consultations_on_topics(
+    *, topic_ids: list[int], open_only: bool = False, limit: int | None = None
+) -> list[Consultation]:
+    """Published consultations filed under any of the topics, the latest to open first, in one query
+    (two for a listing, which shows each one's topics)."""
+    if not topic_ids:
+        return []
+    queryset = Consultation.objects.open() if open_only else Consultation.objects.published()
+    matching = queryset.filter(topics__in=topic_ids).distinct().order_by("-opens_at", "-pk")
+    if not open_only:
+        matching = matching.prefetch_related("topics")
+    return list(matching[:limit] if limit else matching)

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from reversion import register as keep_versions
 
 from accounts.permissions import staff_can
 from core.markdown import render_markdown, split_on_quote_markers
@@ -66,6 +67,10 @@ class AnalysisQuerySet(models.QuerySet):
         return self.select_related("author").prefetch_related("topics").order_by("-publish_at", "-pk")
 
 
+# Every save in a revision (the admin's, the services') keeps a version with the cited quotes; the
+# rendered body is derived, so it is left out. Updates readers see are not followed: restoring an old
+# version must not erase the record of what changed since.
+@keep_versions(follow=("citations",), exclude=("body_html",))
 class PolicyAnalysis(Stamped):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -102,6 +107,17 @@ class PolicyAnalysis(Stamped):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField(
         default=timezone.now, help_text=_("A scheduled analysis appears on the site at this time.")
+    )
+    featured_webinar = models.ForeignKey(
+        "webinars.Webinar",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="featured_in",
+        help_text=_(
+            "Shown after the body as “Looking back on our webinar”: its speakers, what each said there "
+            "and the recording, all taken from the webinar's own page."
+        ),
     )
     comments_open = models.BooleanField(default=True)
     close_comments_after_days = models.PositiveIntegerField(
@@ -165,6 +181,7 @@ class PolicyAnalysis(Stamped):
         return blocks
 
 
+@keep_versions()
 class QuoteCitation(models.Model):
     """A quote an analysis cites, placed in its body by ``[[quote:position]]``."""
 
@@ -181,3 +198,21 @@ class QuoteCitation(models.Model):
 
     def __str__(self) -> str:
         return f"[[quote:{self.position}]] {self.quote}"
+
+
+class AnalysisUpdate(models.Model):
+    """A change to the body of an analysis after it was published: readers see "Updated" and the note."""
+
+    analysis = models.ForeignKey(PolicyAnalysis, on_delete=models.CASCADE, related_name="updates")
+    made_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(
+        max_length=300, blank=True, help_text=_("What changed, in a sentence readers understand. Optional.")
+    )
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+        verbose_name = _("update")
+        verbose_name_plural = _("updates readers see: “Updated <date>” and these notes")
+
+    def __str__(self) -> str:
+        return self.note or str(_("Body revised"))

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from policies.models import Author, PolicyAnalysis
-from policies.selectors import analysis_for_page
+from policies.selectors import analysis_for_page, related_reading, webinar_block, webinars_on_topic
 from topics.models import Topic
 from webinars.models import Webinar
 
@@ -36,14 +36,23 @@ def analysis_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def analysis_detail(request: HttpRequest, slug: str) -> HttpResponse:
     analysis = analysis_for_page(slug=slug, user=request.user)
+    block = webinar_block(analysis)
+    updates = list(analysis.updates.all())
     context = {
         "analysis": analysis,
         "blocks": analysis.body_blocks(list(analysis.citations.all())),
         "is_preview": not analysis.is_published,
+        "webinar_block": block,
+        "related": related_reading(analysis),
+        "updates": updates,
+        "last_updated": updates[0].made_at if updates else None,
     }
     response = render(request, "policies/analysis_detail.html", context)
     if not analysis.is_published:
         response["X-Robots-Tag"] = "noindex"
+    if block and block.player:
+        # The recording's player is the one frame the site shows, and only on the page that offers it.
+        response._csp_update = {"frame-src": [block.player.origin]}  # type: ignore[attr-defined]
     return response
 
 
@@ -56,7 +65,8 @@ def topic_list(request: HttpRequest) -> HttpResponse:
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
     analyses = PolicyAnalysis.objects.published().for_listing().filter(topics=topic)
-    return render(request, "policies/topic_detail.html", {"topic": topic, "page": _page(request, analyses)})
+    context = {"topic": topic, "page": _page(request, analyses), "webinars": webinars_on_topic(topic.pk)}
+    return render(request, "policies/topic_detail.html", context)
 
 
 @require_GET

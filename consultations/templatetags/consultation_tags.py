@@ -1,6 +1,7 @@
-"""Dates and times as GOV.UK writes them ("11:59pm on 12 January 2027", always UK time), and the
-account page's list of a person's responses."""
+"""Dates and times as GOV.UK writes them ("11:59pm on 12 January 2027", always UK time), the
+account page's list of a person's responses, and the consultations other pages list by topic."""
 
+from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -9,8 +10,9 @@ from django.contrib.auth.models import User
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
-from consultations.models import Response
-from consultations.selectors import responses_of_person
+from consultations.models import Consultation, Response
+from consultations.selectors import consultations_on_topics, responses_of_person
+from topics.models import Topic
 
 register = template.Library()
 
@@ -44,3 +46,16 @@ def uk_moment(moment: datetime | None) -> str:
 def your_responses(user: User) -> dict[str, list[Response]]:
     """The account page's "Your responses" section: consultations own it, so accounts need not import them."""
     return {"responses": responses_of_person(user)}
+
+
+@register.simple_tag
+def consultations_on(
+    topics: Topic | Iterable[Topic], open_only: bool = False, limit: int | None = None
+) -> list[Consultation]:
+    """``{% consultations_on analysis.topics.all open_only=True limit=3 as consultations %}``: the
+    published (or only the open) consultations filed under the topics, the latest to open first.
+
+    Analysis and topic pages list them without policies importing consultations, which sits above it.
+    """
+    chosen = [topics] if isinstance(topics, Topic) else topics
+    return consultations_on_topics(topic_ids=[topic.pk for topic in chosen], open_only=open_only, limit=limit)
