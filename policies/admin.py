@@ -1,17 +1,27 @@
+from datetime import datetime
+from weakref import WeakKeyDictionary
+
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminTextareaWidget
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from core.admin import StampedAdmin
 from core.admin_widgets import SafeAutocompleteMixin
-from policies.models import Author, PolicyAnalysis, QuoteCitation, Report
+from policies.models import AnalysisUpdate, Author, PolicyAnalysis, QuoteCitation, Report
+from policies.revisions import compare_versions
 from policies.selectors import PREVIEW_CITATIONS_MAX, analysis_preview_blocks
-from policies.services import analysis_announce
+from policies.services import analysis_announce, analysis_save, analysis_state_before_save
 
 
 @admin.register(Author)
@@ -36,6 +46,62 @@ class QuoteCitationInline(SafeAutocompleteMixin, admin.StackedInline):
     verbose_name_plural = _("cited quotes: place each in the body with [[quote:position]]")
 
 
+@admin.register(AnalysisUpdate)
+class AnalysisUpdateAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+    """The updates readers see: correct a note, or remove an update that only fixed a typo. Saving a
+    published analysis with a changed body adds one."""
+
+    list_display = ("analysis", "made_at", "note")
+    list_select_related = ("analysis",)
+    search_fields = ("note", "analysis__title")
+    autocomplete_fields = ("analysis",)
+    date_hierarchy = "made_at"
+
+
+class AnalysisForm(forms.ModelForm):
+    change_note = forms.CharField(
+        label=_("What changed, for readers"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "When you change the body of a published analysis, the page says “Updated” with today's date "
+            "and lists this note under “Updates to this page”. Optional."
+        ),
+        widget=forms.TextInput(attrs={"class": "vLargeTextField"}),
+    )
+
+
+class CompareForm(forms.Form):
+    older = forms.TypedChoiceField(label=_("Compare the version of"), coerce=int)
+    newer = forms.TypedChoiceField(label=_("with the version of"), coerce=int)
+
+    def __init__(self, *args, versions: list[Version], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(version.pk, version_label(version)) for version in versions]
+        self.fields["older"].choices = self.fields["newer"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("older") is not None and cleaned.get("older") == cleaned.get("newer"):
+            raise forms.ValidationError(_("Choose two different versions."))
+        return cleaned
+
+
+def version_label(version: Version) -> str:
+    revision = version.revision
+    who = revision.user.get_username() if revision.user else _("unknown")
+    return f"{localtime_label(revision.date_created)} ({who})"
+
+
+def localtime_label(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "j M Y, H:i:s")
+
+
+# The stored analysis before the admin's revert view writes an old version over it: the update readers
+# see compares the body they last read with the restored one.
+_STATE_BEFORE_RESTORE: "WeakKeyDictionary[HttpRequest, PolicyAnalysis]" = WeakKeyDictionary()
+
+
 # A body box tall enough to write in (it was seven lines); the standfirst is a sentence or two.
 TEXT_BOXES = {
     "body": {"rows": 30, "class": "vLargeTextField markdown-editor__text"},
@@ -56,20 +122,24 @@ def posted_citations(data) -> list[tuple[int, int]]:
 
 
 @admin.register(PolicyAnalysis)
-class PolicyAnalysisAdmin(StampedAdmin):
+class PolicyAnalysisAdmin(VersionAdmin, StampedAdmin):
+    form = AnalysisForm
     change_form_template = "admin/policies/policyanalysis/change_form.html"
+    object_history_template = "admin/policies/policyanalysis/object_history.html"
+    revision_form_template = "admin/policies/policyanalysis/revision_form.html"
+    history_latest_first = True
     list_display = ("title", "author", "status", "publish_at", "is_live", "preview_link")
     list_filter = ("status", "topics", "author")
     list_select_related = ("author",)
     search_fields = ("title", "standfirst", "body")
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("author", "topics", "reports")
+    autocomplete_fields = ("author", "topics", "reports", "featured_webinar")
     inlines = (QuoteCitationInline,)
     fieldsets = (
-        (None, {"fields": ("section", "title", "slug", "author", "kind", "standfirst", "body")}),
+        (None, {"fields": ("section", "title", "slug", "author", "kind", "standfirst", "body", "change_note")}),
         (_("Hero image"), {"fields": ("hero_image", "hero_alt", "hero_caption")}),
-        (_("Filing"), {"fields": ("topics", "reports")}),
+        (_("Filing"), {"fields": ("topics", "reports", "featured_webinar")}),
         (_("Publication"), {"fields": ("status", "publish_at", "comments_open", "close_comments_after_days")}),
         (_("History"), {"classes": ("collapse",), "fields": StampedAdmin.readonly_fields}),
     )
@@ -81,7 +151,89 @@ class PolicyAnalysisAdmin(StampedAdmin):
 
     def get_urls(self):
         preview = self.admin_site.admin_view(self.preview_view)
-        return [path("preview/", preview, name="policies_policyanalysis_preview"), *super().get_urls()]
+        compare = self.admin_site.admin_view(self.compare_view)
+        return [
+            path("preview/", preview, name="policies_policyanalysis_preview"),
+            path("<path:object_id>/history/compare/", compare, name="policies_policyanalysis_compare"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        # The list edits nothing, so it opens no revision: reversion's would wrap every view of it in a
+        # transaction.
+        context = {"has_change_permission": self.has_change_permission(request), **(extra_context or {})}
+        return super(VersionAdmin, self).changelist_view(request, context)
+
+    def save_model(self, request: HttpRequest, obj: PolicyAnalysis, form, change: bool) -> None:
+        """Through the service, inside the admin's revision: the version is kept with the topics and
+        quotes saved after this, and a published body that changes becomes an update readers see."""
+        user = request.user
+        assert isinstance(user, User)  # the admin serves signed-in staff only
+        before = _STATE_BEFORE_RESTORE.pop(request, None) or analysis_state_before_save(obj)
+        analysis_save(analysis=obj, user=user, change_note=form.cleaned_data.get("change_note", ""), before=before)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Restoring: the form shows the old version; saving it makes a new version (the ones between stay)."""
+        if request.method == "POST":
+            stored = PolicyAnalysis.objects.filter(pk=unquote(object_id)).first()
+            if stored is not None:
+                _STATE_BEFORE_RESTORE[request] = stored
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Every version, latest first, each with a link to compare it with the one before and to restore it."""
+        versions = self.versions_of(object_id)
+        rows = [
+            {
+                "version": version,
+                "restore_url": reverse("admin:policies_policyanalysis_revision", args=(version.object_id, version.pk)),
+                "compare_query": f"older={previous.pk}&newer={version.pk}" if previous else "",
+            }
+            for version, previous in zip(versions, [*versions[1:], None], strict=True)
+        ]
+        context = {"rows": rows, "compare_form": CompareForm(versions=versions) if len(versions) > 1 else None}
+        return super().history_view(request, object_id, {**context, **(extra_context or {})})
+
+    def versions_of(self, object_id: str) -> list[Version]:
+        """The analysis's versions, latest first."""
+        return list(
+            Version.objects.get_for_object_reference(PolicyAnalysis, unquote(object_id))
+            .select_related("revision__user")
+            .order_by("-pk")
+        )
+
+    def compare_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Two versions side by side, field by field, with a word diff of what changed."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        analysis = self.get_object(request, unquote(object_id))
+        if analysis is None:
+            raise Http404
+        versions = self.versions_of(object_id)
+        form = CompareForm(request.GET, versions=versions)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": analysis,
+            "title": _("Compare versions of “%(title)s”") % {"title": analysis.title},
+            "form": form,
+            "is_nav_sidebar_enabled": False,
+        }
+        status = 200
+        if form.is_valid():
+            by_pk = {version.pk: version for version in versions}
+            older, newer = sorted(
+                (by_pk[form.cleaned_data["older"]], by_pk[form.cleaned_data["newer"]]), key=lambda v: v.pk
+            )
+            context.update(
+                older=older,
+                newer=newer,
+                changes=compare_versions(older, newer),
+                restore_url=reverse("admin:policies_policyanalysis_revision", args=(analysis.pk, older.pk)),
+            )
+        else:
+            status = 400
+        return TemplateResponse(request, "admin/policies/policyanalysis/compare.html", context, status=status)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The body and its preview need the page's width; the breadcrumbs lead back.

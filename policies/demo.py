@@ -8,13 +8,16 @@ Every row is keyed by its slug, so loading twice changes nothing.
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import reversion
 from django.db import transaction
 from django.utils import timezone
+from reversion.models import Version
 
 from policies.demo_images import atrium_picture
-from policies.models import Author, PolicyAnalysis, QuoteCitation, Report
+from policies.models import AnalysisUpdate, Author, PolicyAnalysis, QuoteCitation, Report
 from topics.models import Topic
 from webinars import demo as webinars_demo
+from webinars.models import Webinar
 
 LONDON = ZoneInfo("Europe/London")
 SEED_SLUG = "spending-review-industrial-strategy-research-clusters"
@@ -285,6 +288,7 @@ def _load_seed_analysis(authors: dict, topics: dict, quotes: dict, report: Repor
             "author": authors["emma-cattermole"],
             "status": PolicyAnalysis.Status.PUBLISHED,
             "publish_at": datetime(2025, 7, 1, 9, 0, tzinfo=LONDON),
+            "featured_webinar": Webinar.objects.get(slug=webinars_demo.CLUSTERS_WEBINAR),
             "hero_alt": "An image of the Francis Crick Institute taken by a drone. The entrance leads into a "
             "large glass central atrium, with smaller glass-panelled open-plan labs on either side.",
             "hero_caption": "The Francis Crick Institute has helped make King's Cross in London a world-leading "
@@ -298,6 +302,21 @@ def _load_seed_analysis(authors: dict, topics: dict, quotes: dict, report: Repor
     analysis.reports.set([report])
     for position, key in enumerate(("corner-transformational", "rothwell-down-the-corridor"), start=1):
         QuoteCitation.objects.update_or_create(analysis=analysis, position=position, defaults={"quote": quotes[key]})
+    _keep_first_version(analysis)
+    AnalysisUpdate.objects.get_or_create(
+        analysis=analysis,
+        made_at=datetime(2025, 7, 8, 10, 0, tzinfo=LONDON),
+        defaults={"note": "Added what Professor David Argyle said about attracting talent."},
+    )
+
+
+def _keep_first_version(analysis: PolicyAnalysis) -> None:
+    """The history starts with the demo's version; a reload adds none."""
+    if Version.objects.get_for_object(analysis).exists():
+        return
+    with reversion.create_revision():
+        reversion.add_to_revision(analysis)
+        reversion.set_comment("Demo content loaded.")
 
 
 def _load_further_analyses(authors: dict, topics: dict) -> None:
