@@ -18,6 +18,7 @@ from reversion.models import Version
 
 from core.admin import StampedAdmin
 from core.admin_widgets import SafeAutocompleteMixin
+from core.models import Stamped
 from policies.models import AnalysisUpdate, Author, PolicyAnalysis, QuoteCitation, Report
 from policies.revisions import compare_versions
 from policies.selectors import PREVIEW_CITATIONS_MAX, analysis_preview_blocks
@@ -78,7 +79,10 @@ class CompareForm(forms.Form):
     def __init__(self, *args, versions: list[Version], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         choices = [(version.pk, version_label(version)) for version in versions]
-        self.fields["older"].choices = self.fields["newer"].choices = choices
+        for name in ("older", "newer"):
+            field = self.fields[name]
+            assert isinstance(field, forms.TypedChoiceField)
+            field.choices = choices
 
     def clean(self):
         cleaned = super().clean()
@@ -164,9 +168,10 @@ class PolicyAnalysisAdmin(VersionAdmin, StampedAdmin):
         context = {"has_change_permission": self.has_change_permission(request), **(extra_context or {})}
         return super(VersionAdmin, self).changelist_view(request, context)
 
-    def save_model(self, request: HttpRequest, obj: PolicyAnalysis, form, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Stamped, form, change: bool) -> None:
         """Through the service, inside the admin's revision: the version is kept with the topics and
         quotes saved after this, and a published body that changes becomes an update readers see."""
+        assert isinstance(obj, PolicyAnalysis)
         user = request.user
         assert isinstance(user, User)  # the admin serves signed-in staff only
         before = _STATE_BEFORE_RESTORE.pop(request, None) or analysis_state_before_save(obj)
