@@ -26,10 +26,10 @@ def test_a_reader_reads_the_demo_analysis_with_its_quotes_and_report(page):
     assert "Professor Dame Jessica Corner" in first and "UKRI" in first
     assert "Dame Nancy Rothwell" in second and "Industrial Strategy Advisory Council" in second
 
-    report = page.get_by_role("link", name="Clusters: Investing for Impact")
+    report = page.locator(".reports").get_by_role("link", name="Clusters: Investing for Impact")
     assert report.get_attribute("href").startswith("https://")
 
-    page.get_by_role("link", name="Professor Dame Jessica Corner").click()
+    page.locator("figure.quote").get_by_role("link", name="Professor Dame Jessica Corner").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Professor Dame Jessica Corner"
     assert page.get_by_role("link", name="Clusters: Investing for Impact").first.is_visible()
 
