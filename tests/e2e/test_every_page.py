@@ -31,6 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from django.utils import timezone
 from playwright.sync_api import Page, expect
+from reversion.models import Version
 
 from accounts.roles import MODERATORS, sync_groups
 from comments.models import Comment
@@ -41,9 +42,11 @@ from moderation.models import PolicyVersion
 from notifications import tokens
 from policies.demo import SEED_SLUG
 from policies.models import Author, PolicyAnalysis
+from policies.services import analysis_save
 from tests.e2e.accessibility import axe_violations, format_violations, require_axe
 from tests.factories import CommentFactory, SubscriberFactory, UserFactory
 from topics.models import Topic
+from webinars.demo import CLUSTERS_WEBINAR
 from webinars.models import Speaker, Webinar
 
 pytestmark = pytest.mark.e2e
@@ -81,6 +84,8 @@ class Site:
     pending_comment: int
     closed_consultation: int
     closed_question: int
+    older_version: int
+    newer_version: int
     base_url: str
 
 
@@ -124,6 +129,11 @@ def site(django_db_setup, django_db_blocker, live_server, tmp_path_factory) -> I
 
 def content(base_url: str) -> Site:
     analysis = PolicyAnalysis.objects.get(slug=SEED_SLUG)
+    # A video, so the page offers its player; and a second version, so the history has two to compare.
+    Webinar.objects.filter(slug=CLUSTERS_WEBINAR).update(recording_url="https://www.youtube.com/watch?v=abcdefghijk")
+    analysis.body = analysis.body.replace("Here is our analysis", "Here is our <analysis>")
+    analysis_save(analysis=analysis, user=None, change_note="Reworded the introduction.")
+    newer_version, older_version = Version.objects.get_for_object(analysis).values_list("pk", flat=True)[:2]
     reader = UserFactory(username="reader", email="reader@example.org", first_name="Rea", last_name="Der")
     EmailAddress.objects.create(user=reader, email=reader.email, verified=True, primary=True)
     own = CommentFactory(target=analysis, user=reader, author_email=reader.email, status=Comment.Status.APPROVED)
@@ -160,6 +170,8 @@ def content(base_url: str) -> Site:
         pending_comment=Comment.objects.filter(status=Comment.Status.PENDING).values_list("pk", flat=True).first(),
         closed_consultation=late.consultation_id,
         closed_question=Question.objects.filter(section__consultation_id=late.consultation_id).first().pk,
+        older_version=older_version,
+        newer_version=newer_version,
         someone_elses_draft=draft.get_absolute_url(),
         session_key=session_of(reader),
         moderator_session_key=session_of(moderator),
@@ -609,6 +621,32 @@ VISITS = [
         (),
         staff_at(lambda s: f"{EDIT_ANALYSIS}{s.analysis_id}/change/"),
     ),
+    Visit(
+        "admin: an analysis's history",
+        (),
+        staff_at(lambda s: f"{EDIT_ANALYSIS}{s.analysis_id}/history/"),
+    ),
+    Visit(
+        "admin: two versions of an analysis compared",
+        (),
+        staff_at(
+            lambda s: f"{EDIT_ANALYSIS}{s.analysis_id}/history/compare/?older={s.older_version}&newer={s.newer_version}"
+        ),
+    ),
+    Visit(
+        "admin: versions compared, with errors",
+        (),
+        then(
+            staff_at(lambda s: f"{EDIT_ANALYSIS}{s.analysis_id}/history/"),
+            lambda page: submit(page, "Compare", status=400),
+        ),
+    ),
+    Visit(
+        "admin: an old version of an analysis, to restore",
+        (),
+        staff_at(lambda s: f"{EDIT_ANALYSIS}{s.analysis_id}/history/{s.older_version}/"),
+    ),
+    Visit("admin: the updates readers see", (), staff_at("/admin/policies/analysisupdate/")),
     Visit(
         "admin: the consultation editor",
         (),
