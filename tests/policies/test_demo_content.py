@@ -1,6 +1,7 @@
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from reversion.models import Version
 
 from policies.demo import SEED_SLUG
 from policies.models import PolicyAnalysis
@@ -41,3 +42,18 @@ def test_the_demo_analysis_is_modelled_on_the_seed_page(client):
     ):
         assert text in html, text
     assert html.count('class="quote"') == 2
+
+
+def test_the_demo_analysis_looks_back_on_its_webinar_and_keeps_one_first_version(client):
+    call_command("load_demo_content", verbosity=0)
+    call_command("load_demo_content", verbosity=0)
+    analysis = PolicyAnalysis.objects.get(slug=SEED_SLUG)
+
+    html = client.get(analysis.get_absolute_url()).content.decode()
+
+    assert "Looking back on our webinar" in html
+    for speaker in ("Professor Dame Jessica Corner", "Dame Nancy Rothwell", "Professor David Argyle"):
+        assert speaker in html
+    assert "A positive feedback loop." in html
+    assert Version.objects.get_for_object(analysis).count() == 1
+    assert analysis.updates.count() == 1 and "Updated" in html
