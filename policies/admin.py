@@ -1,7 +1,5 @@
-from datetime import datetime
 from weakref import WeakKeyDictionary
 
-from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminTextareaWidget
@@ -10,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
@@ -19,6 +16,7 @@ from reversion.models import Version
 from core.admin import StampedAdmin
 from core.admin_widgets import SafeAutocompleteMixin
 from core.models import Stamped
+from policies.forms import AnalysisForm, CompareForm
 from policies.models import AnalysisUpdate, Author, PolicyAnalysis, QuoteCitation, Report
 from policies.revisions import compare_versions
 from policies.selectors import PREVIEW_CITATIONS_MAX, analysis_preview_blocks
@@ -57,48 +55,6 @@ class AnalysisUpdateAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     search_fields = ("note", "analysis__title")
     autocomplete_fields = ("analysis",)
     date_hierarchy = "made_at"
-
-
-class AnalysisForm(forms.ModelForm):
-    change_note = forms.CharField(
-        label=_("What changed, for readers"),
-        required=False,
-        max_length=300,
-        help_text=_(
-            "When you change the body of a published analysis, the page says “Updated” with today's date "
-            "and lists this note under “Updates to this page”. Optional."
-        ),
-        widget=forms.TextInput(attrs={"class": "vLargeTextField"}),
-    )
-
-
-class CompareForm(forms.Form):
-    older = forms.TypedChoiceField(label=_("Compare the version of"), coerce=int)
-    newer = forms.TypedChoiceField(label=_("with the version of"), coerce=int)
-
-    def __init__(self, *args, versions: list[Version], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        choices = [(version.pk, version_label(version)) for version in versions]
-        for name in ("older", "newer"):
-            field = self.fields[name]
-            assert isinstance(field, forms.TypedChoiceField)
-            field.choices = choices
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("older") is not None and cleaned.get("older") == cleaned.get("newer"):
-            raise forms.ValidationError(_("Choose two different versions."))
-        return cleaned
-
-
-def version_label(version: Version) -> str:
-    revision = version.revision
-    who = revision.user.get_username() if revision.user else _("unknown")
-    return f"{localtime_label(revision.date_created)} ({who})"
-
-
-def localtime_label(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "j M Y, H:i:s")
 
 
 # The stored analysis before the admin's revert view writes an old version over it: the update readers
