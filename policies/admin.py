@@ -152,7 +152,10 @@ class PolicyAnalysisAdmin(VersionAdmin, StampedAdmin):
             }
             for version, previous in zip(versions, [*versions[1:], None], strict=True)
         ]
-        context = {"rows": rows, "compare_form": CompareForm(versions=versions) if len(versions) > 1 else None}
+        compare_form = None
+        if len(versions) > 1:
+            compare_form = CompareForm(versions=versions, initial={"older": versions[1].pk, "newer": versions[0].pk})
+        context = {"rows": rows, "compare_form": compare_form}
         return super().history_view(request, object_id, {**context, **(extra_context or {})})
 
     def versions_of(self, object_id: str) -> list[Version]:

@@ -638,7 +638,10 @@ VISITS = [
         (),
         then(
             staff_at(lambda s: f"{EDIT_ANALYSIS}{s.analysis_id}/history/"),
-            lambda page: submit(page, "Compare", status=400),
+            lambda page: (
+                page.get_by_label("Compare the version of").select_option(index=0),
+                submit(page, "Compare", status=400),
+            ),
         ),
     ),
     Visit(
