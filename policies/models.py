@@ -212,7 +212,7 @@ class AnalysisUpdate(models.Model):
     class Meta:
         ordering = ["-made_at", "-pk"]
         verbose_name = _("update")
-        verbose_name_plural = _("updates readers see: “Updated <date>” and these notes")
+        verbose_name_plural = _("updates readers see")
 
     def __str__(self) -> str:
         return self.note or str(_("Body revised"))

@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "verbose_name": "update",
-                "verbose_name_plural": "updates readers see: “Updated <date>” and these notes",
+                "verbose_name_plural": "updates readers see",
                 "ordering": ["-made_at", "-pk"],
             },
         ),
