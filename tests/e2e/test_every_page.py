@@ -131,7 +131,7 @@ def content(base_url: str) -> Site:
     analysis = PolicyAnalysis.objects.get(slug=SEED_SLUG)
     # A video, so the page offers its player; and a second version, so the history has two to compare.
     Webinar.objects.filter(slug=CLUSTERS_WEBINAR).update(recording_url="https://www.youtube.com/watch?v=abcdefghijk")
-    analysis.body = analysis.body.replace("Here is our analysis", "Here is our <analysis>")
+    analysis.body = analysis.body.replace("Here is our analysis", "Here, in brief, is our analysis")
     analysis_save(analysis=analysis, user=None, change_note="Reworded the introduction.")
     newer_version, older_version = Version.objects.get_for_object(analysis).values_list("pk", flat=True)[:2]
     reader = UserFactory(username="reader", email="reader@example.org", first_name="Rea", last_name="Der")
