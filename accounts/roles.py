@@ -25,6 +25,7 @@ ROLE_MODELS: dict[str, dict[str, tuple[str, ...]]] = {
         "policies.report": FULL,
         "policies.policyanalysis": FULL,
         "policies.quotecitation": FULL,
+        "policies.figure": FULL,
         "webinars.webinar": FULL,
         "webinars.speaker": FULL,
         "webinars.appearance": FULL,

@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import StampedAdmin
 from core.admin_widgets import SafeAutocompleteMixin
-from policies.models import Author, PolicyAnalysis, QuoteCitation, Report
+from core.images import CheckedImageField
+from core.models import Stamped
+from policies.models import Author, Figure, PolicyAnalysis, QuoteCitation, Report
 from policies.selectors import PREVIEW_CITATIONS_MAX, analysis_preview_blocks
-from policies.services import analysis_announce
+from policies.services import analysis_announce, analysis_hero_renditions_refresh, figure_renditions_refresh
 
 
 @admin.register(Author)
@@ -77,7 +79,15 @@ class PolicyAnalysisAdmin(StampedAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in TEXT_BOXES:
             kwargs["widget"] = AdminTextareaWidget(attrs=TEXT_BOXES[db_field.name])
+        if db_field.name == "hero_image":
+            kwargs["form_class"] = CheckedImageField
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Stamped, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        assert isinstance(obj, PolicyAnalysis)
+        if "hero_image" in form.changed_data or (obj.hero_image and not obj.hero_renditions):
+            analysis_hero_renditions_refresh(analysis=obj)
 
     def get_urls(self):
         preview = self.admin_site.admin_view(self.preview_view)
@@ -122,3 +132,48 @@ class PolicyAnalysisAdmin(StampedAdmin):
     def preview_link(self, obj: PolicyAnalysis) -> str:
         label = _("View") if obj.is_published else _("Preview")
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), label)
+
+
+@admin.register(Figure)
+class FigureAdmin(StampedAdmin):
+    list_display = ("thumbnail", "slug", "caption", "decorative", "has_data_table")
+    list_display_links = ("thumbnail", "slug")
+    list_filter = ("decorative",)
+    search_fields = ("slug", "caption", "alt_text", "credit")
+    readonly_fields = ("marker", "size", *StampedAdmin.readonly_fields)
+    fieldsets = (
+        (None, {"fields": ("slug", "marker", "image", "size")}),
+        (_("For readers"), {"fields": ("alt_text", "decorative", "caption", "credit")}),
+        (_("Chart data"), {"fields": ("data_table",)}),
+        (_("History"), {"classes": ("collapse",), "fields": StampedAdmin.readonly_fields}),
+    )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "image":
+            kwargs["form_class"] = CheckedImageField
+        if db_field.name == "data_table":
+            kwargs["widget"] = AdminTextareaWidget(attrs={"rows": 8, "class": "vLargeTextField"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Stamped, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        assert isinstance(obj, Figure)
+        if "image" in form.changed_data or not obj.renditions:
+            figure_renditions_refresh(figure=obj)
+
+    @admin.display(description=_("picture"))
+    def thumbnail(self, obj: Figure) -> str:
+        name = obj.renditions[0]["webp"] if obj.renditions else obj.image.name
+        return format_html('<img src="{}" alt="" width="80" loading="lazy">', obj.image.storage.url(name))
+
+    @admin.display(description=_("cite it with"))
+    def marker(self, obj: Figure) -> str:
+        return obj.marker if obj.slug else "—"
+
+    @admin.display(description=_("size in pixels"))
+    def size(self, obj: Figure) -> str:
+        return f"{obj.width} × {obj.height}" if obj.width else "—"
+
+    @admin.display(boolean=True, description=_("data table"))
+    def has_data_table(self, obj: Figure) -> bool:
+        return bool(obj.data_table.strip())

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from policies.models import Author, PolicyAnalysis
-from policies.selectors import analysis_for_page
+from policies.selectors import analysis_for_page, analysis_page_blocks
 from topics.models import Topic
 from webinars.models import Webinar
 
@@ -38,7 +38,7 @@ def analysis_detail(request: HttpRequest, slug: str) -> HttpResponse:
     analysis = analysis_for_page(slug=slug, user=request.user)
     context = {
         "analysis": analysis,
-        "blocks": analysis.body_blocks(list(analysis.citations.all())),
+        "blocks": analysis_page_blocks(analysis=analysis),
         "is_preview": not analysis.is_published,
     }
     response = render(request, "policies/analysis_detail.html", context)
