@@ -136,8 +136,9 @@ class PolicyAnalysisAdmin(StampedAdmin):
 
 @admin.register(Figure)
 class FigureAdmin(StampedAdmin):
+    # The thumbnail is not a link: with the empty alt a decorative preview needs, the link would have no name.
     list_display = ("thumbnail", "slug", "caption", "decorative", "has_data_table")
-    list_display_links = ("thumbnail", "slug")
+    list_display_links = ("slug",)
     list_filter = ("decorative",)
     search_fields = ("slug", "caption", "alt_text", "credit")
     readonly_fields = ("marker", "size", *StampedAdmin.readonly_fields)

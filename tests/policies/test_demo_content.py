@@ -2,8 +2,8 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from policies.demo import SEED_SLUG
-from policies.models import PolicyAnalysis
+from policies.demo import CHART_SLUG, SEED_SLUG
+from policies.models import Figure, PolicyAnalysis
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +41,17 @@ def test_the_demo_analysis_is_modelled_on_the_seed_page(client):
     ):
         assert text in html, text
     assert html.count('class="quote"') == 2
+
+
+def test_the_demo_analysis_cites_a_chart_drawn_from_its_data_table(client):
+    call_command("load_demo_content", verbosity=0)
+    chart = Figure.objects.get(slug=CHART_SLUG)
+    assert chart.width == 1200 and chart.table is not None
+    assert ["Global Talent fund", "54"] in chart.table.rows
+    assert [r["width"] for r in chart.renditions] == [320, 640, 960, 1200]
+    assert all(chart.image.storage.exists(r["webp"]) for r in chart.renditions)
+    analysis = PolicyAnalysis.objects.get(slug=SEED_SLUG)
+    assert [r["width"] for r in analysis.hero_renditions] == [320, 640, 960, 1200]
+    html = client.get(analysis.get_absolute_url()).content.decode()
+    assert f'id="figure-{CHART_SLUG}"' in html
+    assert "Show the data for this chart" in html

@@ -147,7 +147,7 @@ def test_a_cited_figure_is_a_responsive_lazy_picture_with_caption_and_credit(cli
     assert 'width="1000" height="500"' in img
     assert 'loading="lazy"' in img and 'decoding="async"' in img
     assert 'alt="Bars: one long, one short."' in img
-    assert "<figcaption>Funding by fund — <span class=\"figure__credit\">Source: UKRI</span></figcaption>" in html
+    assert '<figcaption>Funding by fund — <span class="figure__credit">Source: UKRI</span></figcaption>' in html
 
 
 def test_the_hero_has_renditions_and_is_fetched_at_once(client):
