@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
@@ -226,3 +227,21 @@ def test_the_editors_preview_shows_figures_and_names_a_missing_one(client_for, e
     html = response.content.decode()
     assert "Funding by fund" in html and "chart-320.webp" in html
     assert "No figure has the slug “chrat”" in html
+
+
+def test_the_command_makes_the_renditions_pictures_lack(client):
+    analysis = AnalysisFactory(hero_alt="A glass atrium")
+    analysis.hero_image.save("old-hero.png", ContentFile(png((800, 400))), save=True)
+    figure = make_figure()
+    assert analysis.hero_renditions == []
+
+    call_command("make_renditions", verbosity=0)
+
+    analysis.refresh_from_db()
+    assert [r["width"] for r in analysis.hero_renditions] == [320, 640, 800]
+    assert 'srcset="' in tag(
+        client.get(analysis.get_absolute_url()).content.decode(), r'<figure class="hero">.*?</figure>'
+    )
+    unchanged = figure.renditions
+    figure.refresh_from_db()
+    assert figure.renditions == unchanged
