@@ -108,8 +108,11 @@ def _encode_without_metadata(image: Image.Image) -> bytes:
         image = image.convert("RGB")
     if is_animated:
         options["save_all"] = True
-    # A new file without exif=, icc_profile= or info: only the pixels (and a GIF's frames) survive.
+    # A new file without exif=, XMP or comments: the pixels (a GIF's frames) and the colour profile survive.
+    icc_profile = image.info.get("icc_profile")
     image.info = {key: value for key, value in image.info.items() if key in ("duration", "loop", "transparency")}
+    if icc_profile:
+        options["icc_profile"] = icc_profile
     image.save(buffer, format=original_format, **options)
     return buffer.getvalue()
 
@@ -125,6 +128,7 @@ def renditions_make(field_file: FieldFile) -> list[dict[str, Any]]:
         image.draft(None, (widest, round(image.height * widest / image.width)))
         image.load()
     fallback_format = ACCEPTED_FORMATS.get(image.format or "", ("png", "PNG"))[1]
+    icc_profile = image.info.get("icc_profile")
     picture: Image.Image = image
     if picture.mode not in ("RGB", "RGBA", "L", "LA"):
         picture = picture.convert("RGBA" if "transparency" in picture.info else "RGB")
@@ -138,10 +142,10 @@ def renditions_make(field_file: FieldFile) -> list[dict[str, Any]]:
         height = max(1, round(image.height * width / image.width))
         if (width, height) != source.size:
             source = source.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-        webp = _save(storage, source, f"{base}-{width}.webp", "WEBP")
+        webp = _save(storage, source, f"{base}-{width}.webp", "WEBP", icc_profile)
         # A WebP original needs no second format: every browser that shows WebP picks the source.
         fallback = (
-            _save(storage, source, f"{base}-{width}.{fallback_format.lower()}", fallback_format)
+            _save(storage, source, f"{base}-{width}.{fallback_format.lower()}", fallback_format, icc_profile)
             if fallback_format
             else webp
         )
@@ -149,11 +153,12 @@ def renditions_make(field_file: FieldFile) -> list[dict[str, Any]]:
     return made[::-1]
 
 
-def _save(storage: Storage, image: Image.Image, name: str, image_format: str) -> str:
+def _save(storage: Storage, image: Image.Image, name: str, image_format: str, icc_profile: bytes | None) -> str:
     if image_format == "JPEG" and image.mode != "RGB":
         image = image.convert("RGB")
     buffer = BytesIO()
-    image.save(buffer, format=image_format, **SAVE_OPTIONS[image_format])
+    options = {**SAVE_OPTIONS[image_format], **({"icc_profile": icc_profile} if icc_profile else {})}
+    image.save(buffer, format=image_format, **options)
     if storage.exists(name):
         storage.delete(name)
     return storage.save(name, ContentFile(buffer.getvalue()))

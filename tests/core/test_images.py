@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from PIL import Image
+from PIL import Image, ImageCms
 
 from core.images import MAX_UPLOAD_BYTES, check_upload, picture_for, renditions_make
 
@@ -121,3 +121,13 @@ def test_the_picture_lists_every_rendition_for_srcset():
     assert "-320.jpeg 320w" in picture.srcset
     assert picture.src.endswith("-960.jpeg")
     assert (picture.width, picture.height) == (1000, 500)
+
+
+def test_the_colour_profile_survives_cleaning_and_resizing():
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    photo = upload(picture_bytes(size=(700, 300), image_format="JPEG", icc_profile=profile), name="p.jpg")
+    cleaned = check_upload(photo)
+    assert Image.open(BytesIO(cleaned.read())).info["icc_profile"] == profile
+    field_file = save(cleaned.open().read(), "p.jpg")
+    for rendition in renditions_make(field_file):
+        assert Image.open(default_storage.open(rendition["webp"])).info["icc_profile"] == profile
