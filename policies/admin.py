@@ -141,9 +141,9 @@ class FigureAdmin(StampedAdmin):
     list_display_links = ("slug",)
     list_filter = ("decorative",)
     search_fields = ("slug", "caption", "alt_text", "credit")
-    readonly_fields = ("marker", "size", *StampedAdmin.readonly_fields)
+    readonly_fields = ("marker", "preview", "size", *StampedAdmin.readonly_fields)
     fieldsets = (
-        (None, {"fields": ("slug", "marker", "image", "size")}),
+        (None, {"fields": ("slug", "marker", "image", "preview", "size")}),
         (_("For readers"), {"fields": ("alt_text", "decorative", "caption", "credit")}),
         (_("Chart data"), {"fields": ("data_table",)}),
         (_("History"), {"classes": ("collapse",), "fields": StampedAdmin.readonly_fields}),
@@ -164,8 +164,16 @@ class FigureAdmin(StampedAdmin):
 
     @admin.display(description=_("picture"))
     def thumbnail(self, obj: Figure) -> str:
+        return self._rendition(obj, width=80)
+
+    @admin.display(description=_("as saved"))
+    def preview(self, obj: Figure) -> str:
+        # Empty alt: the picture sits beside the alt text being written for it.
+        return self._rendition(obj, width=320) if obj.image else "—"
+
+    def _rendition(self, obj: Figure, width: int) -> str:
         name = obj.renditions[0]["webp"] if obj.renditions else obj.image.name
-        return format_html('<img src="{}" alt="" width="80" loading="lazy">', obj.image.storage.url(name))
+        return format_html('<img src="{}" alt="" width="{}" loading="lazy">', obj.image.storage.url(name), width)
 
     @admin.display(description=_("cite it with"))
     def marker(self, obj: Figure) -> str:

@@ -245,3 +245,11 @@ def test_the_command_makes_the_renditions_pictures_lack(client):
     unchanged = figure.renditions
     figure.refresh_from_db()
     assert figure.renditions == unchanged
+
+
+def test_the_figure_list_and_form_show_the_picture_and_its_marker(client_for, editor):
+    figure = make_figure(caption="Funding by fund")
+    listing = client_for(editor).get("/admin/policies/figure/").content.decode()
+    assert "chart-320.webp" in listing and "Funding by fund" in listing
+    form = client_for(editor).get(f"/admin/policies/figure/{figure.pk}/change/").content.decode()
+    assert "[[figure:chart]]" in form and "1000 × 500" in form
