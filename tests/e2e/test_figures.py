@@ -35,6 +35,9 @@ def test_each_width_fetches_a_rendition_that_fits_and_the_page_passes_axe(browse
         page = context.new_page()
         page.goto(f"/analyses/{SEED_SLUG}/")
         assert chosen_renditions(page, width) == expected
+        # With the chart's table open too: it must fit (or scroll in its own box) and pass.
+        page.get_by_text("Show the data for this chart").click()
+        assert page.get_by_role("table").first.is_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         assert_no_axe_violations(page, f"the analysis at {width} px")
         context.close()

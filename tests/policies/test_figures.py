@@ -117,6 +117,20 @@ def test_a_bad_upload_is_refused_with_a_clear_message_and_the_form_keeps_what_wa
     assert not Figure.objects.exists()
 
 
+def test_a_photo_uploaded_with_its_gps_position_is_stored_without_it(client_for, editor):
+    exif = Image.Exif()
+    exif.get_ifd(0x8825).update({1: "N", 2: (51.0, 31.0, 48.0), 3: "W", 4: (0.0, 7.0, 39.0)})
+    buffer = BytesIO()
+    Image.new("RGB", (800, 600), "olive").save(buffer, format="JPEG", exif=exif.tobytes())
+    photo = ContentFile(buffer.getvalue(), name="site-visit.jpg")
+    assert client_for(editor).post("/admin/policies/figure/add/", figure_form(photo)).status_code == 302
+    figure = Figure.objects.get()
+    stored = Image.open(figure.image.open("rb"))
+    assert stored.format == "JPEG" and dict(stored.getexif()) == {}
+    for rendition in figure.renditions:
+        assert not Image.open(figure.image.storage.open(rendition["fallback"])).getexif()
+
+
 def test_replacing_the_image_replaces_its_renditions(client_for, editor):
     figure = make_figure(size=(700, 300))
     old = [r["webp"] for r in figure.renditions]
