@@ -104,12 +104,13 @@ def _encode_without_metadata(image: Image.Image) -> bytes:
         image = ImageOps.exif_transpose(image)
     buffer = BytesIO()
     options = dict(SAVE_OPTIONS[original_format])
-    if original_format == "JPEG" and image.mode not in ("RGB", "L"):
-        image = image.convert("RGB")
-    if is_animated:
-        options["save_all"] = True
     # A new file without exif=, XMP or comments: the pixels (a GIF's frames) and the colour profile survive.
     icc_profile = image.info.get("icc_profile")
+    if original_format == "JPEG" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+        icc_profile = None  # a CMYK profile would misdescribe the converted pixels
+    if is_animated:
+        options["save_all"] = True
     image.info = {key: value for key, value in image.info.items() if key in ("duration", "loop", "transparency")}
     if icc_profile:
         options["icc_profile"] = icc_profile

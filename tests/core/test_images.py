@@ -131,3 +131,9 @@ def test_the_colour_profile_survives_cleaning_and_resizing():
     field_file = save(cleaned.open().read(), "p.jpg")
     for rendition in renditions_make(field_file):
         assert Image.open(default_storage.open(rendition["webp"])).info["icc_profile"] == profile
+
+
+def test_a_cmyk_jpeg_becomes_rgb_without_its_cmyk_profile():
+    cleaned = check_upload(upload(picture_bytes(mode="CMYK", image_format="JPEG"), name="print.jpg"))
+    image = Image.open(BytesIO(cleaned.read()))
+    assert image.mode == "RGB" and "icc_profile" not in image.info
