@@ -36,9 +36,9 @@ def bar_chart(rows: list[tuple[str, float]], *, title: str) -> ContentFile:
     """
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
-    title_font, label_font = ImageFont.load_default(size=34), ImageFont.load_default(size=24)
+    title_font, label_font = ImageFont.load_default(size=42), ImageFont.load_default(size=34)
     draw.text((40, 30), title, fill=(46, 0, 139), font=title_font)
-    bar_left, bar_right = 500, WIDTH - 170
+    bar_left, bar_right = 560, WIDTH - 150
     top, step = 120, (HEIGHT - 160) // max(len(rows), 1)
     largest = max(value for _, value in rows) or 1
     for index, (label, value) in enumerate(rows):

@@ -196,7 +196,7 @@ def test_a_chart_offers_its_data_as_a_table_without_javascript(client):
     analysis = AnalysisFactory(body="Text.\n\n[[figure:chart]]")
     details = tag(client.get(analysis.get_absolute_url()).content.decode(), r"<details.*?</details>")
     assert "<summary>Show the data for this chart</summary>" in details
-    assert "<caption>Funding by fund</caption>" in details
+    assert '<caption class="visually-hidden">Funding by fund</caption>' in details
     assert '<th scope="col">Fund</th><th scope="col">£ million</th>' in details
     assert '<th scope="row">Local Innovation Partnerships</th><td>500</td>' in details
 
