@@ -26,6 +26,7 @@ ROLE_MODELS: dict[str, dict[str, tuple[str, ...]]] = {
         "policies.policyanalysis": FULL,
         "policies.quotecitation": FULL,
         "policies.analysisupdate": FULL,
+        "policies.figure": FULL,
         "webinars.webinar": FULL,
         "webinars.speaker": FULL,
         "webinars.appearance": FULL,

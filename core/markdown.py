@@ -5,6 +5,7 @@ so rendered HTML passes an allow-list before it reaches a page.
 """
 
 import re
+from typing import NamedTuple
 
 import markdown
 import nh3
@@ -15,7 +16,15 @@ ALLOWED_TAGS = {
     "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
-QUOTE_MARKER = re.compile(r"<p>\s*\[\[quote:(\d+)\]\]\s*</p>")
+QUOTE = "quote"
+FIGURE = "figure"
+# A paragraph holding only a marker: [[quote:N]] (a citation's position) or [[figure:slug]].
+MARKER = re.compile(r"<p>\s*\[\[(quote):(\d+)\]\]\s*</p>|<p>\s*\[\[(figure):([-a-zA-Z0-9_]+)\]\]\s*</p>")
+
+
+class Marker(NamedTuple):
+    kind: str
+    key: str
 
 
 def render_markdown(text: str) -> str:
@@ -29,16 +38,26 @@ def render_markdown(text: str) -> str:
     )
 
 
-def split_on_quote_markers(html: str) -> list[str | int]:
-    """Split rendered HTML into HTML pieces and the numbers of cited quotes.
+def split_on_markers(html: str) -> list[str | Marker]:
+    """Split rendered HTML into HTML pieces and the markers between them, in order.
 
-    A marker is a paragraph holding only ``[[quote:N]]``; N is the position of
-    a citation on the analysis.
+    Markers are matched in the sanitised HTML, so a slug is only ever the characters a slug may hold.
     """
-    pieces: list[str | int] = []
-    for index, part in enumerate(QUOTE_MARKER.split(html)):
-        if index % 2:
-            pieces.append(int(part))
-        elif part.strip():
-            pieces.append(part)
+    pieces: list[str | Marker] = []
+    position = 0
+    for match in MARKER.finditer(html):
+        _append_html(pieces, html[position : match.start()])
+        kind, key = (match[1], match[2]) if match[1] else (match[3], match[4])
+        pieces.append(Marker(kind, key))
+        position = match.end()
+    _append_html(pieces, html[position:])
     return pieces
+
+
+def _append_html(pieces: list[str | Marker], html: str) -> None:
+    if html.strip():
+        pieces.append(html)
+
+
+def figure_slugs(html: str) -> list[str]:
+    return [piece.key for piece in split_on_markers(html) if isinstance(piece, Marker) and piece.kind == FIGURE]

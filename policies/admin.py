@@ -15,12 +15,19 @@ from reversion.models import Version
 
 from core.admin import StampedAdmin
 from core.admin_widgets import SafeAutocompleteMixin
+from core.images import CheckedImageField
 from core.models import Stamped
 from policies.forms import AnalysisForm, CompareForm
-from policies.models import AnalysisUpdate, Author, PolicyAnalysis, QuoteCitation, Report
+from policies.models import AnalysisUpdate, Author, Figure, PolicyAnalysis, QuoteCitation, Report
 from policies.revisions import compare_versions
 from policies.selectors import PREVIEW_CITATIONS_MAX, analysis_preview_blocks
-from policies.services import analysis_announce, analysis_save, analysis_state_before_save
+from policies.services import (
+    analysis_announce,
+    analysis_hero_renditions_refresh,
+    analysis_save,
+    analysis_state_before_save,
+    figure_renditions_refresh,
+)
 
 
 @admin.register(Author)
@@ -107,6 +114,8 @@ class PolicyAnalysisAdmin(VersionAdmin, StampedAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in TEXT_BOXES:
             kwargs["widget"] = AdminTextareaWidget(attrs=TEXT_BOXES[db_field.name])
+        if db_field.name == "hero_image":
+            kwargs["form_class"] = CheckedImageField
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_urls(self):
@@ -132,6 +141,8 @@ class PolicyAnalysisAdmin(VersionAdmin, StampedAdmin):
         assert isinstance(user, User)  # the admin serves signed-in staff only
         before = _STATE_BEFORE_RESTORE.pop(request, None) or analysis_state_before_save(obj)
         analysis_save(analysis=obj, user=user, change_note=form.cleaned_data.get("change_note", ""), before=before)
+        if "hero_image" in form.changed_data or (obj.hero_image and not obj.hero_renditions):
+            analysis_hero_renditions_refresh(analysis=obj)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """Restoring: the form shows the old version; saving it makes a new version (the ones between stay)."""
@@ -238,3 +249,57 @@ class PolicyAnalysisAdmin(VersionAdmin, StampedAdmin):
     def preview_link(self, obj: PolicyAnalysis) -> str:
         label = _("View") if obj.is_published else _("Preview")
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), label)
+
+
+@admin.register(Figure)
+class FigureAdmin(StampedAdmin):
+    # The thumbnail is not a link: with the empty alt a decorative preview needs, the link would have no name.
+    list_display = ("thumbnail", "slug", "caption", "decorative", "has_data_table")
+    list_display_links = ("slug",)
+    list_filter = ("decorative",)
+    search_fields = ("slug", "caption", "alt_text", "credit")
+    readonly_fields = ("marker", "preview", "size", *StampedAdmin.readonly_fields)
+    fieldsets = (
+        (None, {"fields": ("slug", "marker", "image", "preview", "size")}),
+        (_("For readers"), {"fields": ("alt_text", "decorative", "caption", "credit")}),
+        (_("Chart data"), {"fields": ("data_table",)}),
+        (_("History"), {"classes": ("collapse",), "fields": StampedAdmin.readonly_fields}),
+    )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "image":
+            kwargs["form_class"] = CheckedImageField
+        if db_field.name == "data_table":
+            kwargs["widget"] = AdminTextareaWidget(attrs={"rows": 8, "class": "vLargeTextField"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Stamped, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        assert isinstance(obj, Figure)
+        if "image" in form.changed_data or not obj.renditions:
+            figure_renditions_refresh(figure=obj)
+
+    @admin.display(description=_("picture"))
+    def thumbnail(self, obj: Figure) -> str:
+        return self._rendition(obj, width=80)
+
+    @admin.display(description=_("as saved"))
+    def preview(self, obj: Figure) -> str:
+        # Empty alt: the picture sits beside the alt text being written for it.
+        return self._rendition(obj, width=320) if obj.image else "—"
+
+    def _rendition(self, obj: Figure, width: int) -> str:
+        name = obj.renditions[0]["webp"] if obj.renditions else obj.image.name
+        return format_html('<img src="{}" alt="" width="{}" loading="lazy">', obj.image.storage.url(name), width)
+
+    @admin.display(description=_("cite it with"))
+    def marker(self, obj: Figure) -> str:
+        return obj.marker if obj.slug else "—"
+
+    @admin.display(description=_("size in pixels"))
+    def size(self, obj: Figure) -> str:
+        return f"{obj.width} × {obj.height}" if obj.width else "—"
+
+    @admin.display(boolean=True, description=_("data table"))
+    def has_data_table(self, obj: Figure) -> bool:
+        return bool(obj.data_table.strip())

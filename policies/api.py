@@ -7,7 +7,9 @@ from rest_framework import serializers
 
 from core.api.common import LinkField
 from core.api.views import PublicReadViewSet, latest
-from policies.models import Author, PolicyAnalysis, QuoteCitation, Report
+from core.markdown import figure_slugs
+from policies.models import Author, Figure, PolicyAnalysis, QuoteCitation, Report
+from policies.selectors import figures_by_slug
 from topics.api import TopicSummarySerializer, topic_filter
 from webinars.api import QuoteSerializer
 
@@ -55,6 +57,55 @@ class CitationSerializer(serializers.ModelSerializer):
         return QuoteSerializer(obj.quote, context=self.context).data
 
 
+class RenditionSerializer(serializers.Serializer):
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    webp = serializers.URLField(help_text="The picture at this width in WebP.")
+    fallback = serializers.URLField(help_text="The same in the original's format (PNG for a GIF).")
+
+
+def renditions_data(storage, renditions: list[dict], request) -> list[dict]:
+    def address(name: str) -> str:
+        return request.build_absolute_uri(storage.url(name))
+
+    return [{**r, "webp": address(r["webp"]), "fallback": address(r["fallback"])} for r in renditions]
+
+
+class DataTableSerializer(serializers.Serializer):
+    headings = serializers.ListField(child=serializers.CharField())
+    rows = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField()), help_text="The first cell names the row."
+    )
+
+
+class FigureSerializer(serializers.ModelSerializer):
+    """A figure the body places with ``[[figure:slug]]``."""
+
+    image = serializers.ImageField(read_only=True, help_text="The original, without its metadata.")
+    alt = serializers.CharField(read_only=True, help_text="Empty for a decorative picture.")
+    renditions = serializers.SerializerMethodField(help_text="Narrowest first; no wider than the original.")
+    data_table = DataTableSerializer(source="table", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Figure
+        fields = [
+            "slug",
+            "image",
+            "width",
+            "height",
+            "alt",
+            "decorative",
+            "caption",
+            "credit",
+            "renditions",
+            "data_table",
+        ]
+
+    @extend_schema_field(RenditionSerializer(many=True))
+    def get_renditions(self, obj: Figure) -> list[dict]:
+        return renditions_data(obj.image.storage, obj.renditions, self.context["request"])
+
+
 class AnalysisListSerializer(serializers.ModelSerializer):
     url = LinkField("api:analysis-detail")
     html_url = LinkField("policies:analysis", help_text="The page on the site.")
@@ -85,9 +136,16 @@ class AnalysisListSerializer(serializers.ModelSerializer):
 class AnalysisDetailSerializer(AnalysisListSerializer):
     body_html = serializers.CharField(
         read_only=True,
-        help_text="Sanitised HTML. A paragraph holding only `[[quote:N]]` places the quote whose position is N.",
+        help_text=(
+            "Sanitised HTML. A paragraph holding only `[[quote:N]]` places the quote whose position is N; "
+            "one holding only `[[figure:slug]]` places that figure (from `figures`; none if it is missing)."
+        ),
     )
     quotes = CitationSerializer(source="citations", many=True, read_only=True)
+    figures = FigureSerializer(
+        source="cited_figures", many=True, read_only=True, help_text="The figures the body places, in its order."
+    )
+    hero_renditions = serializers.SerializerMethodField(help_text="The hero image at each width, narrowest first.")
     reports = ReportSerializer(many=True, read_only=True)
     is_published = serializers.BooleanField(read_only=True, help_text="False only in an editor's preview.")
 
@@ -100,10 +158,16 @@ class AnalysisDetailSerializer(AnalysisListSerializer):
             "hero_caption",
             "hero_width",
             "hero_height",
+            "hero_renditions",
             "body_html",
             "quotes",
+            "figures",
             "reports",
         ]
+
+    @extend_schema_field(RenditionSerializer(many=True))
+    def get_hero_renditions(self, obj: PolicyAnalysis) -> list[dict]:
+        return renditions_data(obj.hero_image.storage, obj.hero_renditions, self.context["request"])
 
 
 class AnalysisFilter(django_filters.FilterSet):
@@ -161,10 +225,14 @@ class AnalysisViewSet(PublicReadViewSet):
 
     def get_object(self) -> PolicyAnalysis:
         analysis = super().get_object()
-        # The representation embeds the author, topics, reports and quotes, so it is as new as the newest of them.
+        slugs = figure_slugs(analysis.body_html)
+        figures = figures_by_slug(slugs=slugs)
+        analysis.cited_figures = [figures[slug] for slug in dict.fromkeys(slugs) if slug in figures]
+        # The representation embeds the author, topics, reports, quotes and figures, so it is as new as the newest.
         citations = analysis.citations.all()
         self.last_modified = latest(
             analysis.updated_at,
+            *(figure.updated_at for figure in analysis.cited_figures),
             analysis.author.updated_at,
             *(topic.updated_at for topic in analysis.topics.all()),
             *(report.updated_at for report in analysis.reports.all()),

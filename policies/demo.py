@@ -13,8 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from reversion.models import Version
 
-from policies.demo_images import atrium_picture
-from policies.models import AnalysisUpdate, Author, PolicyAnalysis, QuoteCitation, Report
+from core.data_tables import data_table_parse
+from policies.demo_images import atrium_picture, bar_chart
+from policies.models import AnalysisUpdate, Author, Figure, PolicyAnalysis, QuoteCitation, Report
+from policies.services import analysis_hero_renditions_refresh, figure_renditions_refresh
 from topics.models import Topic
 from webinars import demo as webinars_demo
 from webinars.models import Webinar
@@ -64,6 +66,8 @@ Our report called on national, devolved and local governments to:
 The Industrial Strategy recognises this approach. It commits to locally-led cluster growth, partnership,
 support for research and development, and investment in local infrastructure.
 
+[[figure:research-cluster-commitments]]
+
 ### Targeted investment, built on local partnership
 
 The strategy concentrates effort on places with high potential, which matters all the more when money is
@@ -106,6 +110,26 @@ research. Clusters take years to mature; long-term commitment, balanced with hon
 makes them self-sustaining. We are also making the case for a major multidisciplinary institute in Scotland
 to grow a biomedical cluster across Scotland and the North East.
 """
+
+# The sums the seed analysis names (Spending Review and Industrial Strategy, June 2025).
+CHART_SLUG = "research-cluster-commitments"
+CHART_DATA = """\
+Commitment,£ million
+East West Rail and housing,2500
+"Skills, more each year",1200
+Local Innovation Partnerships,500
+Life sciences supercluster,150
+Global Talent fund,54
+"""
+CHART = {
+    "caption": "Commitments in the Spending Review and Industrial Strategy that matter for research clusters, "
+    "in millions of pounds. The supercluster's £150m is part of the Local Innovation Partnerships fund.",
+    "credit": "Source: HM Government, Spending Review and Industrial Strategy, June 2025",
+    "alt_text": "Bar chart. East West Rail and housing along the Oxford to Cambridge corridor get by far the most, "
+    "£2.5bn, then skills, £1.2bn more each year; the Local Innovation Partnerships fund has £500m, the "
+    "life sciences supercluster £150m and the Global Talent fund £54m.",
+    "data_table": CHART_DATA,
+}
 
 FURTHER_ANALYSES = [
     (
@@ -271,6 +295,7 @@ def load() -> None:
             "published_on": date(2024, 11, 26),
         },
     )
+    _load_chart()
     _load_seed_analysis(authors, topics, quotes, report)
     _load_further_analyses(authors, topics)
 
@@ -350,6 +375,26 @@ def _load_further_analyses(authors: dict, topics: dict) -> None:
 
 def _ensure_hero(analysis: PolicyAnalysis, seed: int) -> None:
     name = analysis.hero_image.name  # a FieldFile is true when it has a name
-    if name and analysis.hero_image.storage.exists(name):
-        return
-    analysis.hero_image.save(f"{analysis.slug}.jpg", atrium_picture(seed), save=True)
+    if not (name and analysis.hero_image.storage.exists(name)):
+        analysis.hero_image.save(f"{analysis.slug}.jpg", atrium_picture(seed), save=True)
+        analysis.hero_renditions = []
+    if not _renditions_exist(analysis.hero_image.storage, analysis.hero_renditions):
+        analysis_hero_renditions_refresh(analysis=analysis)
+
+
+def _load_chart() -> None:
+    """The seed analysis's chart, drawn from its own data table so picture and table always agree."""
+    figure, _ = Figure.objects.update_or_create(slug=CHART_SLUG, defaults=CHART)
+    name = figure.image.name
+    if not (name and figure.image.storage.exists(name)):
+        table = data_table_parse(CHART_DATA)
+        rows = [(label, float(value)) for label, value in table.rows] if table else []
+        chart = bar_chart(rows, title="Commitments for research clusters, in millions of pounds")
+        figure.image.save(f"{CHART_SLUG}.png", chart, save=True)
+        figure.renditions = []
+    if not _renditions_exist(figure.image.storage, figure.renditions):
+        figure_renditions_refresh(figure=figure)
+
+
+def _renditions_exist(storage, renditions: list[dict]) -> bool:
+    return bool(renditions) and all(storage.exists(r["webp"]) and storage.exists(r["fallback"]) for r in renditions)

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from reversion import register as keep_versions
 
 from accounts.permissions import staff_can
-from core.markdown import render_markdown, split_on_quote_markers
+from core.data_tables import DataTable, data_table_check, data_table_parse
+from core.images import Picture, picture_for
+from core.markdown import FIGURE, QUOTE, render_markdown, split_on_markers
 from core.models import Stamped
 from topics.models import Topic
 
@@ -85,7 +87,7 @@ class PolicyAnalysis(Stamped):
     body = models.TextField(
         help_text=_(
             "Markdown. To place a cited quote, put [[quote:1]] on a line of its own, "
-            "where 1 is the citation's position below."
+            "where 1 is the citation's position below; to place a figure, [[figure:its-slug]]."
         )
     )
     body_html = models.TextField(editable=False, default="")
@@ -94,6 +96,7 @@ class PolicyAnalysis(Stamped):
     )
     hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_renditions = models.JSONField(default=list, blank=True, editable=False)
     hero_alt = models.CharField(
         _("hero image alt text"),
         max_length=300,
@@ -163,22 +166,36 @@ class PolicyAnalysis(Stamped):
         close_at = self.comments_close_at
         return self.is_published and self.comments_open and (close_at is None or timezone.now() < close_at)
 
-    def body_blocks(self, citations: list["QuoteCitation"]) -> list[dict]:
-        """The body as HTML pieces and quote blocks, in reading order.
+    @property
+    def hero_picture(self) -> Picture:
+        return picture_for(self.hero_image, self.hero_renditions, self.hero_width, self.hero_height)
 
-        Citations no marker places follow the body, so none is lost.
+    def body_blocks(self, citations: list["QuoteCitation"], figures: dict[str, "Figure"] | None = None) -> list[dict]:
+        """The body as HTML pieces, quote blocks and figure blocks, in reading order.
+
+        Citations no marker places follow the body, so none is lost. A figure marker whose slug
+        names no figure becomes a ``missing_figure`` block, which only editors' previews show.
         """
         by_position = {citation.position: citation for citation in citations}
+        figures = figures or {}
         blocks: list[dict] = []
-        for piece in split_on_quote_markers(self.body_html):
-            if isinstance(piece, int):
-                citation = by_position.pop(piece, None)
+        for piece in split_on_markers(self.body_html):
+            if isinstance(piece, str):
+                blocks.append({"html": piece})
+            elif piece.kind == QUOTE:
+                citation = by_position.pop(int(piece.key), None)
                 if citation:
                     blocks.append({"quote": citation.quote})
-            else:
-                blocks.append({"html": piece})
+            elif piece.kind == FIGURE:
+                blocks.append(self._figure_block(figures.get(piece.key), piece.key, first=not blocks))
         blocks.extend({"quote": citation.quote} for citation in sorted(by_position.values(), key=lambda c: c.position))
         return blocks
+
+    def _figure_block(self, figure: "Figure | None", slug: str, first: bool) -> dict:
+        if figure is None:
+            return {"missing_figure": slug}
+        # A figure that opens a body with no hero is in the first screen: the browser fetches it at once.
+        return {"figure": figure, "eager": first and not self.hero_image}
 
 
 @keep_versions()
@@ -216,3 +233,86 @@ class AnalysisUpdate(models.Model):
 
     def __str__(self) -> str:
         return self.note or str(_("Body revised"))
+
+
+ALT_TEXT_MISSING = _("Describe the picture for people who can't see it, or tick “decorative” if it adds nothing.")
+DECORATIVE_WITH_ALT = _("A decorative picture has no alt text: clear it, or untick “decorative”.")
+DECORATIVE_CHART = _("A chart with a data table carries information, so it is not decorative.")
+
+
+class Figure(Stamped):
+    """A picture or chart an analysis places in its body with ``[[figure:slug]]``."""
+
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        help_text=_("Place it in an analysis with [[figure:this-slug]] on a line of its own."),
+    )
+    image = models.ImageField(upload_to="figures/", width_field="width", height_field="height")
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    alt_text = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "What the picture shows, for people who can't see it. For a chart, its main finding "
+            "(the data table gives the numbers)."
+        ),
+    )
+    decorative = models.BooleanField(
+        default=False,
+        help_text=_("Tick only if the picture adds nothing to the text; screen readers will then skip it."),
+    )
+    caption = models.CharField(max_length=300, blank=True)
+    credit = models.CharField(
+        max_length=200, blank=True, help_text=_("For example “Photo: Jane Doe” or “Source: ONS”.")
+    )
+    data_table = models.TextField(
+        _("data table (CSV)"),
+        blank=True,
+        validators=[data_table_check],
+        help_text=_(
+            "For a chart: its numbers as CSV, shown to readers under “Show the data for this chart”. "
+            "First row: the column headings; first cell of each other row: what the row is."
+        ),
+    )
+    renditions = models.JSONField(default=list, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decorative=True) | ~models.Q(alt_text=""), name="figure_alt_text_unless_decorative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.caption or self.slug
+
+    def clean(self) -> None:
+        self.alt_text = self.alt_text.strip()
+        if self.decorative and self.alt_text:
+            raise ValidationError({"alt_text": DECORATIVE_WITH_ALT})
+        if self.decorative and self.data_table.strip():
+            raise ValidationError({"decorative": DECORATIVE_CHART})
+        if not self.decorative and not self.alt_text:
+            raise ValidationError({"alt_text": ALT_TEXT_MISSING})
+
+    @property
+    def marker(self) -> str:
+        return f"[[figure:{self.slug}]]"
+
+    @property
+    def alt(self) -> str:
+        return "" if self.decorative else self.alt_text
+
+    @property
+    def picture(self) -> Picture:
+        return picture_for(self.image, self.renditions, self.width, self.height)
+
+    @property
+    def table(self) -> DataTable | None:
+        try:
+            return data_table_parse(self.data_table)
+        except ValidationError:
+            return None

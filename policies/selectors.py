@@ -5,8 +5,8 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from core.markdown import render_markdown
-from policies.models import PolicyAnalysis, QuoteCitation
+from core.markdown import figure_slugs, render_markdown
+from policies.models import Figure, PolicyAnalysis, QuoteCitation
 from webinars.models import Appearance, Quote, Speaker, Webinar
 from webinars.recordings import Player, recording_player
 
@@ -37,6 +37,18 @@ def analysis_for_page(*, slug: str, user: User | AnonymousUser) -> PolicyAnalysi
     return analysis
 
 
+def analysis_page_blocks(*, analysis: PolicyAnalysis) -> list[dict[str, Any]]:
+    """The analysis's body in blocks, its figures fetched in one query however many it places."""
+    figures = figures_by_slug(slugs=figure_slugs(analysis.body_html))
+    return analysis.body_blocks(list(analysis.citations.all()), figures=figures)
+
+
+def figures_by_slug(*, slugs: list[str]) -> dict[str, Figure]:
+    if not slugs:
+        return {}
+    return {figure.slug: figure for figure in Figure.objects.filter(slug__in=slugs)}
+
+
 def analyses_citing(*, quotes: "QuerySet[Quote]") -> QuerySet[PolicyAnalysis]:
     return PolicyAnalysis.objects.published().filter(citations__quote__in=quotes).distinct().for_listing()
 
@@ -46,8 +58,9 @@ PREVIEW_CITATIONS_MAX = 100
 
 
 def analysis_preview_blocks(*, body: str, citations: list[tuple[int, int]]) -> list[dict[str, Any]]:
-    """An unsaved body as the analysis page would show it: the same Markdown sanitiser, and each
-    ``[[quote:N]]`` replaced by the quote cited at position N. ``citations`` are (position, quote id).
+    """An unsaved body as the analysis page would show it: the same Markdown sanitiser, each
+    ``[[quote:N]]`` replaced by the quote cited at position N and each ``[[figure:slug]]`` by that
+    figure. ``citations`` are (position, quote id).
     """
     wanted = citations[:PREVIEW_CITATIONS_MAX]
     by_id = Quote.objects.select_related("speaker").in_bulk([quote_id for _, quote_id in wanted])
@@ -57,7 +70,7 @@ def analysis_preview_blocks(*, body: str, citations: list[tuple[int, int]]) -> l
         for position, quote_id in wanted
         if quote_id in by_id
     ]
-    return analysis.body_blocks(unsaved)
+    return analysis.body_blocks(unsaved, figures=figures_by_slug(slugs=figure_slugs(analysis.body_html)))
 
 
 @dataclass

@@ -1,19 +1,23 @@
 """Writes to analyses: saving one as a new version (and the update readers see), restoring an earlier
-version, and announcing it to the subscribers of its topics when published, once."""
+version, announcing it to the subscribers of its topics when published, once, and making its pictures'
+renditions when they are saved, never while a page is being read."""
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 import reversion
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
+from core.images import renditions_delete, renditions_make
 from notifications.models import Broadcast
 from notifications.services.broadcasts import announce_each, announcement_fan_out, not_announced
-from policies.models import AnalysisUpdate, PolicyAnalysis
+from policies.models import AnalysisUpdate, Figure, PolicyAnalysis
 from topics.models import Topic
 
 ANALYSIS_PUBLISHED = "analysis_published"
@@ -110,3 +114,19 @@ def analysis_restore(
         when = formats.date_format(timezone.localtime(version.revision.date_created), "j F Y, H:i")
         reversion.set_comment(_("Restored the version of %(when)s.") % {"when": when})
     return restored
+
+
+def figure_renditions_refresh(*, figure: Figure) -> None:
+    """Make the figure's renditions from its current image, deleting those of the image it replaced."""
+    figure.renditions = _renditions_replace(figure.image, figure.renditions)
+    Figure.objects.filter(pk=figure.pk).update(renditions=figure.renditions)
+
+
+def analysis_hero_renditions_refresh(*, analysis: PolicyAnalysis) -> None:
+    analysis.hero_renditions = _renditions_replace(analysis.hero_image, analysis.hero_renditions)
+    PolicyAnalysis.objects.filter(pk=analysis.pk).update(hero_renditions=analysis.hero_renditions)
+
+
+def _renditions_replace(field_file: FieldFile, previous: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    renditions_delete(field_file.storage, previous)
+    return renditions_make(field_file) if field_file else []

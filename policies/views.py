@@ -4,7 +4,13 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from policies.models import Author, PolicyAnalysis
-from policies.selectors import analysis_for_page, related_reading, webinar_block, webinars_on_topic
+from policies.selectors import (
+    analysis_for_page,
+    analysis_page_blocks,
+    related_reading,
+    webinar_block,
+    webinars_on_topic,
+)
 from topics.models import Topic
 from webinars.models import Webinar
 
@@ -40,7 +46,7 @@ def analysis_detail(request: HttpRequest, slug: str) -> HttpResponse:
     updates = list(analysis.updates.all())
     context = {
         "analysis": analysis,
-        "blocks": analysis.body_blocks(list(analysis.citations.all())),
+        "blocks": analysis_page_blocks(analysis=analysis),
         "is_preview": not analysis.is_published,
         "webinar_block": block,
         "related": related_reading(analysis),

@@ -12,6 +12,7 @@ from tests.factories import (
     ReportFactory,
     TopicFactory,
 )
+from tests.policies.test_figures import CHART_DATA, make_figure
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +185,25 @@ def test_the_detail_takes_a_constant_number_of_queries(api, django_assert_max_nu
         response = api.get(f"/api/v1/analyses/{analysis.slug}/")
 
     assert len(response.json()["quotes"]) == 5
+
+
+def test_the_detail_lists_the_figures_its_body_places_with_renditions_and_data(api):
+    make_figure(slug="second", size=(500, 250))
+    make_figure(slug="first", caption="Funding", credit="UKRI", data_table=CHART_DATA)
+    make_figure(slug="unused")
+    analysis = AnalysisFactory(body="[[figure:first]]\n\nText.\n\n[[figure:missing]]\n\n[[figure:second]]")
+
+    body = api.get(f"/api/v1/analyses/{analysis.slug}/").json()
+
+    assert [figure["slug"] for figure in body["figures"]] == ["first", "second"]
+    first = body["figures"][0]
+    assert (first["width"], first["height"], first["caption"], first["credit"]) == (1000, 500, "Funding", "UKRI")
+    assert first["alt"] == "Bars: one long, one short."
+    assert [r["width"] for r in first["renditions"]] == [320, 640, 960, 1000]
+    assert first["renditions"][0]["webp"].startswith("http://testserver/media/figures/renditions/first-320")
+    assert first["data_table"] == {
+        "headings": ["Fund", "£ million"],
+        "rows": [["Local Innovation Partnerships", "500"], ["Global Talent", "54"]],
+    }
+    assert body["figures"][1]["data_table"] is None
+    assert "<p>[[figure:first]]</p>" in body["body_html"]

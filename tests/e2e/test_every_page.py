@@ -621,6 +621,8 @@ VISITS = [
         (),
         staff_at(lambda s: f"{EDIT_ANALYSIS}{s.analysis_id}/change/"),
     ),
+    Visit("admin: figures", (), staff_at("/admin/policies/figure/")),
+    Visit("admin: a new figure", (), staff_at("/admin/policies/figure/add/")),
     Visit(
         "admin: an analysis's history",
         (),

@@ -3,8 +3,8 @@ from django.apps import apps
 from django.core.management import call_command
 from reversion.models import Version
 
-from policies.demo import SEED_SLUG
-from policies.models import PolicyAnalysis
+from policies.demo import CHART_SLUG, SEED_SLUG
+from policies.models import Figure, PolicyAnalysis
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +57,17 @@ def test_the_demo_analysis_looks_back_on_its_webinar_and_keeps_one_first_version
     assert "A positive feedback loop." in html
     assert Version.objects.get_for_object(analysis).count() == 1
     assert analysis.updates.count() == 1 and "Updated" in html
+
+
+def test_the_demo_analysis_cites_a_chart_drawn_from_its_data_table(client):
+    call_command("load_demo_content", verbosity=0)
+    chart = Figure.objects.get(slug=CHART_SLUG)
+    assert chart.width == 1200 and chart.table is not None
+    assert ["Global Talent fund", "54"] in chart.table.rows
+    assert [r["width"] for r in chart.renditions] == [320, 640, 960, 1200]
+    assert all(chart.image.storage.exists(r["webp"]) for r in chart.renditions)
+    analysis = PolicyAnalysis.objects.get(slug=SEED_SLUG)
+    assert [r["width"] for r in analysis.hero_renditions] == [320, 640, 960, 1200]
+    html = client.get(analysis.get_absolute_url()).content.decode()
+    assert f'id="figure-{CHART_SLUG}"' in html
+    assert "Show the data for this chart" in html
