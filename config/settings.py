@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "core.page_cache.csrf_placeholder",
             ],
         },
     },
@@ -121,6 +122,13 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Whole pages for readers with no state of their own (core/page_cache.py, docs/page-cache.md). A change
+# reaches every process through Redis; with local memory, run one process or turn the cache off.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# A page is cached only for these query parameters (digits only): others could fill the cache at will.
+PAGE_CACHE_QUERY_PARAMETERS = frozenset({"comments_page", "replyto", "page"})
 
 # --- Accounts (django-allauth) ----------------------------------------------
 

@@ -12,9 +12,11 @@ class ConsultationsConfig(AppConfig):
             newsletter,
             personal_data,
         )
+        from core.page_cache import watch_app
         from notifications.registry import digest_part_register, newsletter_block_source_register
 
         # Apps below this one gather its share without importing it: the digest, the personal-data requests.
         digest_part_register(digest.DIGEST_PART)
         personal_data_part_register("consultations", personal_data)
         newsletter_block_source_register(newsletter.NEWSLETTER_SOURCE)
+        watch_app("consultations", tag="consultations")
