@@ -26,7 +26,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -87,13 +87,17 @@ def _rendering(request: HttpRequest) -> Render | None:
 
 def _versions(tags: list[str]) -> dict[str, str]:
     keys = {_tag_key(tag): tag for tag in tags}
-    found = shared_call(cache, "get_many", list(keys))
+    found = shared_call(caches[DEFAULT_CACHE_ALIAS], "get_many", list(keys))
     versions = {}
     for key, tag in keys.items():
         version = found.get(key)
         if version is None:
             fresh = secrets.token_hex(8)
-            version = fresh if shared_call(cache, "add", key, fresh, None) else shared_call(cache, "get", key)
+            version = (
+                fresh
+                if shared_call(caches[DEFAULT_CACHE_ALIAS], "add", key, fresh, None)
+                else shared_call(caches[DEFAULT_CACHE_ALIAS], "get", key)
+            )
         versions[tag] = version
     return versions
 
@@ -122,7 +126,9 @@ def page_expires_in(request: HttpRequest, seconds: float) -> None:
 def _bump(tags: Iterable[str]) -> None:
     global _lost_bump  # one flag per process, read by the next request it serves
     try:
-        shared_call(cache, "set_many", {_tag_key(tag): secrets.token_hex(8) for tag in tags}, None)
+        shared_call(
+            caches[DEFAULT_CACHE_ALIAS], "set_many", {_tag_key(tag): secrets.token_hex(8) for tag in tags}, None
+        )
     except Unshared:
         # Redis missed this change, and the pages it holds cannot tell: the next request this process serves
         # with Redis back bumps the tag every page carries.
@@ -137,10 +143,15 @@ def tags_bump(*tags: str) -> None:
     transaction.on_commit(lambda: _bump(tags))
 
 
+def forget_all_pages() -> None:
+    """Every cached page stale at once: after a release changes templates, or between tests."""
+    _bump([SITE_TAG])
+
+
 def _recover_lost_bump() -> None:
     global _lost_bump
     if _lost_bump:
-        shared_call(cache, "set", _tag_key(SITE_TAG), secrets.token_hex(8), None)
+        shared_call(caches[DEFAULT_CACHE_ALIAS], "set", _tag_key(SITE_TAG), secrets.token_hex(8), None)
         _lost_bump = False
 
 
@@ -216,11 +227,11 @@ def _for_reader(request: HttpRequest, response: HttpResponse, outcome: str) -> H
 
 
 def _cached(request: HttpRequest, key: str) -> HttpResponse | None:
-    entry: Entry | None = shared_call(cache, "get", key)
+    entry: Entry | None = shared_call(caches[DEFAULT_CACHE_ALIAS], "get", key)
     if entry is None:
         return None
     keys = {_tag_key(tag): version for tag, version in entry.versions.items()}
-    current = shared_call(cache, "get_many", list(keys))
+    current = shared_call(caches[DEFAULT_CACHE_ALIAS], "get_many", list(keys))
     if any(current.get(key) != version for key, version in keys.items()):
         return None
     return HttpResponse(entry.content, status=entry.status, headers=dict(entry.headers))
@@ -240,7 +251,7 @@ def _render_and_store(request: HttpRequest, key: str, view: Callable[[], HttpRes
         headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
         entry = Entry(versions=render.versions, status=response.status_code, headers=headers, content=response.content)
         try:
-            shared_call(cache, "set", key, entry, render.seconds)
+            shared_call(caches[DEFAULT_CACHE_ALIAS], "set", key, entry, render.seconds)
         except Unshared:
             stored = False
     return _for_reader(request, response, "miss" if stored else "uncached")
