@@ -1,7 +1,8 @@
 """Whole pages kept for readers who bring no state of their own, and thrown away when what they show changes.
 
-A page is served from the cache only to a GET with no cookie but the CSRF one, no Authorization header
-and only the query parameters the page understands: such a reader is signed out, has no messages, no
+A page is served from the cache (by ``CachedPageMiddleware``, early in the stack) only to a GET under
+``PAGE_CACHE_PATH_PREFIXES`` with no cookie but the CSRF one, no Authorization header and only the
+query parameters the page understands: such a reader is signed out, has no messages, no
 held form and no waiting comments of their own, so every such reader sees the same page.
 
 Freshness comes from tags, not from expiry. While a page renders, the code reading each part names its
@@ -30,7 +31,7 @@ from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.cache import patch_vary_headers
 
 from core.cache import Unshared, shared_call
@@ -181,10 +182,19 @@ def watch_app(app_label: str, *, tag: str) -> None:
 
 
 # --- Serving ----------------------------------------------------------------------------------
+#
+# The middleware sits before sessions, CSRF, authentication and messages: a page served from the cache
+# needs none of them and skips URL resolution too. It stores a page only when the view marked it
+# (``cached_for_anonymous``), with the headers the inner middleware added, and after the response has
+# shown it set no cookie but the CSRF one, so no session or message was made for this reader.
+
+UNSTORED_HEADERS = frozenset({"content-length", "cache-control", "vary", HEADER.lower()})
 
 
 def _cacheable(request: HttpRequest) -> bool:
     if not settings.PAGE_CACHE_ENABLED or request.method != "GET" or "HTTP_AUTHORIZATION" in request.META:
+        return False
+    if not request.path.startswith(settings.PAGE_CACHE_PATH_PREFIXES):
         return False
     if any(name != settings.CSRF_COOKIE_NAME for name in request.COOKIES):
         return False
@@ -198,18 +208,13 @@ def _cacheable(request: HttpRequest) -> bool:
 
 
 def _storable(request: HttpRequest, response: HttpResponse, render: Render) -> bool:
-    session = getattr(request, "session", None)
-    stored_messages = getattr(request, "_messages", None)
     return (
         not render.unshared
         and render.seconds > 0
         and response.status_code == 200
         and not response.streaming
-        and not response.cookies
+        and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
         and "private" not in response.get("Cache-Control", "")
-        and not (session is not None and session.modified)
-        and not (stored_messages is not None and getattr(stored_messages, "added_new", False))
-        and not request.user.is_authenticated
     )
 
 
@@ -222,57 +227,86 @@ def _for_reader(request: HttpRequest, response: HttpResponse, outcome: str) -> H
     patch_vary_headers(response, ["Cookie"])
     # The page holds this reader's token, and changes whenever a comment is approved: the browser asks again.
     response["Cache-Control"] = "private, no-cache"
+    response["Content-Length"] = str(len(response.content))
     response[HEADER] = outcome
     return response
 
 
-def _cached(request: HttpRequest, key: str) -> HttpResponse | None:
-    entry: Entry | None = shared_call(caches[DEFAULT_CACHE_ALIAS], "get", key)
+def _cached(key: str) -> Entry | None:
+    store = caches[DEFAULT_CACHE_ALIAS]
+    entry: Entry | None = shared_call(store, "get", key)
     if entry is None:
         return None
     keys = {_tag_key(tag): version for tag, version in entry.versions.items()}
-    current = shared_call(caches[DEFAULT_CACHE_ALIAS], "get_many", list(keys))
+    current = shared_call(store, "get_many", list(keys))
     if any(current.get(key) != version for key, version in keys.items()):
         return None
-    return HttpResponse(entry.content, status=entry.status, headers=dict(entry.headers))
+    return entry
 
 
-def _render_and_store(request: HttpRequest, key: str, view: Callable[[], HttpResponse]) -> HttpResponse:
-    render = Render(seconds=settings.PAGE_CACHE_SECONDS)
-    request._page_cache_render = render  # type: ignore[attr-defined]
-    page_depends_on(request, SITE_TAG)
+def _store(key: str, response: HttpResponse, render: Render) -> bool:
+    headers = [(name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS]
+    entry = Entry(versions=render.versions, status=response.status_code, headers=headers, content=response.content)
     try:
-        response = view()
-    finally:
-        # An error page rendered after an exception is not for the cache: it gets a real token.
-        del request._page_cache_render  # type: ignore[attr-defined]
-    stored = _storable(request, response, render)
-    if stored:
-        headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
-        entry = Entry(versions=render.versions, status=response.status_code, headers=headers, content=response.content)
-        try:
-            shared_call(caches[DEFAULT_CACHE_ALIAS], "set", key, entry, render.seconds)
-        except Unshared:
-            stored = False
-    return _for_reader(request, response, "miss" if stored else "uncached")
+        shared_call(caches[DEFAULT_CACHE_ALIAS], "set", key, entry, render.seconds)
+    except Unshared:
+        return False
+    return True
 
 
-def cached_for_anonymous(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve the view's page from the cache to readers with no state of their own (see the module's notes)."""
+class CachedPageMiddleware:
+    """Serves stored pages to readers with no state of their own; stores the pages views mark."""
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        # Sets the reader's CSRF cookie on a page served from here, as it would on a rendered one.
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _cacheable(request):
-            return view(request, *args, **kwargs)
+            return self.get_response(request)
         key = _page_key(request)
         try:
             _recover_lost_bump()
-            response = _cached(request, key)
+            entry = _cached(key)
         except Unshared:
+            return self.get_response(request)
+        if entry is not None:
+            return self._serve(request, entry)
+        request._page_cache_key = key  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        render = _rendering(request)
+        if render is None:
+            return response
+        stored = _storable(request, response, render) and _store(key, response, render)
+        return _for_reader(request, response, "miss" if stored else "uncached")
+
+    def _serve(self, request: HttpRequest, entry: Entry) -> HttpResponse:
+        self.csrf.process_request(request)
+        response = HttpResponse(entry.content, status=entry.status, headers=dict(entry.headers))
+        response = _for_reader(request, response, "hit")
+        self.csrf.process_response(request, response)  # sets the cookie on this response when it is new
+        return response
+
+
+def cached_for_anonymous(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Mark a view's page as one CachedPageMiddleware may store (see the module's notes)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request, "_page_cache_key", None) is None:
             return view(request, *args, **kwargs)
-        if response is not None:
-            return _for_reader(request, response, "hit")
-        return _render_and_store(request, key, lambda: view(request, *args, **kwargs))
+        request._page_cache_render = Render(seconds=settings.PAGE_CACHE_SECONDS)  # type: ignore[attr-defined]
+        page_depends_on(request, SITE_TAG)
+        try:
+            response = view(request, *args, **kwargs)
+        except Exception:
+            # The error page rendered next is not for the cache, and gets a real token.
+            del request._page_cache_render  # type: ignore[attr-defined]
+            raise
+        if CSRF_PLACEHOLDER.encode() in response.content:
+            get_token(request)  # so the CSRF middleware sets this reader's cookie on the way out
+        return response
 
     return wrapper
 

@@ -42,7 +42,7 @@ def analysis(policy_version):
 def served(client: Client, url: str) -> tuple[str, str]:
     response = client.get(url)
     assert response.status_code == 200
-    return response[HEADER] if HEADER in response else "", response.content.decode()
+    return response.get(HEADER, ""), response.content.decode()
 
 
 def test_it_serves_the_second_anonymous_view_from_the_cache_without_a_query(analysis, django_assert_num_queries):
