@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -93,6 +93,8 @@ class Comment(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
+    # On a thread's root: its approved comments, the root included (comments.counts keeps it).
+    thread_public_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -106,6 +108,13 @@ class Comment(models.Model):
     delete_url: str
     opens_replies: bool
     closing_levels: range
+    pid: str
+    created_iso: str
+    created_text: str
+    team_label: str
+    # comments.selectors.STAFF_MARKS, joined in by the same query:
+    official_at: datetime | None
+    team_status: str | None
     # comments.queues.attach_history, the author's record for moderators:
     approved_count: int
     rejected_count: int
@@ -118,6 +127,12 @@ class Comment(models.Model):
             # Covers the grouped read of each thread's size, so it never touches the table.
             models.Index(fields=["content_type", "object_id", "status", "root"], name="comment_target_threads"),
             models.Index(fields=["root", "path"], name="comment_thread_order"),
+            # A discussion's threads and their sizes, read from the roots alone to page them.
+            models.Index(
+                fields=["content_type", "object_id", "id"],
+                name="comment_target_roots",
+                condition=Q(depth=0),
+            ),
             models.Index(fields=["status", "created_at"], name="comment_queue"),
             models.Index(fields=["author_email", "created_at"], name="comment_by_email"),
             models.Index(fields=["ip_hash", "created_at"], name="comment_by_ip"),

@@ -11,8 +11,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comments.counts import thread_tags_of
 from comments.models import Comment, ConfirmedAddress, Flag
 from comments.rendering import comment_html
+from core.page_cache import tags_bump
 from core.personal_data import ADDRESS_REMOVED, address_pattern, mentioning, redact_mentions
 from moderation.models import Ban, ModerationEvent, TrustedCommenter
 
@@ -161,9 +163,11 @@ def _redact_in_comments(emails: Collection[str]) -> int:
     if pattern is None:
         return 0
     changed = 0
-    for comment in Comment.objects.filter(mentioning("text", emails)).only("pk", "text").iterator(chunk_size=500):
+    mentions = Comment.objects.filter(mentioning("text", emails)).only("pk", "text", "content_type_id", "object_id")
+    for comment in mentions.iterator(chunk_size=500):
         text = pattern.sub(ADDRESS_REMOVED, comment.text)
         changed += Comment.objects.filter(pk=comment.pk).update(text=text, text_html=comment_html(text))
+        tags_bump(*thread_tags_of(comment))
     return changed
 
 

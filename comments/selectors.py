@@ -2,28 +2,34 @@
 
 Threads are stored with a materialised path (zero-padded ids joined by "/") and the
 id of their root, so one query returns whole threads, depth first, ordered by root
-then path, and pagination counts roots rather than comments.
+then path, and pagination counts roots rather than comments. Each root carries its
+thread's approved count (comments.counts), so paging reads one row per thread and
+never counts the discussion.
 """
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypedDict
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS
 
-from comments.models import Comment
+from comments.models import Comment, ResponseStatus
 from comments.services import can_edit
 
 Status = Comment.Status
 
 # The columns a page shows; the author's email, IP hash and reasons are never loaded.
-# The policy team's badge and response status (TeamResponse, OfficialReply), joined into the same query.
-STAFF_MARKS = ("official__created_at", "team_response__status")
+# The policy team's badge and response status (OfficialReply, TeamResponse), joined into the same query as
+# plain values: following a missing one-to-one row would raise DoesNotExist for every comment without one.
+STAFF_MARKS = {"official_at": F("official__created_at"), "team_status": F("team_response__status")}
 PUBLIC_COLUMNS = (
     "id",
     "parent_id",
@@ -136,13 +142,27 @@ class ThreadSize(TypedDict):
     public: int
 
 
-def thread_sizes(visible: models.QuerySet[Comment], newest_first: bool) -> list[ThreadSize]:
-    """Each visible thread's root, how many of its comments the reader sees, and how many are public."""
-    return list(
-        visible.values("root_id")
-        .annotate(shown=Count("pk"), public=Count("pk", filter=Q(status=Status.APPROVED)))
-        .order_by(thread_order(newest_first))
-    )
+def thread_sizes(
+    comments: models.QuerySet[Comment],
+    *,
+    own_ids: Collection[int] = (),
+    user: User | AnonymousUser | None = None,
+    newest_first: bool,
+) -> list[ThreadSize]:
+    """Each visible thread's root, how many of its comments the reader sees, and how many are public.
+
+    The public sizes are read from the roots; only the reader's own waiting comments are counted.
+    """
+    public = dict(comments.filter(depth=0, thread_public_count__gt=0).values_list("pk", "thread_public_count"))
+    shown = dict(public)
+    if (own := visible_filter(own_ids=own_ids, user=user)) != Q(status=Status.APPROVED):
+        waiting = comments.filter(own, status__in=[Status.UNCONFIRMED, Status.PENDING])
+        for root_id, count in waiting.values("root_id").annotate(count=Count("pk")).values_list("root_id", "count"):
+            shown[root_id] = shown.get(root_id, 0) + count
+    return [
+        {"root_id": root_id, "shown": shown[root_id], "public": public.get(root_id, 0)}
+        for root_id in sorted(shown, reverse=newest_first)
+    ]
 
 
 def page_starts(sizes: list[int]) -> list[int]:
@@ -186,12 +206,12 @@ def comment_section(
     """One page of threads for a target, in two queries whatever the number of comments."""
     newest_first = settings.COMMENTS_NEWEST_FIRST if newest_first is None else newest_first
     comments = target_comments(target)
-    threads = thread_sizes(comments.filter(visible_filter(own_ids=own_ids, user=user)), newest_first)
+    threads = thread_sizes(comments, own_ids=own_ids, user=user, newest_first=newest_first)
     page = thread_page(threads, page_number)
     rows = (
         comments.filter(root_id__in=page.roots)
-        .select_related("official", "team_response")
-        .only(*columns, *STAFF_MARKS)
+        .only(*columns)
+        .annotate(**STAFF_MARKS)
         .order_by(thread_order(newest_first), "path")
         if page.roots
         else []
@@ -223,6 +243,8 @@ def arrange(rows: list[Comment], *, own_ids: set[int], user: User | AnonymousUse
     """
     account = user if user is not None and user.is_authenticated else None
     links = CommentLinks()
+    shown_at = ShownAt()
+    team_labels = {status.value: str(status.label) for status in ResponseStatus}
     shown_below: set[int] = set()
     kept: list[Comment] = []
     for comment in reversed(rows):
@@ -235,6 +257,10 @@ def arrange(rows: list[Comment], *, own_ids: set[int], user: User | AnonymousUse
             account is not None and comment.user_id == account.pk and can_edit(comment=comment, user=account)
         )
         comment.report_url = links.url("report", comment.pk)
+        # Formatted once here: the template would format the id four times and the date through a filter.
+        comment.pid = str(comment.pk)
+        comment.created_iso, comment.created_text = shown_at(comment.created_at)
+        comment.team_label = team_labels.get(getattr(comment, "team_status", None) or "", "")
         if comment.editable:
             comment.edit_url, comment.delete_url = links.url("edit", comment.pk), links.url("delete", comment.pk)
         if comment.parent_id:
@@ -248,11 +274,25 @@ def arrange(rows: list[Comment], *, own_ids: set[int], user: User | AnonymousUse
     return kept
 
 
+class ShownAt:
+    """A comment's time as the page shows it ("5 January 2026, 09:01", local time) and in ISO 8601 as stored.
+
+    The same words as the ``date:"j F Y, H:i"`` filter, at a fraction of its cost per comment.
+    """
+
+    def __init__(self) -> None:
+        self.zone = timezone.get_current_timezone()
+        self.months = {number: str(name) for number, name in MONTHS.items()}
+
+    def __call__(self, moment: datetime) -> tuple[str, str]:
+        local = moment.astimezone(self.zone)
+        text = f"{local.day} {self.months[local.month]} {local.year}, {local.hour:02d}:{local.minute:02d}"
+        return moment.isoformat(), text
+
+
 def thread_page_of(*, comment: Comment, own_ids: Collection[int] = (), user: User | AnonymousUser | None = None) -> int:
     """The page of the comment section on which a comment's thread appears, paged as the section pages."""
-    visible = Comment.objects.filter(content_type_id=comment.content_type_id, object_id=comment.object_id).filter(
-        visible_filter(own_ids=own_ids, user=user)
-    )
-    threads = thread_sizes(visible, settings.COMMENTS_NEWEST_FIRST)
+    comments = Comment.objects.filter(content_type_id=comment.content_type_id, object_id=comment.object_id)
+    threads = thread_sizes(comments, own_ids=own_ids, user=user, newest_first=settings.COMMENTS_NEWEST_FIRST)
     index = next((i for i, thread in enumerate(threads) if thread["root_id"] == comment.root_id), 0)
     return sum(1 for start in page_starts([thread["shown"] for thread in threads]) if start <= index)

@@ -137,6 +137,8 @@ def comment_submit(
 def comment_insert(*, comment: Comment, parent: Comment | None) -> Comment:
     """Save a new comment in its thread: depth, root and materialised path."""
     comment.place_under(parent)
+    # Known before the first save, so the thread's approved count (comments.counts) includes a reply at once.
+    comment.root_id = parent.root_id if parent else None
     comment.save()
     # The path holds the comment's own id, known only once the row exists.
     comment.path = comment.path_with_own_id()

@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from comments import review, selectors, services
+from comments import counts, review, selectors, services
 from comments.forms import CommentEditForm, CommentForm, ReportForm, ReviewRequestForm
 from comments.models import Comment
 from comments.tokens import comment_from_confirmation_token, comment_from_review_token
 from core.client_address import client_address
+from core.page_cache import page_depends_on
 from moderation.models import PolicyVersion
 
 # What may be discussed, by the name used in URLs.
@@ -68,6 +69,7 @@ def target_key(target: models.Model) -> str:
 
 def comment_context(request: HttpRequest, target: models.Model, form: CommentForm | None = None) -> dict:
     """What a page needs to show its comment section: one page of threads, the form, the reply target."""
+    page_depends_on(request, counts.thread_tag(target), "comment-policy")
     section = selectors.comment_section(
         target=target,
         own_ids=own_comment_ids(request),

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A NUL in the path or query is a 400 before sessions, views or the database see it.
     "core.bad_input.RefuseNulMiddleware",
+    # Before sessions, CSRF and authentication: a page kept for readers with no state needs none of them.
+    "core.page_cache.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -94,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "core.page_cache.csrf_placeholder",
             ],
         },
     },
@@ -122,6 +125,15 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Whole pages for readers with no state of their own (core/page_cache.py, docs/page-cache.md). A change
+# reaches every process through Redis; with local memory, run one process or turn the cache off.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# A page is cached only for these query parameters (digits only): others could fill the cache at will.
+PAGE_CACHE_QUERY_PARAMETERS = frozenset({"comments_page", "replyto", "page"})
+# Where the cache is looked in: the pages whose views are marked cached_for_anonymous live under these.
+PAGE_CACHE_PATH_PREFIXES = ("/analyses/", "/webinars/", "/consultations/")
 
 # --- Accounts (django-allauth) ----------------------------------------------
 

@@ -11,6 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.permissions import staff_can
 from consultations import routing, services
@@ -309,3 +310,17 @@ def consultations_on_topics(
     if not open_only:
         matching = matching.prefetch_related("topics")
     return list(matching[:limit] if limit else matching)
+
+
+# While open, the page counts down ("Closes in 3 hours"): kept no longer than a minute then.
+OPEN_PAGE_SECONDS = 60
+
+
+def seconds_until_page_changes(consultation: Consultation) -> float:
+    """How long the public page stays true with no edit: until it opens, or a minute while it counts down."""
+    now = timezone.now()
+    if now < consultation.opens_at:
+        return (consultation.opens_at - now).total_seconds()
+    if now < consultation.closes_at:
+        return min(OPEN_PAGE_SECONDS, (consultation.closes_at - now).total_seconds())
+    return float("inf")

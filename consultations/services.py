@@ -29,6 +29,7 @@ from consultations.models import (
     Section,
     new_token,
 )
+from core.page_cache import tags_bump
 from moderation.models import BlockedTerm, PolicyClause
 from moderation.services import moderation_event_record
 from moderation.text import matched_terms, personal_data_kinds
@@ -545,6 +546,7 @@ def personal_data_remove_expired(*, now: datetime | None = None) -> int:
             )
             attachments_delete(Attachment.objects.filter(response__consultation=consultation))
             Consultation.objects.filter(pk=consultation.pk).update(personal_data_removed_at=now)
+            tags_bump("consultation-responses")  # names published with answers leave the cached pages too
     return removed
 
 

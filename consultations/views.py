@@ -25,6 +25,7 @@ from consultations.attachments import MB, CappedUploadHandler, file_response
 from consultations.forms import AboutYouForm, DeclarationForm, SectionForm
 from consultations.models import Consultation, LateResponseLink, Response
 from consultations.summary import response_summary, summary_is_public
+from core.page_cache import cached_for_anonymous, page_depends_on, page_expires_in
 from core.throttle import hourly_limit_reached
 from notifications.views import masked
 
@@ -72,8 +73,12 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_for_anonymous
 def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    # The questionnaire and published answers, the linked analyses, webinars and topics.
+    page_depends_on(request, "consultations", "consultation-responses", "policies", "webinars", "topics")
     consultation = selectors.consultation_for_page(slug=slug, user=request.user)
+    page_expires_in(request, selectors.seconds_until_page_changes(consultation))
     sections = selectors.consultation_sections(consultation)
     routing.describe(sections)
     context = {

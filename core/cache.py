@@ -20,6 +20,11 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 log = logging.getLogger(__name__)
 
+
+class Unshared(Exception):
+    """The shared cache cannot be reached: a copy kept in this process alone would go stale."""
+
+
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
@@ -92,6 +97,16 @@ class ResilientRedisCache(RedisCache):
                     log.info("Redis cache reachable again; rate limits are shared across processes again.")
         return result
 
+    def shared(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """Call Redis itself, never the fallback: for values that are wrong unless every process sees them."""
+        if time.monotonic() < self._outage.skip_until:
+            raise Unshared
+        try:
+            return getattr(RedisCache, name)(self, *args, **kwargs)
+        except UNREACHABLE as error:
+            self._went_down(error)
+            raise Unshared from error
+
     def _went_down(self, error: Exception) -> None:
         outage = self._outage
         now = time.monotonic()
@@ -106,3 +121,13 @@ class ResilientRedisCache(RedisCache):
             error,
             self.RETRY_SECONDS,
         )
+
+
+def shared_call(cache: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+    """``cache.<name>(...)`` on the store every process shares, raising ``Unshared`` while Redis is down.
+
+    Local memory (no REDIS_URL) is the shared store of a single-process site, as it is in development.
+    """
+    if isinstance(cache, ResilientRedisCache):
+        return cache.shared(name, *args, **kwargs)
+    return getattr(cache, name)(*args, **kwargs)

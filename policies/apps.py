@@ -5,6 +5,7 @@ class PoliciesConfig(AppConfig):
     name = "policies"
 
     def ready(self) -> None:
+        from core.page_cache import watch_app
         from notifications.registry import (
             AnnouncementSource,
             announcement_source_register,
@@ -22,3 +23,4 @@ class PoliciesConfig(AppConfig):
         )
         digest_part_register(digest.DIGEST_PART)
         newsletter_block_source_register(newsletter.NEWSLETTER_SOURCE)
+        watch_app("policies", tag="policies")

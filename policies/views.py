@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from core.page_cache import cached_for_anonymous, page_depends_on
 from policies.models import Author, PolicyAnalysis
 from policies.selectors import (
     analysis_for_page,
@@ -40,7 +41,10 @@ def analysis_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_for_anonymous
 def analysis_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    # The analysis, its author, reports and citations; the quotes' speakers and webinars; its topics.
+    page_depends_on(request, "policies", "webinars", "topics")
     analysis = analysis_for_page(slug=slug, user=request.user)
     block = webinar_block(analysis)
     updates = list(analysis.updates.all())

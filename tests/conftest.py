@@ -112,6 +112,14 @@ def _staff_groups(request) -> None:
         sync_groups()
 
 
+@pytest.fixture(autouse=True)
+def _no_pages_cached_by_earlier_tests() -> None:
+    """A page cached whole (core/page_cache.py) was rendered from another test's rows."""
+    from core.page_cache import forget_all_pages
+
+    forget_all_pages()
+
+
 @pytest.fixture
 def fresh_cache():
     """Rate-limit counters and other cached values from earlier tests forgotten, before and after."""

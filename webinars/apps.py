@@ -5,6 +5,7 @@ class WebinarsConfig(AppConfig):
     name = "webinars"
 
     def ready(self) -> None:
+        from core.page_cache import watch_app
         from notifications.registry import (
             AnnouncementSource,
             announcement_source_register,
@@ -18,3 +19,4 @@ class WebinarsConfig(AppConfig):
         announcement_source_register(AnnouncementSource(model=Webinar, announce_due=services.webinars_announce_due))
         digest_part_register(digest.DIGEST_PART)
         newsletter_block_source_register(newsletter.NEWSLETTER_SOURCE)
+        watch_app("webinars", tag="webinars")

@@ -1,8 +1,10 @@
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.page_cache import cached_for_anonymous, page_depends_on, page_expires_in
 from webinars.models import Appearance, Quote, Speaker, Webinar
 
 
@@ -13,7 +15,10 @@ def webinar_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_for_anonymous
 def webinar_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    # The webinar, its speakers and quotes, its topics, and the analyses that cite it.
+    page_depends_on(request, "webinars", "topics", "policies")
     appearances = Appearance.objects.select_related("speaker")
     quotes = Quote.objects.select_related("speaker")
     webinar = get_object_or_404(
@@ -22,6 +27,8 @@ def webinar_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug=slug,
     )
+    if webinar.is_upcoming:  # the registration link gives way to the recording when it ends
+        page_expires_in(request, (webinar.ends_at - timezone.now()).total_seconds())
     return render(request, "webinars/webinar_detail.html", {"webinar": webinar})
 
 

@@ -2,9 +2,11 @@ from typing import Any
 
 from django import template
 from django.db import models
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from comments import rendering
+from comments.selectors import CommentLinks, CommentSection
 from comments.views import comment_context
 
 register = template.Library()
@@ -23,6 +25,19 @@ def _section_context(context: template.Context, target: models.Model) -> dict[st
         context.render_context[key] = comment_context(context["request"], target)
     section: dict[str, Any] = context.render_context[key]
     return section
+
+
+@register.simple_tag(takes_context=True)
+def comment_items(context: template.Context, section: "CommentSection") -> SafeString:
+    """``{% comment_items comments %}``: the list items of a page of threads (``rendering.thread_html``)."""
+    user, perms = context.get("user"), context.get("perms")
+    team_url = None
+    if user is not None and user.is_staff and perms is not None and perms["comments"]["change_comment"]:
+        placeholder = CommentLinks.PLACEHOLDER
+        team_url = tuple(reverse("admin:comments_comment_change", args=[placeholder]).split(placeholder))
+    reply_query = None if section.closed else section.page_query
+    html = rendering.thread_html(section.comments, reply_query=reply_query, team_url=team_url)  # type: ignore[arg-type]
+    return mark_safe(html)  # noqa: S308  # every value is escaped by thread_html
 
 
 @register.simple_tag(takes_context=True)

@@ -7,11 +7,12 @@ from zoneinfo import ZoneInfo
 
 from django import template
 from django.contrib.auth.models import User
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from consultations.models import Consultation, Response
 from consultations.selectors import consultations_on_topics, responses_of_person
+from core.page_cache import page_depends_on, page_expires_in
 from topics.models import Topic
 
 register = template.Library()
@@ -48,14 +49,26 @@ def your_responses(user: User) -> dict[str, list[Response]]:
     return {"responses": responses_of_person(user)}
 
 
-@register.simple_tag
+@register.simple_tag(takes_context=True)
 def consultations_on(
-    topics: Topic | Iterable[Topic], open_only: bool = False, limit: int | None = None
+    context: template.Context,
+    topics: Topic | Iterable[Topic],
+    open_only: bool = False,
+    limit: int | None = None,
 ) -> list[Consultation]:
     """``{% consultations_on analysis.topics.all open_only=True limit=3 as consultations %}``: the
     published (or only the open) consultations filed under the topics, the latest to open first.
 
     Analysis and topic pages list them without policies importing consultations, which sits above it.
+    A cached page that lists them is emptied when a consultation changes, and kept no longer than the
+    first listed one stays open.
     """
+    request = context.get("request")
+    if request is not None:
+        page_depends_on(request, "consultations")  # before the rows it guards are read
     chosen = [topics] if isinstance(topics, Topic) else topics
-    return consultations_on_topics(topic_ids=[topic.pk for topic in chosen], open_only=open_only, limit=limit)
+    consultations = consultations_on_topics(topic_ids=[topic.pk for topic in chosen], open_only=open_only, limit=limit)
+    if request is not None and open_only and consultations:
+        first_to_close = min(consultation.closes_at for consultation in consultations)
+        page_expires_in(request, (first_to_close - timezone.now()).total_seconds())
+    return consultations

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from comments import decisions
+from core.page_cache import forget_all_pages
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,7 @@ def test_the_marks_cost_no_extra_query(client, moderator, policy_version, django
     comment = CommentFactory()
     url = comment.target.get_absolute_url()
     client.get(url)
+    forget_all_pages()  # rendered, not served from the page cache
     with CaptureQueriesContext(connection) as before:
         client.get(url)
     for each in CommentFactory.create_batch(5, target=comment.target):

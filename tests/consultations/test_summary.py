@@ -130,12 +130,12 @@ def test_analysts_choose_quotes_shown_as_moderated(client, client_for, analyst, 
     html = page(client, concluded)
     assert "Evening clinics would help working people." in html and "Bea (As an individual)" in html
 
-    Answer.objects.filter(pk=named.pk).update(
-        publication=Answer.Publication.REDACTED, published_text="Evening clinics would help [redacted]."
-    )
+    named.publication, named.published_text = Answer.Publication.REDACTED, "Evening clinics would help [redacted]."
+    named.save()
     html = page(client, concluded)
     assert "Evening clinics would help [redacted]." in html and "working people" not in html
-    Answer.objects.filter(pk=named.pk).update(publication=Answer.Publication.PENDING)
+    named.publication = Answer.Publication.PENDING
+    named.save()
     assert "Evening clinics" not in page(client, concluded), "not shown until moderators publish it"
 
 

@@ -104,3 +104,23 @@ def test_cancel_reply_puts_the_form_back(page, demo):
     assert page.locator("#respond").get_by_role("heading").inner_text() == "Leave a reply"
     assert page.locator("#respond input[name=parent]").input_value() == ""
     assert page.evaluate("document.getElementById('respond').closest('.comment-list') === null")
+
+
+def test_a_guest_comments_with_javascript_off_on_a_page_served_from_the_cache(no_script_page, demo):
+    # A first visit leaves the page in the cache; with its cookies gone this reader is a stranger to it.
+    page = no_script_page
+    first = page.request.get(URL)
+    assert first.headers.get("x-page-cache") in {"miss", "hit"}
+    page.context.clear_cookies()
+    response = page.goto(URL)
+    assert response is not None and response.headers.get("x-page-cache") == "hit"
+    form = page.locator("form.comment-form")
+    form.get_by_role("textbox", name="Name").fill("Ada Guest")
+    form.get_by_role("textbox", name="Email").fill("ada@example.org")
+    form.get_by_role("textbox", name="Comment").fill("Posted from a cached page with scripts off.")
+    page.get_by_label("I have read and accept the comment policy").check()
+    form.get_by_role("button", name="Post comment").click()
+
+    comment = Comment.objects.get(author_email="ada@example.org")
+    assert page.url.endswith(f"{URL}#comment-{comment.pk}")
+    assert "awaiting your email confirmation" in page.locator(f"#comment-{comment.pk}").inner_text()
