@@ -130,6 +130,8 @@ CACHES = {
 # reaches every process through Redis; with local memory, run one process or turn the cache off.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# Names the deployed code (a commit id) in page keys; unset, it is worked out from the files at start-up.
+PAGE_CACHE_RELEASE = env_str("PAGE_CACHE_RELEASE", "")
 # A page is cached only for these query parameters (digits only): others could fill the cache at will.
 PAGE_CACHE_QUERY_PARAMETERS = frozenset({"comments_page", "replyto", "page"})
 # Where the cache is looked in: the pages whose views are marked cached_for_anonymous live under these.

@@ -20,10 +20,12 @@ rendered and not cached, because a copy in one process would not hear of changes
 
 import hashlib
 import logging
+import os
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import cache, wraps
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -74,8 +76,32 @@ def _tag_key(tag: str) -> str:
     return f"page-tag:{tag}"
 
 
+# Folders of the checkout that hold no code or templates a page is made from.
+_NOT_SOURCE = {".venv", "var", "node_modules", "tests", "bench", "docs", ".git"}
+
+
+@cache
+def release() -> str:
+    """What pages are made from, as one short name: ``PAGE_CACHE_RELEASE`` when the deployment sets it
+    (a commit id), else the names, sizes and times of the code and templates this process started with.
+
+    It is part of every page's key, so pages rendered by the release before are never served by this one.
+    """
+    if settings.PAGE_CACHE_RELEASE:
+        return settings.PAGE_CACHE_RELEASE
+    digest = hashlib.sha256()
+    root = Path(settings.BASE_DIR)
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(name for name in subfolders if name not in _NOT_SOURCE and not name.startswith("."))
+        for name in sorted(files):
+            if name.endswith((".py", ".html", ".txt")):
+                stat = os.stat(os.path.join(folder, name))
+                digest.update(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
 def _page_key(request: HttpRequest) -> str:
-    digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{release()}{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
     return f"page:{digest}"
 
 

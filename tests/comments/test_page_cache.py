@@ -317,3 +317,17 @@ def test_it_keeps_a_consultation_page_only_until_it_could_change_by_itself(db):
     )
     assert 0 < seconds_until_page_changes(upcoming) <= 30
     assert seconds_until_page_changes(ConsultationFactory()) == OPEN_PAGE_SECONDS
+
+
+def test_pages_of_an_earlier_release_are_never_served(analysis, settings):
+    from core.page_cache import release
+
+    url = analysis.get_absolute_url()
+    served(Client(), url)
+    settings.PAGE_CACHE_RELEASE = "next-release"
+    release.cache_clear()
+    try:
+        assert served(Client(), url)[0] == "miss"
+        assert served(Client(), url)[0] == "hit"
+    finally:
+        release.cache_clear()
