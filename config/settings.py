@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "consultations",
     "comments",
     "notifications",
+    "search",
 ]
 
 MIDDLEWARE = [

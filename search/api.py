@@ -1,0 +1,123 @@
+"""The site search as an endpoint: the page's form, its results by relevance, numbered pages."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from core.api.views import ConditionalGetMixin
+from search.forms import SearchForm
+from search.selectors import KINDS, MAX_PAGE, PageOutOfRange, Result, is_searchable, site_search
+from topics.api import TopicSummarySerializer
+
+PAGE_SIZE = 10
+MAX_PAGE_SIZE = 50
+
+
+class ApiSearchForm(SearchForm):
+    """The page's form, with words required (the page shows a prompt instead) and a page size."""
+
+    page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].required = True
+        self.fields["q"].error_messages["required"] = _("Give the words to search for.")
+
+    def clean_q(self) -> str:
+        text: str = self.cleaned_data["q"]
+        if not is_searchable(text):
+            raise forms.ValidationError(_("Give a word to look for: very common words such as “the” are not searched."))
+        return text
+
+
+class ResultSerializer(serializers.Serializer[Any]):  # Any: it also serializes lists of results
+    kind = serializers.ChoiceField(choices=list(KINDS), help_text="What was found.")
+    kind_label = serializers.CharField(source="label", help_text="The kind, in words.")
+    title = serializers.CharField(source="title_text")
+    title_html = serializers.CharField(source="title", help_text="The title, escaped, with matching words in `<mark>`.")
+    url = serializers.SerializerMethodField(help_text="The page on the site (an outcome: its part of the page).")
+    date = serializers.DateTimeField(help_text="Published, starts, opens or concluded, by kind.")
+    excerpt_html = serializers.CharField(
+        source="passage", help_text="The matching passage, escaped, with matching words in `<mark>`."
+    )
+    topics = TopicSummarySerializer(many=True)
+    rank = serializers.FloatField(help_text="Relevance: higher is better; results come in this order.")
+
+    def get_url(self, result: Result) -> str:
+        return self.context["request"].build_absolute_uri(result.url)
+
+
+class ResultPageSerializer(serializers.Serializer[dict[str, Any]]):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ResultSerializer(many=True)
+
+
+PARAMETERS = [
+    OpenApiParameter(
+        "q", str, description='Words to look for; "a phrase" in quotes, -word to leave out.', required=True
+    ),
+    OpenApiParameter("kind", str, enum=list(KINDS), description="Only this kind of result."),
+    OpenApiParameter("topic", str, description="A topic's slug."),
+    OpenApiParameter("from", OpenApiTypes.DATE, description="On or after this date (YYYY-MM-DD)."),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="On or before this date (YYYY-MM-DD)."),
+    OpenApiParameter("page", int, description=f"A page number, 1 to {MAX_PAGE}."),
+    OpenApiParameter(
+        "page_size", int, description=f"Results per page, 1 to {MAX_PAGE_SIZE} ({PAGE_SIZE} unless given)."
+    ),
+]
+
+
+class SearchViewSet(ConditionalGetMixin, viewsets.ViewSet):
+    """Search the public analyses, webinars, consultations and consultation outcomes."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Search the site",
+        operation_id="search",
+        tags=["search"],
+        parameters=PARAMETERS,
+        responses={200: ResultPageSerializer},
+    )
+    def list(self, request: Request) -> Response:
+        form = ApiSearchForm(request.query_params)
+        if not form.is_valid():
+            raise serializers.ValidationError(_form_errors(form))
+        size = form.cleaned_data.get("page_size") or PAGE_SIZE
+        try:
+            page = site_search(form.criteria(), page_number=form.page_number, per_page=size)
+        except PageOutOfRange as out_of_range:
+            # As every list of the API answers a page past the end.
+            raise exceptions.NotFound(
+                _("There is no such page: the last is page %(last)d.") % {"last": out_of_range.last}
+            ) from None
+        here = request.build_absolute_uri()
+        body = {
+            "count": page.paginator.count,
+            "next": replace_query_param(here, "page", page.next_page_number()) if page.has_next() else None,
+            "previous": _previous(here, page.number),
+            "results": ResultSerializer(list(page.object_list), many=True, context={"request": request}).data,
+        }
+        return Response(body)
+
+
+def _form_errors(form: forms.Form) -> dict[str, list[str]]:
+    return {name: [str(message) for message in messages] for name, messages in form.errors.items()}
+
+
+def _previous(here: str, number: int) -> str | None:
+    if number <= 1:
+        return None
+    if number == 2:
+        return remove_query_param(here, "page")
+    return replace_query_param(here, "page", number - 1)
