@@ -8,14 +8,15 @@ for every kind, so one ranking serves them all:
 - ``search_date``: the moment the date filter and the tie-break read.
 
 A kind whose table is large keeps its weighted vector in a column (``stored_vector``) that the database
-fills and a GIN index covers; a small table's vector is built at query time from the same three texts.
+fills and a GIN index covers, and may rank by a smaller one (``stored_rank_vector``); a small table's
+vector is built at query time from the same three texts.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Aggregate, Expression, F, Model, QuerySet, TextField, Value
+from django.db.models import Aggregate, Expression, F, Model, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ class Searchable:
     label: "StrOrPromise"
     queryset: Callable[[], "QuerySet[Any]"]
     stored_vector: str | None = None
+    # A smaller stored vector to rank the matches by, where reading the whole one for each would be slow.
+    stored_rank_vector: str | None = None
     # Where on the object's page the matching text is, for a result that is a part of a page.
     fragment: str = ""
 
@@ -48,9 +51,9 @@ class JoinedText(Aggregate):
         return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
 
 
-def spaced(*parts: str | Expression) -> Concat:
+def spaced(*parts: str | Expression | Subquery) -> Concat:
     """Fields (by name) or expressions as one text, separated by spaces; a missing part counts as empty."""
-    pieces: list[Expression] = []
+    pieces: list[Expression | Subquery] = []
     for part in parts:
         if pieces:
             pieces.append(Value(" ", output_field=TextField()))

@@ -1,7 +1,8 @@
 """What site search may find among analyses: the published ones (never drafts or future schedules).
 
 On PostgreSQL the weighted vector is the ``search_vector`` column, filled by a trigger from the title
-(A), the standfirst (B) and the body (C) and covered by a GIN index (migration 0004).
+(A), the standfirst (B) and the body (C) and covered by a GIN index; matches are ranked by
+``search_rank_vector``, the same with only the body's opening (migration 0004).
 """
 
 from typing import cast
