@@ -117,8 +117,9 @@ def main(runs: int) -> None:
         call_command("load_demo_content", verbosity=0)
         create_analyses(ANALYSES)
         if connection.vendor == "postgresql":
+            # As autovacuum leaves a table in service: statistics, hint bits and the visibility map set.
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM ANALYZE policies_policyanalysis")
         all_timings: list[float] = []
         for text in QUERIES:
             criteria = Criteria(text=text)

@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.permissions import AllowAny
@@ -12,8 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from core.api.schema import NO_NUL, NOT_BLANK
 from core.api.views import ConditionalGetMixin
-from search.forms import SearchForm
+from search.forms import QUERY_MAX_LENGTH, SearchForm
 from search.selectors import KINDS, MAX_PAGE, PageOutOfRange, Result, is_searchable, site_search
 from topics.api import TopicSummarySerializer
 
@@ -30,6 +30,13 @@ class ApiSearchForm(SearchForm):
         super().__init__(*args, **kwargs)
         self.fields["q"].required = True
         self.fields["q"].error_messages["required"] = _("Give the words to search for.")
+
+    def clean(self) -> dict[str, Any]:
+        # As every filter of the API: one given with no value is refused rather than ignored.
+        for name in self.fields:
+            if name in self.data and not str(self.data[name]).strip() and name not in self.errors:
+                self.add_error(name, _("Give a value, or leave the parameter out."))
+        return super().clean()
 
     def clean_q(self) -> str:
         text: str = self.cleaned_data["q"]
@@ -62,17 +69,27 @@ class ResultPageSerializer(serializers.Serializer[dict[str, Any]]):
     results = ResultSerializer(many=True)
 
 
+def _text(**schema: Any) -> dict[str, Any]:
+    """A query parameter's schema: never empty (an empty filter is refused) and never a NUL."""
+    return {"type": "string", "minLength": 1, "pattern": NO_NUL, **schema}
+
+
 PARAMETERS = [
     OpenApiParameter(
-        "q", str, description='Words to look for; "a phrase" in quotes, -word to leave out.', required=True
+        "q",
+        _text(maxLength=QUERY_MAX_LENGTH, pattern=NOT_BLANK),
+        required=True,
+        description='Words to look for; "a phrase" in quotes, -word to leave out.',
     ),
-    OpenApiParameter("kind", str, enum=list(KINDS), description="Only this kind of result."),
-    OpenApiParameter("topic", str, description="A topic's slug."),
-    OpenApiParameter("from", OpenApiTypes.DATE, description="On or after this date (YYYY-MM-DD)."),
-    OpenApiParameter("to", OpenApiTypes.DATE, description="On or before this date (YYYY-MM-DD)."),
-    OpenApiParameter("page", int, description=f"A page number, 1 to {MAX_PAGE}."),
+    OpenApiParameter("kind", _text(enum=list(KINDS)), description="Only this kind of result."),
+    OpenApiParameter("topic", _text(), description="A topic's slug."),
+    OpenApiParameter("from", _text(format="date"), description="On or after this date (YYYY-MM-DD)."),
+    OpenApiParameter("to", _text(format="date"), description="On or before this date (YYYY-MM-DD)."),
+    OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, description="A page number."),
     OpenApiParameter(
-        "page_size", int, description=f"Results per page, 1 to {MAX_PAGE_SIZE} ({PAGE_SIZE} unless given)."
+        "page_size",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+        description=f"Results per page ({PAGE_SIZE} unless given).",
     ),
 ]
 
