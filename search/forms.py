@@ -62,10 +62,13 @@ class SearchForm(ErrorSummaryMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        self.check_dates(cleaned)
+        return cleaned
+
+    def check_dates(self, cleaned: dict[str, Any]) -> None:
         start, end = cleaned.get("from"), cleaned.get("to")
         if start and end and start > end:
             self.add_error("to", _("The “to” date must be on or after the “from” date."))
-        return cleaned
 
     def criteria(self) -> Criteria:
         data = self.cleaned_data

@@ -144,6 +144,8 @@ def _read(source: Searchable, criteria: Criteria, ids: list[int]) -> dict[int, R
 
 def site_search(criteria: Criteria, *, page_number: int = 1, per_page: int = 10) -> "Page[Result]":
     """One page of results (a Django ``Page`` of ``Result``); ``PageOutOfRange`` past the last page."""
+    if not is_searchable(criteria.text):
+        return Page([], 1, cast("Paginator[Result]", Paginator([], per_page)))
     sources = [KINDS[criteria.kind]] if criteria.kind else list(SOURCES)
     limit = min(page_number, MAX_PAGE) * per_page
     ranked: list[Ranked] = []
