@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from core.api.schema import NO_NUL, NOT_BLANK
+from core.api.schema import NO_NUL, NOT_BLANK, AutoSchema
 from core.api.views import ConditionalGetMixin
 from search.forms import QUERY_MAX_LENGTH, SearchForm
 from search.selectors import KINDS, MAX_PAGE, PageOutOfRange, Result, site_search
@@ -95,10 +95,18 @@ PARAMETERS = [
 ]
 
 
+class PageSchema(AutoSchema):
+    """The list action answers one page object, not an array: drf-spectacular assumes an array."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        return False
+
+
 class SearchViewSet(ConditionalGetMixin, viewsets.ViewSet):
     """Search the public analyses, webinars, consultations and consultation outcomes."""
 
     permission_classes = [AllowAny]
+    schema = PageSchema()
 
     @extend_schema(
         summary="Search the site",
