@@ -4,13 +4,14 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from core.api.errors import ErrorSerializer
 from core.api.schema import NO_NUL, NOT_BLANK, AutoSchema
 from core.api.views import ConditionalGetMixin
 from search.forms import QUERY_MAX_LENGTH, SearchForm
@@ -113,7 +114,10 @@ class SearchViewSet(ConditionalGetMixin, viewsets.ViewSet):
         operation_id="search",
         tags=["search"],
         parameters=PARAMETERS,
-        responses={200: ResultPageSerializer},
+        responses={
+            200: ResultPageSerializer,
+            404: OpenApiResponse(ErrorSerializer, description="A page past the last one."),
+        },
     )
     def list(self, request: Request) -> Response:
         form = ApiSearchForm(request.query_params)

@@ -83,3 +83,5 @@ def test_it_is_in_the_schema_with_its_parameters(db, api):
     assert {parameter["name"] for parameter in operation["parameters"]} >= {"q", "kind", "topic", "from", "to"}
     assert "400" in operation["responses"]
     assert "429" in operation["responses"]
+    assert "404" in operation["responses"]
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/ResultPage")
