@@ -26,6 +26,7 @@ from core.api.errors import not_found
 from core.api.schema import AutoSchema
 from notifications.api import SubscriptionViewSet
 from policies.api import AnalysisViewSet, AuthorViewSet, ReportViewSet
+from search.api import SearchViewSet
 from topics.api import TopicViewSet
 from webinars.api import QuoteViewSet, SpeakerViewSet, WebinarViewSet
 
@@ -76,6 +77,7 @@ router.register("webinars", WebinarViewSet, basename="webinar")
 router.register("speakers", SpeakerViewSet, basename="speaker")
 router.register("quotes", QuoteViewSet, basename="quote")
 router.register("consultations", ConsultationViewSet, basename="consultation")
+router.register("search", SearchViewSet, basename="search")
 router.register(r"analyses/(?P<slug>[-a-zA-Z0-9_]+)/comments", AnalysisDiscussionViewSet, basename="analysis-comments")
 router.register(r"webinars/(?P<slug>[-a-zA-Z0-9_]+)/comments", WebinarDiscussionViewSet, basename="webinar-comments")
 router.register(

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "consultations",
     "comments",
     "notifications",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -35,6 +35,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
     path("notifications/", include("notifications.urls")),
+    path("", include("search.urls")),
     path("", include("comments.urls")),
     path("", include("webinars.urls")),
     path("", include("consultations.urls")),

@@ -18,6 +18,7 @@ COLLECTIONS = {
     "speakers",
     "quotes",
     "consultations",
+    "search",
     "comment-policy",
     "subscriptions",
     "moderation/queues",

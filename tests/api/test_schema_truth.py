@@ -62,7 +62,10 @@ def test_every_operation_advertises_exactly_the_filters_it_applies(api_as, conte
     checked = 0
     for template, operation in operations(schema, "get"):
         path = concrete(client, template, content)
-        applied = {name for name in every_filter if client.get(path, {name: ""}).status_code == 400}
+        # An operation's required parameters (the search's words) are given, so only the empty one counts.
+        required = {p["name"]: "cancer" for p in operation.get("parameters", []) if p.get("required")}
+        required = {name: value for name, value in required.items() if name in every_filter}
+        applied = {name for name in every_filter if client.get(path, {**required, name: ""}).status_code == 400}
         assert applied == filters_of(operation), template
         checked += 1
     assert checked == len(list(operations(schema, "get")))

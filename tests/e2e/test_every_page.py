@@ -382,6 +382,10 @@ VISITS = [
         page_at(lambda s: f"/comment-policy/version-{s.policy_version}/"),
     ),
     Visit("privacy notice", ("privacy",), page_at("/privacy/")),
+    # Search
+    Visit("search results", ("search:results",), page_at("/search/?q=research+clusters")),
+    Visit("search with no results", ("search:results",), page_at("/search/?q=xylophone")),
+    Visit("search with bad filters", ("search:results",), page_at("/search/?q=cancer&kind=podcast&from=soon", 400)),
     # Consultations and every step of answering one
     Visit("consultations", ("consultations:consultation_list",), page_at("/consultations/")),
     Visit("an open consultation", ("consultations:consultation",), page_at(f"/consultations/{OPEN_SLUG}/")),

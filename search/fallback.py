@@ -1,0 +1,36 @@
+"""Search without PostgreSQL (the SQLite default): every word must appear in the title, summary or body
+(``icontains``), and the rank counts where each appears with PostgreSQL's default weights: 1.0 in the
+title, 0.4 in the summary, 0.2 in the body."""
+
+from functools import reduce
+from operator import add
+from typing import Any
+
+from django.db.models import Case, FloatField, Q, QuerySet, Value, When
+
+from search.terms import Terms
+
+WEIGHTS = {"search_title": 1.0, "search_summary": 0.4, "search_body": 0.2}
+
+
+def _anywhere(term: str) -> Q:
+    return reduce(lambda found, name: found | Q(**{f"{name}__icontains": term}), WEIGHTS, Q())
+
+
+def _score(term: str) -> Case:
+    return reduce(
+        add,
+        [
+            Case(When(Q(**{f"{name}__icontains": term}), then=Value(weight)), default=Value(0.0))
+            for name, weight in WEIGHTS.items()
+        ],
+    )
+
+
+def matching(rows: "QuerySet[Any]", terms: Terms) -> "QuerySet[Any]":
+    for term in terms.include:
+        rows = rows.filter(_anywhere(term))
+    for term in terms.exclude:
+        rows = rows.exclude(_anywhere(term))
+    rank = reduce(add, [_score(term) for term in terms.include])
+    return rows.annotate(rank=rank * Value(1.0, output_field=FloatField()))

@@ -1,0 +1,170 @@
+"""Site search: every public analysis, webinar, consultation and consultation outcome, in one list by
+relevance, in a fixed number of queries.
+
+For each kind (or the one asked for): one query ranks the matches and counts them, returning the best
+``page × per_page``; the lists are merged by rank (then date), and the page's rows are read, with their
+passages and topics, by two queries per kind present on the page. So a page costs at most three
+queries per kind whatever the number of matches.
+"""
+
+from contextlib import nullcontext
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, cast
+
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Count, QuerySet, Window
+from django.utils.safestring import SafeString
+
+from consultations.search import CONSULTATIONS, OUTCOMES
+from core.search import Searchable
+from policies.search import ANALYSES
+from search import excerpts, fallback, postgres
+from search.terms import parse
+from topics.models import Topic
+from webinars.search import WEBINARS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+SOURCES: tuple[Searchable, ...] = (ANALYSES, WEBINARS, CONSULTATIONS, OUTCOMES)
+KINDS = {source.kind: source for source in SOURCES}
+
+# Deeper pages cost each kind's ranking query more rows; nobody reads past this.
+MAX_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Criteria:
+    text: str
+    kind: str = ""
+    topic: Topic | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    kind: str
+    label: "StrOrPromise"
+    title: SafeString
+    title_text: str
+    url: str
+    date: datetime
+    passage: SafeString
+    topics: list[Topic]
+    rank: float = 0.0
+
+
+@dataclass(frozen=True)
+class Ranked:
+    rank: float
+    when: datetime
+    order: int
+    pk: int
+
+
+class PageOutOfRange(Exception):
+    def __init__(self, last: int) -> None:
+        super().__init__(last)
+        self.last = last
+
+
+def on_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def is_searchable(text: str) -> bool:
+    """Whether the text holds a word to look for (PostgreSQL would also drop what the fallback drops)."""
+    return bool(parse(text))
+
+
+def _filtered(source: Searchable, criteria: Criteria) -> "QuerySet[Any]":
+    rows = source.queryset()
+    if criteria.topic is not None:
+        rows = rows.filter(topics=criteria.topic)
+    if criteria.date_from is not None:
+        rows = rows.filter(search_date__date__gte=criteria.date_from)
+    if criteria.date_to is not None:
+        rows = rows.filter(search_date__date__lte=criteria.date_to)
+    return rows
+
+
+def _matching(source: Searchable, criteria: Criteria) -> "QuerySet[Any]":
+    rows = _filtered(source, criteria)
+    if on_postgresql():
+        return postgres.matching(source, rows, criteria.text)
+    return fallback.matching(rows, parse(criteria.text))
+
+
+def _best(source: Searchable, order: int, criteria: Criteria, limit: int) -> tuple[list[Ranked], int]:
+    """The kind's best ``limit`` matches and how many there are in all, in one query (two with an index)."""
+    best = (
+        _matching(source, criteria)
+        .annotate(search_total=Window(Count("pk")))
+        .order_by("-rank", "-search_date", "-pk")
+        .values_list("pk", "rank", "search_date", "search_total")[:limit]
+    )
+    indexed = on_postgresql() and source.stored_vector is not None
+    with postgres.matching_through_indexes() if indexed else nullcontext():
+        rows = list(best)
+    found = [Ranked(rank=rank, when=when, order=order, pk=pk) for pk, rank, when, _total in rows]
+    return found, (rows[0][3] if rows else 0)
+
+
+def _read(source: Searchable, criteria: Criteria, ids: list[int]) -> dict[int, Result]:
+    """The page's rows of one kind with their marked titles and passages, and their topics: two queries."""
+    rows = source.queryset().filter(pk__in=ids).prefetch_related("topics")
+    pattern = None
+    if on_postgresql():
+        rows = postgres.with_headlines(rows, criteria.text)
+    else:
+        pattern = excerpts.words_pattern(parse(criteria.text).include)
+    results = {}
+    for obj in rows:
+        if pattern is None:
+            title = excerpts.from_headline(obj.search_title_marked)
+            passage = excerpts.from_headline(obj.search_passage)
+        else:
+            title = excerpts.highlight(obj.search_title, pattern)
+            passage = excerpts.passage(f"{obj.search_summary}\n\n{obj.search_body}", pattern)
+        results[obj.pk] = Result(
+            kind=source.kind,
+            label=source.label,
+            title=title,
+            title_text=obj.search_title,
+            url=source.url(obj),
+            date=obj.search_date,
+            passage=passage,
+            topics=list(obj.topics.all()),
+        )
+    return results
+
+
+def site_search(criteria: Criteria, *, page_number: int = 1, per_page: int = 10) -> "Page[Result]":
+    """One page of results (a Django ``Page`` of ``Result``); ``PageOutOfRange`` past the last page."""
+    if not is_searchable(criteria.text):
+        return Page([], 1, cast("Paginator[Result]", Paginator([], per_page)))
+    sources = [KINDS[criteria.kind]] if criteria.kind else list(SOURCES)
+    limit = min(page_number, MAX_PAGE) * per_page
+    ranked: list[Ranked] = []
+    total = 0
+    for order, source in enumerate(sources):
+        found, count = _best(source, order, criteria, limit)
+        ranked.extend(found)
+        total += count
+    # The paginator only counts (a range has the length of all matches); the page holds this page's results.
+    paginator = cast("Paginator[Result]", Paginator(range(total), per_page))
+    last = min(paginator.num_pages, MAX_PAGE)
+    if page_number > last:
+        raise PageOutOfRange(last)
+    ranked.sort(key=lambda row: (-row.rank, -row.when.timestamp(), row.order, -row.pk))
+    window = ranked[(page_number - 1) * per_page : page_number * per_page]
+    read = {
+        order: _read(sources[order], criteria, [row.pk for row in window if row.order == order])
+        for order in sorted({row.order for row in window})
+    }
+    # A row unpublished between the two queries is left out rather than shown.
+    results = [replace(read[row.order][row.pk], rank=round(row.rank, 4)) for row in window if row.pk in read[row.order]]
+    return Page(results, page_number, paginator)

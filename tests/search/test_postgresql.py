@@ -1,0 +1,33 @@
+"""On PostgreSQL, the trigger keeps an analysis's search vectors in step with its text, however written."""
+
+import pytest
+from django.db import connection
+
+from policies.models import PolicyAnalysis
+from search.selectors import Criteria, site_search
+from tests.factories import AnalysisFactory
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's full-text search")
+
+
+def urls(text: str) -> list[str]:
+    return [result.url for result in site_search(Criteria(text=text)).object_list]
+
+
+def test_a_saved_bulk_created_or_updated_analysis_is_found_by_its_new_words(db):
+    analysis = AnalysisFactory(title="Sarcoma services", status=PolicyAnalysis.Status.PUBLISHED)
+    assert analysis.get_absolute_url() in urls("sarcoma")
+
+    PolicyAnalysis.objects.filter(pk=analysis.pk).update(title="Mesothelioma services")
+
+    assert analysis.get_absolute_url() in urls("mesothelioma")
+    assert analysis.get_absolute_url() not in urls("sarcoma")
+
+
+def test_the_title_outranks_the_standfirst_which_outranks_the_body(db):
+    kwargs = {"status": PolicyAnalysis.Status.PUBLISHED}
+    in_body = AnalysisFactory(title="One", standfirst="Two", body="Biobank plans.", **kwargs)
+    in_standfirst = AnalysisFactory(title="Three", standfirst="Biobank plans.", body="Four", **kwargs)
+    in_title = AnalysisFactory(title="Biobank plans", standfirst="Five", body="Six", **kwargs)
+
+    assert urls("biobank") == [a.get_absolute_url() for a in (in_title, in_standfirst, in_body)]
