@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 Status = Comment.Status
 
 COUNT_CAP = 1000
+# The Reported queue is searched among its first this-many comments (open reports are few).
+REPORTED_SEARCH_CAP = 10_000
 
 
 # A whole address as typed in the search box: looked up exactly, through the author-address index.

@@ -171,7 +171,13 @@ class QueueAdmin(CommentPermissions, admin.ModelAdmin):
         """
         if not search_term.strip():
             return queryset, False
-        matches = queryset.filter(queues.search_matches(search_term)).order_by(*self.get_ordering(request))
+        searched = queryset
+        if self.queue.key == "reported":
+            # A few open reports: searched among, by id. Left to itself the planner may read the whole
+            # table in id order to meet the reports, filtering every row by the words.
+            reported = list(queryset.values_list("pk", flat=True)[: queues.REPORTED_SEARCH_CAP])
+            searched = Comment.objects.filter(pk__in=reported)
+        matches = searched.filter(queues.search_matches(search_term)).order_by(*self.get_ordering(request))
         first_ids = list(matches.values_list("pk", flat=True)[: PAGE_COUNT_CAP + 1])
         return queryset.filter(pk__in=first_ids), False
 

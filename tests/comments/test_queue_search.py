@@ -8,12 +8,12 @@ from django.db import connection
 from django.utils.http import urlencode
 
 from comments.models import Comment
-from tests.factories import CommentFactory
+from tests.factories import CommentFactory, FlagFactory
 from tests.services import require_postgresql
 
 pytestmark = pytest.mark.django_db
 Status = Comment.Status
-QUEUE_URLS = ["pendingcomment", "spamcomment", "approvedcomment", "rejectedcomment", "comment"]
+QUEUE_URLS = ["pendingcomment", "reportedcomment", "spamcomment", "approvedcomment", "rejectedcomment", "comment"]
 
 
 @pytest.fixture
@@ -88,6 +88,14 @@ def test_a_search_costs_at_most_15_queries_on_every_queue(
         with django_assert_max_num_queries(15):
             response = client.get(f"/admin/comments/{queue}/?{urlencode({'q': term})}")
         assert response.status_code == 200
+
+
+def test_the_reported_queue_searches_among_its_reported_comments(comments, client_for, moderator):
+    FlagFactory(comment=comments["mentions"])
+    client = client_for(moderator)
+
+    assert found(client, "reportedcomment", "trial") == ids(comments, "mentions")
+    assert found(client, "reportedcomment", "funding") == set()
 
 
 def test_what_was_typed_is_shown_escaped(comments, client_for, moderator):
