@@ -14,8 +14,10 @@ BENCH_ONLY=name,name to run some of them.
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,22 +53,21 @@ def run(name: str, arguments: list[str], env: dict[str, str], limit: int, log) -
         start_new_session=True,
     )
     assert process.stdout is not None
+    # A benchmark that hangs without a word is stopped too: the watchdog does not wait for a line.
+    watchdog = threading.Timer(limit, os.killpg, (process.pid, signal.SIGTERM))
+    watchdog.start()
     try:
         for line in process.stdout:
-            if not line.startswith("{"):
-                continue
-            record = json.loads(line)
-            records.append(record)
-            log.write(line)
-            print(line, end="", flush=True)
-            if time.monotonic() - started > limit:
-                raise subprocess.TimeoutExpired(name, limit)
-        process.wait(timeout=max(1, limit - (time.monotonic() - started)))
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, 15)
+            if line.startswith("{"):
+                records.append(json.loads(line))
+                log.write(line)
+                print(line, end="", flush=True)
         process.wait()
+    finally:
+        watchdog.cancel()
+    if time.monotonic() - started >= limit:
         records.append({"bench": name, "error": f"stopped after {limit} s"})
-    if process.returncode:
+    elif process.returncode:
         records.append({"bench": name, "error": f"exited with {process.returncode}; see its output above"})
     if records and "error" in records[-1]:
         log.write(json.dumps(records[-1]) + "\n")
