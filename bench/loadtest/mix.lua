@@ -23,7 +23,7 @@ end
 init = function(args)
   math.randomseed(os.time() * 1000 + id)
   sent = 0
-  reads_done, posts_done, subscriptions_done, failures = 0, 0, 0, 0
+  reads_done, posts_done, subscriptions_done, failures, failed_statuses = 0, 0, 0, 0, ""
 end
 
 local function address()
@@ -61,18 +61,21 @@ response = function(status, headers, body)
     subscriptions_done = subscriptions_done + 1
   else
     failures = failures + 1
+    failed_statuses = failed_statuses .. status .. " "
   end
 end
 
 done = function(summary, latency, requests)
-  local totals = { reads = 0, posts = 0, subscriptions = 0, failures = 0 }
+  local totals = { reads = 0, posts = 0, subscriptions = 0, failures = 0, statuses = "" }
   for _, thread in ipairs(threads) do
     totals.reads = totals.reads + thread:get("reads_done")
     totals.posts = totals.posts + thread:get("posts_done")
     totals.subscriptions = totals.subscriptions + thread:get("subscriptions_done")
     totals.failures = totals.failures + thread:get("failures")
+    totals.statuses = totals.statuses .. thread:get("failed_statuses")
   end
-  io.write(string.format('{"reads": %d, "comment_posts": %d, "subscriptions": %d, "failed": %d}\n',
-    totals.reads, totals.posts, totals.subscriptions, totals.failures))
+  io.write(string.format(
+    '{"reads": %d, "comment_posts": %d, "subscriptions": %d, "failed": %d, "failed_statuses": "%s"}\n',
+    totals.reads, totals.posts, totals.subscriptions, totals.failures, totals.statuses))
   summary_done(summary, latency, requests)
 end
