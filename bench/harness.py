@@ -1,11 +1,13 @@
-"""Shared set-up for benchmarks: a throw-away test database and timing helpers.
+"""Shared set-up for benchmarks: a throw-away test database, timing helpers and the figure lines.
 
-Run a benchmark as ``python -m bench.<name>``; each prints JSON lines.
+Run a benchmark as ``python -m bench.<name>``; each prints JSON lines. ``make bench`` runs them all
+with their anchors and prints the table of figures (``python -m bench.report``).
 """
 
 import gc
 import json
 import os
+import signal
 import statistics
 import sys
 import time
@@ -16,6 +18,9 @@ import django
 
 
 def setup_django() -> None:
+    # Stopped by make bench's time limit: leave through the finally blocks that stop the servers
+    # a benchmark started and drop its test database.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
 
@@ -73,3 +78,43 @@ def summary(timings: list[float]) -> dict[str, float]:
 
 def emit(record: dict) -> None:
     print(json.dumps(record), file=sys.stdout, flush=True)
+
+
+def load_average() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def figure(
+    *,
+    bench: str,
+    figure: str,
+    ours: float,
+    anchor: float | None,
+    target: float | str,
+    unit: str,
+    passed: bool | None = None,
+    **details: object,
+) -> dict:
+    """One figure line, in the shape every benchmark prints.
+
+    ``ratio`` is our speed as a fraction of the anchor's, measured in the same run: ours / anchor for a
+    rate (a unit ending in "/s"), anchor / ours for a time. A numeric ``target`` is the least ratio to
+    reach; a text target is an absolute budget, and the caller says whether it ``passed``.
+    """
+    ratio = None
+    if anchor:
+        ratio = round(ours / anchor if unit.endswith("/s") else anchor / ours, 3)
+    if passed is None and isinstance(target, int | float) and ratio is not None:
+        passed = ratio >= target
+    return {
+        "bench": bench,
+        "figure": figure,
+        "ours": ours,
+        "anchor": anchor,
+        "ratio": ratio,
+        "target": target,
+        "unit": unit,
+        "pass": passed,
+        "load_average_1m": load_average(),
+        **details,
+    }

@@ -1,11 +1,14 @@
-"""Server time and SQL queries of each moderation queue page over a large comment table, on PostgreSQL.
+"""Server time and SQL queries of each moderation queue page, and of its search box, over a large
+comment table, on PostgreSQL.
 
 python -m bench.moderation_queues [comments] [runs]
 
 Fills MODERATION_BENCH_DATABASE_URL's database (default: the local consult_moderation; never
 DATABASE_URL's, since filling empties the comment tables) with the given number of comments by
 COPY, once; a second run with the same size reuses them. Prints one JSON line
-per page: median and p95 server time through Django's test client, and the queries it ran.
+per page: median and p95 server time through Django's test client, and the queries it ran; each
+queue is searched for five words (one in every comment, one in a few, a name, a whole address, one in
+none), and a figure line per queue gives its slowest search against the budget (< 300 ms, <= 15 queries).
 """
 
 import os
@@ -14,7 +17,7 @@ import sys
 import time
 from datetime import timedelta
 
-from bench.harness import count_queries, emit, setup_django, summary, time_calls
+from bench.harness import count_queries, emit, figure, setup_django, summary, time_calls
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/consult_moderation"
 ANALYSES = 50
@@ -159,6 +162,29 @@ PAGES = {
 }
 
 
+# What a moderator types in the search box, from a word in every comment to one in none.
+SEARCHES = {
+    "word_in_every_comment": "pipeline",
+    "number_in_few": "4242",
+    "author_name": "Commenter 4242",
+    "whole_address": "commenter4242@example.org",
+    "no_match": "zebra",
+}
+SEARCHED_QUEUES = ("pending", "reported", "spam", "approved", "rejected", "all")
+SEARCH_BUDGET_MS = 300
+SEARCH_QUERY_BUDGET = 15
+
+
+def search_pages() -> dict[str, str]:
+    from django.utils.http import urlencode
+
+    return {
+        f"search_{queue}_{name}": f"{PAGES[queue]}?{urlencode({'q': term})}"
+        for queue in SEARCHED_QUEUES
+        for name, term in SEARCHES.items()
+    }
+
+
 def measure(size: int, runs: int) -> list[dict]:
     """Time each queue page and a comment's page as a moderator sees them."""
     from django.test import Client
@@ -171,7 +197,7 @@ def measure(size: int, runs: int) -> list[dict]:
     client = Client()
     client.force_login(moderator)
     pending_id = Comment.objects.filter(status="pending").order_by("created_at").values_list("pk", flat=True).first()
-    pages = {**PAGES, "comment_page": f"/admin/comments/pendingcomment/{pending_id}/change/"}
+    pages = {**PAGES, "comment_page": f"/admin/comments/pendingcomment/{pending_id}/change/", **search_pages()}
     records = []
     for name, url in pages.items():
         client.get(url)
@@ -185,13 +211,39 @@ def measure(size: int, runs: int) -> list[dict]:
             {
                 "bench": "moderation_queues",
                 "page": name,
+                "url": url,
                 "comments": size,
                 "queries": len(queries),
                 "unbounded_counts": len(full_counts),
                 **summary(timings),
+                "load_average_1m": round(os.getloadavg()[0], 2),
             }
         )
     return records
+
+
+def search_figures(records: list[dict]) -> list[dict]:
+    """The slowest search on each queue against the budget: < 300 ms and at most 15 queries."""
+    figures = []
+    for queue in SEARCHED_QUEUES:
+        searches = [r for r in records if r["page"].startswith(f"search_{queue}_")]
+        slowest = max(searches, key=lambda r: r["median_ms"])
+        figures.append(
+            figure(
+                bench="moderation_search",
+                figure=f"{queue} queue, slowest of {len(searches)} searches ({slowest['page']})",
+                ours=slowest["median_ms"],
+                anchor=None,
+                target=f"< {SEARCH_BUDGET_MS} ms, <= {SEARCH_QUERY_BUDGET} queries",
+                unit="ms",
+                passed=slowest["median_ms"] < SEARCH_BUDGET_MS
+                and max(r["queries"] for r in searches) <= SEARCH_QUERY_BUDGET,
+                comments=slowest["comments"],
+                queries=max(r["queries"] for r in searches),
+                database="postgresql",
+            )
+        )
+    return figures
 
 
 def main(size: int, runs: int) -> None:
@@ -213,7 +265,10 @@ def main(size: int, runs: int) -> None:
         existing = cursor.fetchone()[0] or 0
     if existing != size or not Comment.objects.filter(pk=size).exists():
         fill(size)
-    for record in measure(size, runs):
+    records = measure(size, runs)
+    for record in records:
+        emit(record)
+    for record in search_figures(records):
         emit(record)
 
 

@@ -360,6 +360,17 @@ class NewsletterIssue(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The counts newsletter_stats gives, kept on the issue: taken when sending finishes and each night
+    # before the retention job deletes old emails; once the issue's emails are deleted they are final.
+    recipients_count = models.PositiveIntegerField(_("recipients"), default=0, editable=False)
+    sent_count = models.PositiveIntegerField(_("sent"), default=0, editable=False)
+    failed_count = models.PositiveIntegerField(_("failed"), default=0, editable=False)
+    bounced_count = models.PositiveIntegerField(_("bounced"), default=0, editable=False)
+    complained_count = models.PositiveIntegerField(_("complaints"), default=0, editable=False)
+    suppressed_count = models.PositiveIntegerField(_("suppressed"), default=0, editable=False)
+    unsubscribed_count = models.PositiveIntegerField(_("unsubscribed"), default=0, editable=False)
+    counted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    counts_final = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

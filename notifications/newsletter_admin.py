@@ -201,7 +201,19 @@ class ScheduleForm(forms.Form):
 class NewsletterIssueAdmin(admin.ModelAdmin):
     form = NewsletterIssueForm
     inlines = [NewsletterBlockInline]
-    list_display = ("subject", "status", "audience", "send_at", "started_at", "finished_at")
+    # The kept counts: read from the issue itself, so they stay after its emails are deleted.
+    list_display = (
+        "subject",
+        "status",
+        "audience",
+        "send_at",
+        "started_at",
+        "finished_at",
+        "recipients_count",
+        "sent_count",
+        "failed_count",
+        "bounced_count",
+    )
     list_filter = ("status", "audience")
     search_fields = ("subject",)
     change_form_template = "notifications/admin/newsletterissue_change_form.html"

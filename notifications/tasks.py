@@ -36,7 +36,10 @@ def sweep_deliveries() -> dict[str, int]:
 
 @shared_task(name="notifications.delete_old_deliveries")
 def delete_old_deliveries() -> int:
-    return outbox.deliveries_delete_old()
+    # Newsletter issues keep their counts first: they are read from the emails about to be deleted.
+    cutoff = outbox.retention_cutoff()
+    newsletters.newsletters_counts_keep_before(cutoff)
+    return outbox.deliveries_delete_old(cutoff)
 
 
 @shared_task(name="notifications.announce_new_content")

@@ -9,6 +9,7 @@ nothing, and the fan-out's own idempotency means no reader gets it twice.
 import logging
 import re
 import textwrap
+from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -238,10 +239,52 @@ def newsletters_send_due() -> int:
     unfinished = Delivery.objects.filter(
         broadcast=OuterRef("broadcast"), status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
     )
-    NewsletterIssue.objects.filter(status=Status.SENDING, broadcast__fanned_out_at__isnull=False).exclude(
+    finishing = NewsletterIssue.objects.filter(status=Status.SENDING, broadcast__fanned_out_at__isnull=False).exclude(
         Exists(unfinished)
-    ).update(status=Status.SENT, finished_at=timezone.now())
+    )
+    for issue in finishing:
+        issue.status, issue.finished_at = Status.SENT, timezone.now()
+        newsletter_counts_keep(issue, extra_fields=["status", "finished_at"])
     return started
+
+
+COUNT_FIELDS = {
+    "recipients": "recipients_count",
+    "sent": "sent_count",
+    "failed": "failed_count",
+    "bounced": "bounced_count",
+    "complained": "complained_count",
+    "suppressed": "suppressed_count",
+    "unsubscribed": "unsubscribed_count",
+}
+
+
+def newsletter_counts_keep(issue: NewsletterIssue, *, final: bool = False, extra_fields: Sequence[str] = ()) -> None:
+    """Store the issue's counts on it, so they outlive its emails, which the retention job deletes.
+
+    ``final``: its emails are about to go, so these counts are the last that can be taken.
+    """
+    if issue.counts_final:
+        return
+    stats = newsletter_stats(issue)
+    for name, field in COUNT_FIELDS.items():
+        setattr(issue, field, stats[name])
+    issue.counted_at, issue.counts_final = timezone.now(), final
+    issue.save(update_fields=[*COUNT_FIELDS.values(), "counted_at", "counts_final", *extra_fields])
+
+
+def newsletters_counts_keep_before(cutoff: datetime) -> int:
+    """Nightly, before emails written before ``cutoff`` are deleted: refresh every sent issue's counts
+    (bounces and complaints keep arriving for days), final for the issues whose emails are going."""
+    issues = list(NewsletterIssue.objects.filter(status=Status.SENT, counts_final=False))
+    going = set(
+        Delivery.objects.filter(broadcast__in=[issue.broadcast_id for issue in issues], created_at__lt=cutoff)
+        .values_list("broadcast_id", flat=True)
+        .distinct()
+    )
+    for issue in issues:
+        newsletter_counts_keep(issue, final=issue.broadcast_id in going)
+    return len(issues)
 
 
 def newsletter_stats(issue: NewsletterIssue) -> dict[str, int]:
@@ -252,6 +295,8 @@ def newsletter_stats(issue: NewsletterIssue) -> dict[str, int]:
     names = ("recipients", "queued", "sent", "failed", "bounced", "complained", "suppressed", "unsubscribed")
     if issue.broadcast_id is None:
         return dict.fromkeys(names, 0)
+    if issue.counts_final:
+        return {"queued": 0} | {name: getattr(issue, field) for name, field in COUNT_FIELDS.items()}
     rows = Delivery.objects.filter(broadcast_id=issue.broadcast_id).order_by()
     Status_ = Delivery.Status
     bounce = Q(status=Status_.FAILED, last_error__startswith=f"{Suppression.Reason.HARD_BOUNCE.label}:")

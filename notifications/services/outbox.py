@@ -157,12 +157,17 @@ def deliveries_retry(*, deliveries: models.QuerySet[Delivery]) -> int:
     return count
 
 
-def deliveries_delete_old() -> int:
-    """Delete finished emails older than DELIVERY_RETENTION_DAYS (the period the privacy notice states).
+def retention_cutoff() -> datetime:
+    """Emails written before this are deleted (DELIVERY_RETENTION_DAYS, the period the privacy notice states)."""
+    return timezone.now() - timedelta(days=settings.DELIVERY_RETENTION_DAYS)
+
+
+def deliveries_delete_old(cutoff: datetime | None = None) -> int:
+    """Delete finished emails written before the retention cutoff.
 
     Rows still waiting or sending stay: a message is not forgotten before it is sent.
     """
-    cutoff = timezone.now() - timedelta(days=settings.DELIVERY_RETENTION_DAYS)
+    cutoff = cutoff or retention_cutoff()
     finished = [Delivery.Status.SENT, Delivery.Status.FAILED, Delivery.Status.SUPPRESSED]
     deleted, _by_model = Delivery.objects.filter(created_at__lt=cutoff, status__in=finished).delete()
     return deleted
