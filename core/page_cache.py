@@ -22,6 +22,8 @@ import hashlib
 import logging
 import os
 import secrets
+import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, wraps
@@ -65,6 +67,14 @@ class Entry:
     status: int
     headers: list[tuple[str, str]]
     content: bytes
+    expires_at: float = 0.0  # time.time(); 0: as long as Redis keeps it
+
+
+# The pages this process served lately, by key: a page is the same wherever it was rendered while its tag
+# versions stay current, so a copy here needs one small read of those versions from Redis, not the page.
+LOCAL_PAGES = 200
+_local_pages: dict[str, Entry] = {}
+_local_lock = threading.Lock()
 
 
 def tag_for(instance: models.Model) -> str:
@@ -260,19 +270,35 @@ def _for_reader(request: HttpRequest, response: HttpResponse, outcome: str) -> H
 
 def _cached(key: str) -> Entry | None:
     store = caches[DEFAULT_CACHE_ALIAS]
+    kept = _local_pages.get(key)
+    if kept is not None and kept.expires_at > time.time() and _current(store, kept):
+        return kept
     entry: Entry | None = shared_call(store, "get", key)
-    if entry is None:
+    if entry is None or not _current(store, entry):
         return None
+    with _local_lock:
+        if len(_local_pages) >= LOCAL_PAGES:
+            _local_pages.pop(next(iter(_local_pages)))  # the oldest kept
+        _local_pages[key] = entry
+    return entry
+
+
+def _current(store: Any, entry: Entry) -> bool:
+    """Whether every tag the page was rendered under still has the version it had then."""
     keys = {_tag_key(tag): version for tag, version in entry.versions.items()}
     current = shared_call(store, "get_many", list(keys))
-    if any(current.get(key) != version for key, version in keys.items()):
-        return None
-    return entry
+    return all(current.get(key) == version for key, version in keys.items())
 
 
 def _store(key: str, response: HttpResponse, render: Render) -> bool:
     headers = [(name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS]
-    entry = Entry(versions=render.versions, status=response.status_code, headers=headers, content=response.content)
+    entry = Entry(
+        versions=render.versions,
+        status=response.status_code,
+        headers=headers,
+        content=response.content,
+        expires_at=time.time() + render.seconds,
+    )
     try:
         shared_call(caches[DEFAULT_CACHE_ALIAS], "set", key, entry, render.seconds)
     except Unshared:
