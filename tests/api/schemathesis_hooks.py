@@ -5,7 +5,8 @@ fields as ``anyOf``), so ``positive_data_acceptance`` holds it to them. What rem
 which depends on the data, not the shape: a topic, author, speaker or webinar slug in a filter or a
 subscription, a policy clause's id, the comment replied to, and a consultation response's answers,
 which must answer that consultation's own questions. For a positive case only, these hooks put
-real values from the live server's demo content in those places (read from the JSON file named by
+real values from the live server's demo content in those places (and a draft of the client's own
+for uploads, with a file of an accepted kind) (read from the JSON file named by
 ``API_FUZZ_KNOWN``, written by tests/api/test_schemathesis.py); negative cases are left as drawn,
 so the server must still refuse them. Which value is taken depends on the one drawn, so hypothesis
 can still shrink a failure.
@@ -41,6 +42,11 @@ def map_case(context, case):
         for name, kind in SLUG_FILTERS.items():
             if name in case.query:
                 case.query[name] = pick(KNOWN[kind], case.query[name])
+    if path == "/api/v1/responses/{response_id}/attachments/" and case.method == "POST":
+        # A file of an accepted kind, on the client's own draft, for a question that takes files.
+        case.path_parameters = {**(case.path_parameters or {}), "response_id": KNOWN["draft"]["id"]}
+        case.body = {"question": KNOWN["draft"]["question"], "file": b"Notes on the question.\n"}
+        return case
     body = case.body if isinstance(case.body, dict) else None
     if body is None:
         return case
@@ -52,6 +58,8 @@ def map_case(context, case):
     elif path.endswith("/{slug}/comments/"):
         # A reply names an approved comment on the same page; a new thread is as valid and always exists.
         body.pop("parent", None)
+    elif path == "/api/v1/responses/" and "consultation" in body:
+        body["consultation"] = pick(KNOWN["open_consultations"], body["consultation"])
     elif path == "/api/v1/consultations/{slug}/responses/":
         slug = (case.path_parameters or {}).get("slug")
         if slug in KNOWN["responses"]:

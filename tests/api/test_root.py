@@ -18,6 +18,7 @@ COLLECTIONS = {
     "speakers",
     "quotes",
     "consultations",
+    "responses",
     "comment-policy",
     "subscriptions",
     "moderation/queues",
