@@ -17,18 +17,21 @@ from tests.factories import UserFactory
 # the cache or a Celery queue empties only its own worker's. Tests that share something no suffix
 # separates run in one xdist group, on one worker, one after another (`--dist loadgroup`): the
 # tests of .ci/prepare-services, which use Redis databases 3 and 4 by number; and the real-browser
-# tests, in two groups of about the same length, so that two workers each drive their own browser
-# against their own live server and database: the page-by-page axe-core checks, and the journeys.
-# A module stays whole in its group, as its content is loaded once per module.
+# tests, in two groups that take about as long as each other, so that two workers each drive their
+# own browser against their own live server and database. A module stays whole in its group, as its
+# content is loaded once per module. The first group: every page's axe-core check, the staff
+# screens, the newsletter admin and the Content-Security-Policy checks; the second: the public
+# journeys and the account pages (each about 400 s of test time on a busy 2-core machine).
 
 BROWSER_PAGES_GROUP = "browser-pages"
 BROWSER_JOURNEYS_GROUP = "browser-journeys"
 BROWSER_PAGES_MODULES = frozenset(
     {
         "test_every_page.py",
-        "test_account_pages_accessibility.py",
         "test_staff_pages_accessibility.py",
         "test_trust_pages_accessibility.py",
+        "test_newsletter_admin.py",
+        "test_csp.py",
     }
 )
 REDIS_DATABASES = 16
