@@ -80,9 +80,6 @@ def pytest_configure(config: pytest.Config) -> None:
     app.conf.broker_url = broker
 
 
-# Before xdist's own hook, which reads the marks into each test's id on the worker: this file is loaded
-# before xdist's worker plugin is registered, so without tryfirst it ran after it and no test was grouped.
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("e2e"):

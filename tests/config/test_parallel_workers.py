@@ -71,8 +71,3 @@ def test_the_browser_tests_are_grouped_in_two_by_module_and_the_rest_spread():
 def test_every_module_named_in_the_pages_group_exists():
     folder = Path(__file__).resolve().parents[1] / "e2e"
     assert all((folder / module).exists() for module in BROWSER_PAGES_MODULES)
-
-
-def test_the_groups_are_set_before_xdist_reads_them_into_each_tests_id():
-    # xdist's worker hook turns the marks into "@group" suffixes; this conftest is registered before it.
-    assert pytest_collection_modifyitems.pytest_impl["tryfirst"] is True  # type: ignore[attr-defined]
