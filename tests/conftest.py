@@ -19,7 +19,8 @@ from tests.factories import UserFactory
 # tests of .ci/prepare-services, which use Redis databases 3 and 4 by number; and the real-browser
 # tests, in two groups that take about as long as each other, so that two workers each drive their
 # own browser against their own live server and database. A module stays whole in its group, as its
-# content is loaded once per module. The first group: every page's axe-core check, the staff
+# content is loaded once per module. (pytest-xdist 3.8 does not see marks added here: the browser
+# tests are in fact spread test by test; docs/accessibility.md.) The first group: every page's axe-core check, the staff
 # screens, the newsletter admin and the Content-Security-Policy checks; the second: the public
 # journeys and the account pages (each about 400 s of test time on a busy 2-core machine).
 
