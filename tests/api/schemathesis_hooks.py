@@ -5,8 +5,7 @@ fields as ``anyOf``), so ``positive_data_acceptance`` holds it to them. What rem
 which depends on the data, not the shape: a topic, author, speaker or webinar slug in a filter or a
 subscription, a policy clause's id, the comment replied to, and a consultation response's answers,
 which must answer that consultation's own questions. For a positive case only, these hooks put
-real values from the live server's demo content in those places (and a draft of the client's own
-for uploads, with a file of an accepted kind) (read from the JSON file named by
+real values from the live server's demo content in those places  (read from the JSON file named by
 ``API_FUZZ_KNOWN``, written by tests/api/test_schemathesis.py); negative cases are left as drawn,
 so the server must still refuse them. Which value is taken depends on the one drawn, so hypothesis
 can still shrink a failure.
@@ -33,14 +32,6 @@ def is_positive(case) -> bool:
     return case.meta is not None and case.meta.generation.mode.is_positive
 
 
-def valid_upload(body: Any) -> bool:
-    """The coverage phase marks some invalid bodies positive: only a body the schema allows is made real."""
-    if not isinstance(body, dict) or set(body) != {"question", "file"}:
-        return False
-    question = body["question"]
-    return isinstance(question, int) and not isinstance(question, bool) and question >= 1
-
-
 @schemathesis.hook
 def map_case(context, case):
     if not is_positive(case):
@@ -50,11 +41,6 @@ def map_case(context, case):
         for name, kind in SLUG_FILTERS.items():
             if name in case.query:
                 case.query[name] = pick(KNOWN[kind], case.query[name])
-    if path == "/api/v1/responses/{response_id}/attachments/" and case.method == "POST" and valid_upload(case.body):
-        # A file of an accepted kind, on the client's own draft, for a question that takes files.
-        case.path_parameters = {**(case.path_parameters or {}), "response_id": KNOWN["draft"]["id"]}
-        case.body = {"question": KNOWN["draft"]["question"], "file": b"Notes on the question.\n"}
-        return case
     body = case.body if isinstance(case.body, dict) else None
     if body is None:
         return case
