@@ -21,7 +21,8 @@ from comments.api.threads import (
     ConsultationDiscussionViewSet,
     WebinarDiscussionViewSet,
 )
-from consultations.api import ConsultationViewSet
+from consultations.api.attachments import DraftViewSet, ResponseAttachmentViewSet
+from consultations.api.consultations import ConsultationViewSet
 from core.api.errors import not_found
 from core.api.schema import AutoSchema
 from notifications.api import SubscriptionViewSet
@@ -78,6 +79,10 @@ router.register("speakers", SpeakerViewSet, basename="speaker")
 router.register("quotes", QuoteViewSet, basename="quote")
 router.register("consultations", ConsultationViewSet, basename="consultation")
 router.register("search", SearchViewSet, basename="search")
+router.register("responses", DraftViewSet, basename="response")
+router.register(
+    r"responses/(?P<response_id>[0-9]+)/attachments", ResponseAttachmentViewSet, basename="response-attachment"
+)
 router.register(r"analyses/(?P<slug>[-a-zA-Z0-9_]+)/comments", AnalysisDiscussionViewSet, basename="analysis-comments")
 router.register(r"webinars/(?P<slug>[-a-zA-Z0-9_]+)/comments", WebinarDiscussionViewSet, basename="webinar-comments")
 router.register(

@@ -27,6 +27,8 @@ from consultations.models import Attachment, Consultation, Question, Response, a
 logger = logging.getLogger(__name__)
 MB = 1024 * 1024
 KINDS = {kind.name: kind for kind in filetypes.KINDS}
+# The code of the one refusal about the question rather than the file, for callers that say which input was wrong.
+QUESTION_REFUSES_FILES = "question_refuses_files"
 
 
 def megabytes(size: int) -> str:
@@ -59,7 +61,7 @@ def attachment_store(*, response: Response, question: Question, upload: "Uploade
     consultation = response.consultation
     name = upload.name or ""
     if not question.accepts_files or question.consultation_id != response.consultation_id:
-        raise ValidationError(_("This question does not accept files."))
+        raise ValidationError(_("This question does not accept files."), code=QUESTION_REFUSES_FILES)
     size = upload.size or 0
     if size == 0:
         raise ValidationError(

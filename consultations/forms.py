@@ -3,7 +3,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +11,7 @@ from consultations import filetypes, routing
 from consultations.attachments import limits_hint
 from consultations.models import OTHER, Answer, Attachment, Question, QuestionTag, Response, Section
 from consultations.services import AnswerInput
+from core.forms import ErrorSummaryMixin
 from core.validators import DeliverableEmailField
 
 
@@ -33,39 +33,17 @@ def _describe(form: forms.BaseForm) -> None:
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-    # The mixin only ever goes in front of a Django form, whose attributes it uses.
-    _FormBase = forms.BaseForm
-else:
-    _FormBase = object
 
-
-class GovFormMixin(_FormBase):
-    """GOV.UK's pattern: every error also listed in a summary at the top, linked to its field."""
-
-    # A page of questions names the question in the summary, where "Select an answer" alone would be vague.
-    summary_names_fields = False
-
-    def error_summary(self) -> list[tuple[str, str]]:
-        summary: list[tuple[str, str]] = []
-        for name, errors in self.errors.items():
-            if name == NON_FIELD_ERRORS:
-                summary.extend(("", str(error)) for error in errors)
-                continue
-            field = self[name]
-            anchor = field.auto_id
-            if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-                anchor = f"{anchor}_0"
-            for error in errors:
-                text = f"{field.label}: {error}" if self.summary_names_fields else str(error)
-                summary.append((anchor, text))
-        return summary
+class QuestionnaireFormMixin(ErrorSummaryMixin):
+    """The error summary of every public form, and each input pointed at its hint and error by the
+    ids the questionnaire's templates give them."""
 
     def full_clean(self) -> None:
         super().full_clean()
         _describe(self)
 
 
-class AboutYouForm(GovFormMixin, forms.ModelForm):
+class AboutYouForm(QuestionnaireFormMixin, forms.ModelForm):
     class Meta:
         model = Response
         fields = ("email", "name", "respondent_type", "organisation", "organisation_role")
@@ -118,7 +96,7 @@ class AboutYouForm(GovFormMixin, forms.ModelForm):
         return {name: self.cleaned_data.get(name, "") or "" for name in self.Meta.fields}
 
 
-class DeclarationForm(GovFormMixin, forms.ModelForm):
+class DeclarationForm(QuestionnaireFormMixin, forms.ModelForm):
     accept_policy = forms.BooleanField(
         label=_("I have read the comment policy, which applies to anything published"), required=False
     )
@@ -198,7 +176,7 @@ class Reveal:
     hint: "StrOrPromise"
 
 
-class SectionForm(GovFormMixin, forms.Form):
+class SectionForm(QuestionnaireFormMixin, forms.Form):
     """One page of the questionnaire: a field per question asked, plus "please specify" boxes for "Other"
     and a file field where the question accepts files (``uploads`` are the files already attached;
     ``oversized`` the file fields the upload handler stopped reading).

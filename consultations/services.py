@@ -77,6 +77,8 @@ def response_accepts_changes(response: Response) -> bool:
 
 
 def _require_open(response: Response) -> None:
+    if response.status != Response.Status.DRAFT:
+        raise ResponseClosed(_("This response has been sent, so it can no longer be changed."))
     if not response_accepts_changes(response):
         raise ResponseClosed(
             _("This consultation closed on %(date)s and no longer accepts responses.")

@@ -24,6 +24,8 @@ class ErrorSummaryMixin(_FormBase):
 
     # The field a form-wide error (such as "choose at least one") is about, so its summary line links there.
     form_errors_field: str | None = None
+    # A page of several questions names the question in each line, where "Select an answer" alone is vague.
+    summary_names_fields = False
 
     def error_summary(self) -> list[tuple[str, str]]:
         summary: list[tuple[str, str]] = []
@@ -31,8 +33,11 @@ class ErrorSummaryMixin(_FormBase):
         for error in errors.get(NON_FIELD_ERRORS, []):
             summary.append((self._anchor(self.form_errors_field), str(error)))
         for name in self.fields:
-            summary.extend((self._anchor(name), str(error)) for error in errors.get(name, []))
+            summary.extend((self._anchor(name), self._summary_line(name, str(error))) for error in errors.get(name, []))
         return summary
+
+    def _summary_line(self, name: str, error: str) -> str:
+        return f"{self[name].label}: {error}" if self.summary_names_fields else error
 
     def _anchor(self, name: str | None) -> str:
         if name is None or name not in self.fields:

@@ -15,11 +15,26 @@ from tests.factories import UserFactory
 # Each worker gets its own test database (pytest-django adds the worker's suffix to its name) and
 # its own Redis database: the one REDIS_URL names plus the worker's number, so a test that empties
 # the cache or a Celery queue empties only its own worker's. Tests that share something no suffix
-# separates run in one xdist group, on one worker, one after another (`--dist loadgroup`):
-# the real-browser tests (one browser, one live server, the demo content loaded once) and the
-# tests of .ci/prepare-services, which use Redis databases 3 and 4 by number.
+# separates run in one xdist group, on one worker, one after another (`--dist loadgroup`): the
+# tests of .ci/prepare-services, which use Redis databases 3 and 4 by number; and the real-browser
+# tests, in two groups that take about as long as each other, so that two workers each drive their
+# own browser against their own live server and database. A module stays whole in its group, as its
+# content is loaded once per module. (pytest-xdist 3.8 does not see marks added here: the browser
+# tests are in fact spread test by test; docs/accessibility.md.) The first group: every page's axe-core check, the staff
+# screens, the newsletter admin and the Content-Security-Policy checks; the second: the public
+# journeys and the account pages (each about 400 s of test time on a busy 2-core machine).
 
-BROWSER_GROUP = "browser"
+BROWSER_PAGES_GROUP = "browser-pages"
+BROWSER_JOURNEYS_GROUP = "browser-journeys"
+BROWSER_PAGES_MODULES = frozenset(
+    {
+        "test_every_page.py",
+        "test_staff_pages_accessibility.py",
+        "test_trust_pages_accessibility.py",
+        "test_newsletter_admin.py",
+        "test_csp.py",
+    }
+)
 REDIS_DATABASES = 16
 REDIS_URL_GIVEN = os.environ.get("REDIS_URL", "")  # before a worker moves it on
 
@@ -69,7 +84,12 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("e2e"):
-            item.add_marker(pytest.mark.xdist_group(BROWSER_GROUP))
+            item.add_marker(pytest.mark.xdist_group(browser_group(item)))
+
+
+def browser_group(item: pytest.Item) -> str:
+    pages = item.path.name in BROWSER_PAGES_MODULES
+    return BROWSER_PAGES_GROUP if pages else BROWSER_JOURNEYS_GROUP
 
 
 @pytest.fixture(autouse=True)

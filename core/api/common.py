@@ -8,6 +8,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from django.conf import settings
 from django.db.models import Model, QuerySet
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -70,8 +71,12 @@ class StrictSerializer(serializers.Serializer[_IN]):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError({name: [_("This field is not recognised.")] for name in unknown})
+            # Form data (multipart uploads) is text by nature: the JSON types are for JSON bodies.
+            typed = not isinstance(data, QueryDict)
             mistyped = [
-                name for name, field in self.fields.items() if name in data and not _json_type_fits(field, data[name])
+                name
+                for name, field in self.fields.items()
+                if typed and name in data and not _json_type_fits(field, data[name])
             ]
             if mistyped:
                 raise serializers.ValidationError(

@@ -3,5 +3,10 @@
 (function () {
   "use strict";
   var container = document.getElementById("redoc-container");
-  Redoc.init(container.dataset.specUrl, { nonce: document.currentScript.nonce }, container);
+  // Samples open in full: a collapsed level's 15 px "expand" button is below WCAG 2.2's 24 px target size.
+  Redoc.init(
+    container.dataset.specUrl,
+    { nonce: document.currentScript.nonce, jsonSampleExpandLevel: "all" },
+    container
+  );
 })();

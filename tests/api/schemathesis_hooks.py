@@ -5,7 +5,7 @@ fields as ``anyOf``), so ``positive_data_acceptance`` holds it to them. What rem
 which depends on the data, not the shape: a topic, author, speaker or webinar slug in a filter or a
 subscription, a policy clause's id, the comment replied to, and a consultation response's answers,
 which must answer that consultation's own questions. For a positive case only, these hooks put
-real values from the live server's demo content in those places (read from the JSON file named by
+real values from the live server's demo content in those places  (read from the JSON file named by
 ``API_FUZZ_KNOWN``, written by tests/api/test_schemathesis.py); negative cases are left as drawn,
 so the server must still refuse them. Which value is taken depends on the one drawn, so hypothesis
 can still shrink a failure.
@@ -52,6 +52,8 @@ def map_case(context, case):
     elif path.endswith("/{slug}/comments/"):
         # A reply names an approved comment on the same page; a new thread is as valid and always exists.
         body.pop("parent", None)
+    elif path == "/api/v1/responses/" and "consultation" in body:
+        body["consultation"] = pick(KNOWN["open_consultations"], body["consultation"])
     elif path == "/api/v1/consultations/{slug}/responses/":
         slug = (case.path_parameters or {}).get("slug")
         if slug in KNOWN["responses"]:

@@ -54,7 +54,7 @@ def public_paths(api, content) -> list[str]:
     schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     paths = []
     for template, operations in schema["paths"].items():
-        if "get" not in operations or template.startswith("/api/v1/moderation/"):
+        if "get" not in operations or template.startswith(("/api/v1/moderation/", "/api/v1/responses/")):
             continue
         collection = template.split("/")[3]
         if "{slug}" in template:

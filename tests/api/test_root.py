@@ -19,6 +19,7 @@ COLLECTIONS = {
     "quotes",
     "consultations",
     "search",
+    "responses",
     "comment-policy",
     "subscriptions",
     "moderation/queues",

@@ -19,8 +19,8 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
 from accounts.roles import MODERATORS
-from consultations.api import ResponseThrottle
-from consultations.models import Consultation
+from consultations.api.consultations import ResponseThrottle
+from consultations.models import Consultation, Question, Response
 from moderation.models import PolicyClause
 from policies.models import Author
 from tests.factories import UserFactory
@@ -76,9 +76,23 @@ def valid_response(detail: dict) -> dict:
     }
 
 
-def known_values(client) -> dict:
+def fuzzing_draft(user) -> dict:
+    """A draft of the client's own, on an open consultation's question that takes files, with room for
+    every file the fuzzer sends: uploads need an existing draft, which no schema can name."""
+    question = Question.objects.filter(
+        accepts_files=True, section__consultation__in=Consultation.objects.open()
+    ).first()
+    assert question is not None
+    Consultation.objects.filter(pk=question.section.consultation_id).update(attachment_max_files=1000)
+    draft = Response.objects.create(consultation_id=question.section.consultation_id, user=user)
+    return {"id": draft.pk, "question": question.pk}
+
+
+def known_values(client, user) -> dict:
     open_slugs = [consultation.slug for consultation in Consultation.objects.open()]
     return {
+        "draft": fuzzing_draft(user),
+        "open_consultations": open_slugs,
         "topics": sorted(Topic.objects.values_list("slug", flat=True)),
         "authors": sorted(Author.objects.values_list("slug", flat=True)),
         "speakers": sorted(Speaker.objects.values_list("slug", flat=True)),
@@ -96,7 +110,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server,
     token = Token.objects.create(user=moderator)
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     known = tmp_path / "known.json"
-    known.write_text(json.dumps(known_values(client)))
+    known.write_text(json.dumps(known_values(client, moderator)))
     environment = {
         **os.environ,
         "PYTHONPATH": str(settings.BASE_DIR),

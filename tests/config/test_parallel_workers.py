@@ -1,14 +1,17 @@
 """`make test` runs on several pytest-xdist workers: each has its own Redis database, and the tests
-that must share one process (the browser tests, the fixed Redis databases) keep to one worker."""
+that must share one process (each group of browser tests, the fixed Redis databases) keep to one worker."""
 
 import os
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from config.celery import app
 from tests.conftest import (
-    BROWSER_GROUP,
+    BROWSER_JOURNEYS_GROUP,
+    BROWSER_PAGES_GROUP,
+    BROWSER_PAGES_MODULES,
     REDIS_URL_GIVEN,
     pytest_collection_modifyitems,
     worker_number,
@@ -42,8 +45,9 @@ def test_this_worker_uses_its_own_redis_database_for_the_cache_the_broker_and_su
 class Item:
     """As much of a collected test as the grouping hook reads."""
 
-    def __init__(self, *markers: str) -> None:
+    def __init__(self, *markers: str, module: str = "test_module.py") -> None:
         self.markers = [getattr(pytest.mark, name) for name in markers]
+        self.path = Path("tests/e2e") / module
 
     def get_closest_marker(self, name: str):
         return next((marker for marker in self.markers if marker.name == name), None)
@@ -52,11 +56,18 @@ class Item:
         self.markers.append(marker)
 
 
-def test_the_browser_tests_are_grouped_on_one_worker_and_the_rest_spread():
-    browser, other = Item("e2e"), Item()
+def test_the_browser_tests_are_grouped_in_two_by_module_and_the_rest_spread():
+    pages, journey, other = Item("e2e", module="test_every_page.py"), Item("e2e", module="test_comments.py"), Item()
 
-    pytest_collection_modifyitems(None, [browser, other])  # type: ignore[arg-type]
+    pytest_collection_modifyitems(None, [pages, journey, other])  # type: ignore[arg-type]
 
-    group = browser.get_closest_marker("xdist_group")
-    assert group is not None and group.args == (BROWSER_GROUP,)
+    assert [item.get_closest_marker("xdist_group").args for item in (pages, journey)] == [
+        (BROWSER_PAGES_GROUP,),
+        (BROWSER_JOURNEYS_GROUP,),
+    ]
     assert other.get_closest_marker("xdist_group") is None
+
+
+def test_every_module_named_in_the_pages_group_exists():
+    folder = Path(__file__).resolve().parents[1] / "e2e"
+    assert all((folder / module).exists() for module in BROWSER_PAGES_MODULES)

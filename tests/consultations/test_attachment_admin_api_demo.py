@@ -1,5 +1,6 @@
-"""Attachments in the editors' admin (limits, the scanning notice), in the API (web-only, said so,
-never a 500) and in the demo content (a position paper, loaded once)."""
+"""Attachments in the editors' admin (limits, the scanning notice), in the API's consultation detail
+and submission (files come through a draft, never inside the JSON) and in the demo content (a position
+paper, loaded once)."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -78,7 +79,7 @@ def test_the_api_says_which_questions_accept_files(client, consultation, paper_q
     questions = {question["id"]: question for question in detail["sections"][0]["questions"]}
     assert questions[paper_question.pk]["accepts_files"] is True
     schema = client.get("/api/schema/?format=json").content.decode()
-    assert "Files (`accepts_files`) are attached on the site only" in schema
+    assert "To attach files, start a draft (`POST /api/v1/responses/`, signed in)" in schema
 
 
 def test_through_the_api_a_file_question_needs_its_text(client, consultation, paper_question):

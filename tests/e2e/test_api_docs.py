@@ -4,10 +4,10 @@ from urllib.parse import urlparse
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core.management import call_command
 
 from comments.models import Comment
 from policies.demo import SEED_SLUG
+from tests.e2e.demo_content import demo_content_load
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -28,7 +28,7 @@ def test_a_developer_makes_a_token_and_posts_a_comment_that_waits_for_moderation
     # This script posts at once, faster than the too-fast check lets a person; a real client would
     # fetch the policy when its user starts writing.
     settings.COMMENTS_MIN_SECONDS_TO_WRITE = 0
-    call_command("load_demo_content", verbosity=0)
+    demo_content_load()
     developer = UserFactory(username="developer", email="developer@example.org")
     EmailAddress.objects.create(user=developer, email=developer.email, verified=True, primary=True)
 

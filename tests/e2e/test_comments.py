@@ -5,10 +5,10 @@ import time
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 
 from comments.models import Comment, ConfirmedAddress
 from policies.demo import SEED_SLUG
+from tests.e2e.demo_content import demo_content_load
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +19,7 @@ URL = f"/analyses/{SEED_SLUG}/"
 def demo(settings):
     # A test types faster than a person; the timing check is tested on its own.
     settings.COMMENTS_MIN_SECONDS_TO_WRITE = 0
-    call_command("load_demo_content", verbosity=0)
+    demo_content_load()
 
 
 def emailed_link() -> str:

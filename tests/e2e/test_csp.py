@@ -7,7 +7,6 @@ fails it at teardown.
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
@@ -16,6 +15,7 @@ from comments.models import Comment
 from consultations.models import Answer
 from policies.demo import SEED_SLUG
 from policies.models import PolicyAnalysis
+from tests.e2e.demo_content import demo_content_load
 from tests.factories import (
     AnswerFactory,
     CommentFactory,
@@ -69,7 +69,7 @@ def test_the_browser_tests_fail_on_an_inline_script_the_policy_blocks(page, live
 
 def test_public_pages_and_their_scripts_work_under_the_policy(page, settings):
     settings.COMMENTS_MIN_SECONDS_TO_WRITE = 0
-    call_command("load_demo_content", verbosity=0)
+    demo_content_load()
     consultation = ConsultationFactory(slug="clusters", title="Supporting research clusters")
     QuestionFactory(section=SectionFactory(consultation=consultation), text="What should change?", required=True)
 
@@ -109,9 +109,9 @@ def test_a_signed_in_person_s_pages_work_under_the_policy(page):
 
 
 def test_the_admin_and_its_moderation_pages_work_under_the_policy(page):
+    demo_content_load()
     sync_groups()
     UserFactory(username="root", email="root@example.org", is_staff=True, is_superuser=True)
-    call_command("load_demo_content", verbosity=0)
     analysis = PolicyAnalysis.objects.get(slug=SEED_SLUG)
     pending = CommentFactory(target=analysis, status=Comment.Status.PENDING, text="Clusters need ten-year budgets.")
     CommentFactory(target=analysis, parent=pending, status=Comment.Status.PENDING, text="And housing.")

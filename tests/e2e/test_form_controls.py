@@ -3,11 +3,11 @@ label beside them, a visible focus ring, and a tick or dot that shows, in the qu
 form and the subscribe form."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page
 
 from consultations.demo import OPEN_SLUG
 from policies.demo import SEED_SLUG
+from tests.e2e.demo_content import demo_content_load
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -36,7 +36,7 @@ LOOK = """(box) => {
 @pytest.mark.parametrize("width", [1280, 320], ids=lambda width: f"{width}px")
 @pytest.mark.parametrize("name", FORMS)
 def test_each_checkbox_and_radio_is_large_labelled_and_shows_focus_and_its_mark(page: Page, name, width):
-    call_command("load_demo_content", verbosity=0)
+    demo_content_load()
     url, form = FORMS[name]
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(url)

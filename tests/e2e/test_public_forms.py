@@ -15,7 +15,6 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.cache import cache
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
@@ -27,6 +26,7 @@ from notifications.models import Subscriber
 from policies.demo import SEED_SLUG
 from tests.e2e.accessibility import assert_no_axe_violations, require_axe
 from tests.e2e.conftest import REPORT_VIOLATIONS, is_csp_violation
+from tests.e2e.demo_content import demo_content_load
 from tests.factories import SubscriberFactory, UserFactory
 from webinars.models import Webinar
 
@@ -48,7 +48,7 @@ def _site(settings, live_server, request):
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}
     }
     cache.clear()
-    call_command("load_demo_content", verbosity=0)
+    demo_content_load()
 
 
 @pytest.fixture(params=[True, False], ids=["with JavaScript", "without JavaScript"])

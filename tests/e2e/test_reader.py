@@ -1,13 +1,13 @@
 import pytest
-from django.core.management import call_command
 
 from policies.demo import SEED_SLUG
+from tests.e2e.demo_content import demo_content_load
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_reader_reads_the_demo_analysis_with_its_quotes_and_report(page):
-    call_command("load_demo_content", verbosity=0)
+    demo_content_load()
     page.goto("/")
     page.get_by_role("link", name="Have the Spending Review and Industrial Strategy delivered").first.click()
     assert page.url.endswith(f"/analyses/{SEED_SLUG}/")
@@ -35,7 +35,7 @@ def test_a_reader_reads_the_demo_analysis_with_its_quotes_and_report(page):
 
 
 def test_the_page_works_at_320_pixels_wide(page):
-    call_command("load_demo_content", verbosity=0)
+    demo_content_load()
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(f"/analyses/{SEED_SLUG}/")
     scroll_width = page.evaluate("document.documentElement.scrollWidth")

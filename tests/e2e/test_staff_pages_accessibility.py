@@ -8,7 +8,6 @@ import re
 from collections.abc import Callable
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from accounts.roles import MODERATORS, sync_groups
@@ -17,6 +16,7 @@ from moderation.models import ModerationEvent
 from policies.demo import SEED_SLUG
 from policies.models import PolicyAnalysis
 from tests.e2e.accessibility import require_axe
+from tests.e2e.demo_content import demo_content_load
 from tests.factories import AnalysisFactory, CommentFactory, FlagFactory, PolicyVersionFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -31,8 +31,8 @@ def _axe():
 
 def staff_signed_in(page: Page) -> None:
     """The demo content, one open report, and a superuser signed in to the admin."""
+    demo_content_load()
     sync_groups()
-    call_command("load_demo_content", verbosity=0)
     FlagFactory(comment=Comment.objects.filter(status=Comment.Status.APPROVED).first(), note="Rude")
     UserFactory(username="root", email="root@example.org", is_staff=True, is_superuser=True)
     page.goto("/admin/login/")

@@ -1,5 +1,5 @@
-"""Consultations through the API: list and detail with their questions, submitting a response,
-the published responses and the outcome.
+"""Consultations through the API: list and detail with their questions, submitting a response
+(with the files of a draft, ``attachments``), the published responses and the outcome.
 
 A response sent here is checked by the same forms as the paged questionnaire and saved by the
 same services, so it meets every rule a response sent from the site meets.
@@ -18,7 +18,7 @@ from rest_framework.response import Response as ApiResponse
 
 from consultations import routing, selectors, services
 from consultations.forms import AboutYouForm, DeclarationForm, SectionForm
-from consultations.models import Answer, Conditional, Consultation, Question, Response, Section
+from consultations.models import Answer, Attachment, Conditional, Consultation, Question, Response, Section
 from consultations.summary import response_summary, summary_is_public
 from core.api.common import CountingThrottle, DeliverableEmailField, SiteUrlField, StrictSerializer, UserThrottle
 from core.api.views import PublicReadViewSet
@@ -57,8 +57,8 @@ class QuestionSerializer(serializers.ModelSerializer):
     options = serializers.SerializerMethodField(help_text="For choice questions; `other` asks for `text` too.")
     accepts_files = serializers.BooleanField(
         read_only=True,
-        help_text="Files can be attached on the site's questionnaire only; through the API such a question is "
-        "answered by its `text` (or options) alone.",
+        help_text="Files may be attached to the answer: to a draft (`POST /api/v1/responses/{id}/attachments/`) "
+        "sent with `draft`. A file alone answers a required free-text question.",
     )
     asked_when = serializers.SerializerMethodField(
         help_text="Routing: `null` when always asked; otherwise asked only when the condition holds. "
@@ -249,6 +249,11 @@ class ResponseInputSerializer(StrictSerializer):
     wants_outcome = serializers.BooleanField(required=False, default=True, help_text="Email me the outcome.")
     # ListSerializer's max_length (DRF 3.15) is missing from the stubs' signature.
     answers = AnswerInputSerializer(many=True, max_length=500)  # type: ignore[call-arg]
+    draft = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1,
+        help_text="Signed in: the `id` of your draft of this consultation (`POST /api/v1/responses/`); the "
+        "files attached to it go with the response.",
+    )  # fmt: skip
 
 
 class SubmittedResponseSerializer(serializers.Serializer):
@@ -287,6 +292,7 @@ def response_submit_from_api(*, consultation: Consultation, user, data: dict) ->
     if not consultation.is_open:
         raise exceptions.PermissionDenied(_("This consultation is not open for responses."))
     errors: dict[str, list[str]] = {}
+    held = _held_draft(consultation=consultation, user=user, draft_id=data["draft"])
     draft = Response(consultation=consultation)
     about = AboutYouForm(data, instance=draft)
     declaration = DeclarationForm({**data, "accept_policy": data["accept_policy"] or ""}, instance=draft)
@@ -299,7 +305,7 @@ def response_submit_from_api(*, consultation: Consultation, user, data: dict) ->
     unknown = sorted(set(answers) - known)
     if unknown or len(answers) != len(data["answers"]):
         errors["answers"] = [_("Answer each question of this consultation once; unknown: %(ids)s.") % {"ids": unknown}]
-    section_forms, not_asked = _routed_section_forms(sections, answers, data["respondent_type"])
+    section_forms, not_asked = _routed_section_forms(sections, answers, data["respondent_type"], _uploads(held))
     for _number, section_form in section_forms:
         if not section_form.is_valid():
             errors.update(_form_errors(section_form, prefix="answers."))
@@ -311,7 +317,7 @@ def response_submit_from_api(*, consultation: Consultation, user, data: dict) ->
     if errors:
         raise exceptions.ValidationError(errors)
     with transaction.atomic():
-        response = services.response_start(consultation=consultation, user=user)
+        response = held or services.response_start(consultation=consultation, user=user)
         last = len(sections) + 2
         services.response_save_details(response=response, details=about.details(), page=1)
         for number, section_form in section_forms:
@@ -320,8 +326,30 @@ def response_submit_from_api(*, consultation: Consultation, user, data: dict) ->
         return services.response_submit(response=response)
 
 
+def _held_draft(*, consultation: Consultation, user, draft_id: int | None) -> Response | None:
+    """The signed-in client's draft of this consultation named by ``draft``, whose files go with the answers."""
+    if draft_id is None:
+        return None
+    drafts = Response.objects.filter(consultation=consultation, status=Response.Status.DRAFT)
+    draft = (
+        drafts.filter(pk=draft_id, user_id=user.pk).select_related("consultation", "late_link").first()
+        if user.is_authenticated
+        else None
+    )
+    if draft is None:
+        raise exceptions.ValidationError({"draft": [_("You have no draft of this consultation with this id.")]})
+    return draft
+
+
+def _uploads(draft: Response | None) -> dict[int, list[Attachment]]:
+    uploads: dict[int, list[Attachment]] = {}
+    for attachment in draft.attachments.all() if draft else []:
+        uploads.setdefault(attachment.question_id, []).append(attachment)
+    return uploads
+
+
 def _routed_section_forms(
-    sections: list[Section], answers: dict[int, dict], respondent_type: str
+    sections: list[Section], answers: dict[int, dict], respondent_type: str, uploads: dict[int, list[Attachment]]
 ) -> tuple[list[tuple[int, SectionForm]], set[int]]:
     """The forms of the sections routing asks, in order, and the answered questions it does not ask.
 
@@ -335,7 +363,7 @@ def _routed_section_forms(
         if rule is not None and not rule.holds(facts):
             continue
         questions = list(section.questions.all())
-        form = SectionForm(_section_data(questions, answers), section=section, answers={}, facts=facts)
+        form = SectionForm(_section_data(questions, answers), section=section, answers={}, uploads=uploads, facts=facts)
         forms.append((number, form))
         if not form.is_valid():
             # Its own errors say what is wrong; no second message about what it asks.
@@ -435,8 +463,9 @@ class ConsultationViewSet(PublicReadViewSet):
         description=(
             "Send every answer at once, with the same rules as the questionnaire on the site: required "
             "questions, length limits, options, the tobacco-industry declaration and consent. A receipt with "
-            "the private reference is emailed. Only while the consultation is open. Files (`accepts_files`) are "
-            "attached on the site only: here a required free-text question that accepts files needs its text."
+            "the private reference is emailed. Only while the consultation is open. To attach files, start a "
+            "draft (`POST /api/v1/responses/`, signed in), attach them to it and name it in `draft`: a file "
+            "then answers a required free-text question that accepts files, as on the site."
         ),
         request=ResponseInputSerializer,
         responses={201: SubmittedResponseSerializer},
