@@ -246,9 +246,21 @@ def search_figures(records: list[dict]) -> list[dict]:
     return figures
 
 
+def database_create_if_missing(url: str) -> None:
+    """The first run on a machine makes the database (kept afterwards, with its million comments)."""
+    import psycopg
+    from psycopg import sql
+
+    server, _, name = url.rpartition("/")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def main(size: int, runs: int) -> None:
     # Its own database, never DATABASE_URL's: filling starts by emptying the comment tables.
     os.environ["DATABASE_URL"] = os.environ.get("MODERATION_BENCH_DATABASE_URL", DEFAULT_DATABASE)
+    database_create_if_missing(os.environ["DATABASE_URL"])
     setup_django()
     from django.core.management import call_command
     from django.db import connection
