@@ -2,7 +2,7 @@
 
 On PostgreSQL the weighted vector is the ``search_vector`` column, filled by a trigger from the title
 (A), the standfirst (B) and the body (C) and covered by a GIN index; matches are ranked by
-``search_rank_vector``, the same with only the body's opening (migration 0004).
+``search_rank_vector``, the same with only the body's opening (migration 0007).
 """
 
 from typing import cast
