@@ -161,7 +161,7 @@ class PolicyAnalysisAdmin(VersionAdmin, StampedAdmin):
                 "restore_url": reverse("admin:policies_policyanalysis_revision", args=(version.object_id, version.pk)),
                 "compare_query": f"older={previous.pk}&newer={version.pk}" if previous else "",
             }
-            for version, previous in zip(versions, [*versions[1:], None], strict=True)
+            for version, previous in zip(versions, [*versions[1:], None][: len(versions)], strict=True)
         ]
         compare_form = None
         if len(versions) > 1:

@@ -61,6 +61,8 @@ def public_paths(api, content) -> list[str]:
             template = template.replace("{slug}", example_slug(api, collection, content))
         if "{id}" in template:
             template = template.replace("{id}", str(example_id(api, collection, content)))
+        if template == "/api/v1/search/":
+            template += "?q=policy"  # the words to search for are required
         paths.append(template)
     return paths
 

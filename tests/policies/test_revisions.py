@@ -194,6 +194,15 @@ def test_the_history_lists_versions_with_links_to_compare(client_for, editor):
     assert 'name="older"' in html and 'name="newer"' in html
 
 
+def test_the_history_of_an_analysis_saved_before_versions_were_kept_opens(client_for, editor):
+    analysis = AnalysisFactory()  # saved without a revision, as analyses were before versions were kept
+
+    response = client_for(editor).get(f"{ADMIN}/{analysis.pk}/history/")
+
+    assert response.status_code == 200
+    assert 'name="older"' not in response.content.decode()
+
+
 @pytest.mark.parametrize(
     "persona, status", [("editor", 200), ("superuser", 200), ("moderator", 403), ("stakeholder", 302)]
 )
