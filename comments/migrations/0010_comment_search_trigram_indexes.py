@@ -9,6 +9,18 @@ taking comments while a million rows are indexed. SQLite has no such index and s
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
+
+class KeepTrigramExtension(TrigramExtension):
+    """Creates pg_trgm going forwards and leaves it in place going back.
+
+    Django's own backwards step asks ``pg_extension`` whatever the database, which SQLite has not, and
+    dropping the extension would take with it any other index built on it since.
+    """
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        return
+
+
 COLUMNS = {"comment_search_text": "text", "comment_search_name": "author_name", "comment_search_email": "author_email"}
 
 
@@ -39,6 +51,6 @@ class Migration(migrations.Migration):
     dependencies = [("comments", "0009_thread_public_count")]
 
     operations = [
-        TrigramExtension(),
+        KeepTrigramExtension(),
         migrations.RunPython(create_indexes, drop_indexes, elidable=False),
     ]
