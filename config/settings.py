@@ -14,7 +14,7 @@ from csp.constants import NONE as CSP_NONE
 from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_database, env_email, env_int, env_list, env_str, load_dotenv, local_site_url
+from config.env import env_bool, env_database, env_email, env_float, env_int, env_list, env_str, load_dotenv, local_site_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env")
@@ -133,6 +133,9 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # Names the deployed code (a commit id) in page keys; unset, it is worked out from the files at start-up.
 PAGE_CACHE_RELEASE = env_str("PAGE_CACHE_RELEASE", "")
+# A process serves its own copy of a page for this long after finding it current before asking Redis
+# again, so a change made in another process reaches every reader within this many seconds.
+PAGE_CACHE_RECHECK_SECONDS = env_float("PAGE_CACHE_RECHECK_SECONDS", 0.1)
 # A page is cached only for these query parameters (digits only): others could fill the cache at will.
 PAGE_CACHE_QUERY_PARAMETERS = frozenset({"comments_page", "replyto", "page"})
 # Where the cache is looked in: the pages whose views are marked cached_for_anonymous live under these.

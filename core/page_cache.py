@@ -20,6 +20,7 @@ rendered and not cached, because a copy in one process would not hear of changes
 
 import hashlib
 import logging
+import math
 import os
 import secrets
 import threading
@@ -75,6 +76,11 @@ class Entry:
 LOCAL_PAGES = 200
 _local_pages: dict[str, Entry] = {}
 _local_lock = threading.Lock()
+# When (time.monotonic()) each local copy was last found current in Redis. Within
+# PAGE_CACHE_RECHECK_SECONDS of that it is served without asking again: a busy process then asks a few
+# times a second instead of on every view (the ask cost as much as the rest of serving the page). A change
+# made in this process forgets these at once; one made in another reaches this one within that window.
+_local_checked: dict[str, float] = {}
 
 
 def tag_for(instance: models.Model) -> str:
@@ -162,6 +168,7 @@ def page_expires_in(request: HttpRequest, seconds: float) -> None:
 
 def _bump(tags: Iterable[str]) -> None:
     global _lost_bump  # one flag per process, read by the next request it serves
+    _local_checked.clear()
     try:
         shared_call(
             caches[DEFAULT_CACHE_ALIAS], "set_many", {_tag_key(tag): secrets.token_hex(8) for tag in tags}, None
@@ -271,15 +278,22 @@ def _for_reader(request: HttpRequest, response: HttpResponse, outcome: str) -> H
 def _cached(key: str) -> Entry | None:
     store = caches[DEFAULT_CACHE_ALIAS]
     kept = _local_pages.get(key)
-    if kept is not None and kept.expires_at > time.time() and _current(store, kept):
-        return kept
+    if kept is not None and kept.expires_at > time.time():
+        if time.monotonic() - _local_checked.get(key, -math.inf) < settings.PAGE_CACHE_RECHECK_SECONDS:
+            return kept
+        if _current(store, kept):
+            _local_checked[key] = time.monotonic()
+            return kept
     entry: Entry | None = shared_call(store, "get", key)
     if entry is None or not _current(store, entry):
         return None
     with _local_lock:
         if len(_local_pages) >= LOCAL_PAGES:
-            _local_pages.pop(next(iter(_local_pages)))  # the oldest kept
+            oldest = next(iter(_local_pages))
+            _local_pages.pop(oldest)
+            _local_checked.pop(oldest, None)
         _local_pages[key] = entry
+        _local_checked[key] = time.monotonic()
     return entry
 
 

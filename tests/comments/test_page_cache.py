@@ -131,6 +131,23 @@ def test_it_empties_the_page_when_what_it_shows_changes(analysis, moderator, cha
     assert served(Client(), url)[0] == "miss"
 
 
+def test_a_change_made_by_another_process_reaches_readers_within_the_recheck_window(analysis, settings):
+    """Another process bumps a tag in the shared cache only; this one rechecks its copy after the window."""
+    import time
+
+    from core.page_cache import _tag_key
+
+    settings.PAGE_CACHE_RECHECK_SECONDS = 2.0
+    url = analysis.get_absolute_url()
+    served(Client(), url)
+    assert served(Client(), url)[0] == "hit"
+    cache.set(_tag_key("policies"), "changed-elsewhere", None)
+    # Within the window this process's copy is served as it was checked; past it, it is asked about again.
+    assert served(Client(), url)[0] == "hit"
+    time.sleep(2.1)
+    assert served(Client(), url)[0] == "miss"
+
+
 def test_an_approved_comment_appears_at_once(analysis, moderator):
     pending = CommentFactory(target=analysis, status="pending", text="Worth waiting for.")
     url = analysis.get_absolute_url()
