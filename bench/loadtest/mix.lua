@@ -26,8 +26,11 @@ init = function(args)
   reads_done, posts_done, subscriptions_done, failures, failed_statuses = 0, 0, 0, 0, ""
 end
 
+-- Every request's own address, 10.<thread>.x.y, counted rather than drawn: random draws from the two
+-- threads' neighbouring seeds repeated each other's addresses, and a repeat within the comment limit's
+-- window was refused as the same commenter posting twice.
 local function address()
-  return string.format("10.%d.%d.%d", math.random(0, 255), math.random(0, 255), math.random(1, 254))
+  return string.format("10.%d.%d.%d", id, math.floor(sent / 254) % 256, sent % 254 + 1)
 end
 
 request = function()
@@ -61,7 +64,9 @@ response = function(status, headers, body)
     subscriptions_done = subscriptions_done + 1
   else
     failures = failures + 1
-    failed_statuses = failed_statuses .. status .. " "
+    -- The status and the start of the answer (which names the limit or the field), JSON-safe.
+    local said = string.sub(body or "", 1, 160):gsub('[%c"\\]', " ")
+    failed_statuses = failed_statuses .. status .. " " .. said .. "; "
   end
 end
 
