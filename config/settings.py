@@ -14,7 +14,17 @@ from csp.constants import NONE as CSP_NONE
 from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_database, env_email, env_float, env_int, env_list, env_str, load_dotenv, local_site_url
+from config.env import (
+    env_bool,
+    env_database,
+    env_email,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    load_dotenv,
+    local_site_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env")
