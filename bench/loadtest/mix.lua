@@ -13,6 +13,9 @@ for path in string.gmatch(os.getenv("BENCH_READ_PATHS") or "/", "%S+") do
 end
 local comments_path = os.getenv("BENCH_COMMENTS_PATH")
 local issued = os.getenv("BENCH_ISSUED")
+-- Which run of wrk this is (the warm-up, then the timed one): each run's readers are new people, or a
+-- run's first comments would repeat the warm-up's, seconds apart, and be refused as posted twice.
+local run = tonumber(os.getenv("BENCH_RUN") or "0")
 local json = { ["Content-Type"] = "application/json", ["Accept"] = "application/json" }
 
 setup = function(thread)
@@ -26,18 +29,16 @@ init = function(args)
   reads_done, posts_done, subscriptions_done, failures, failed_statuses = 0, 0, 0, 0, ""
 end
 
--- Every request's own address, 10.<thread>.x.y, counted rather than drawn: random draws from the two
--- threads' neighbouring seeds repeated each other's addresses, and a repeat within the comment limit's
--- window was refused as the same commenter posting twice.
+-- Every request's own address, 10.<run and thread>.x.y, counted rather than drawn.
 local function address()
-  return string.format("10.%d.%d.%d", id, math.floor(sent / 254) % 256, sent % 254 + 1)
+  return string.format("10.%d.%d.%d", run * 16 + id, math.floor(sent / 254) % 256, sent % 254 + 1)
 end
 
 request = function()
   sent = sent + 1
   local roll = math.random(100)
   local headers = { ["X-Forwarded-For"] = address() }
-  local who = string.format("load-%d-%d", id, sent)
+  local who = string.format("load-%d-%d-%d", run, id, sent)
   if roll == 1 then
     for k, v in pairs(json) do headers[k] = v end
     local body = string.format('{"email": "%s@example.org", "all_analyses": true}', who)
