@@ -2,17 +2,18 @@
 
 A row is claimed by a conditional UPDATE (queued -> sending, stamped with a
 fresh claim token), so two workers given the same ids never both send a row.
-Each row is marked sent right after the server accepts it: if a worker dies,
-only the message in flight at that moment can be sent again, and it keeps its
-Message-ID so the receiving side can recognise it.
+Each row is marked sent right after the server accepts it (``sent_marks``): if a
+worker dies, only one message can be sent again, and it keeps its Message-ID so
+the receiving side can recognise it.
 """
 
+import contextlib
 import logging
 import smtplib
 import time
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 from anymail.exceptions import AnymailInvalidAddress, AnymailRecipientsRefused
 from django.conf import settings
@@ -20,13 +21,13 @@ from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.core.mail.message import sanitize_address
-from django.db import connection, models
 from django.db.models import F
 from django.utils import timezone
 
 from core.personal_data import address_hash
 from notifications import tokens
 from notifications.models import Broadcast, Delivery, Stream, Suppression
+from notifications.sent_marks import sent_marks, skip_waiting_for_disk
 
 log = logging.getLogger(__name__)
 
@@ -183,15 +184,51 @@ class Transport:
         if isinstance(connection, SmtpBackend):
             self.envelope_from = sanitize_address(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
 
-    def send(self, delivery: Delivery) -> str:
-        """Send one row; returns the provider's message id where an API backend reports one."""
+    def send(self, delivery: Delivery, *, before_content: Callable[[], None]) -> str:
+        """Send one row, calling ``before_content`` before the message itself goes out (over SMTP, after
+        its envelope); returns the provider's message id where an API backend reports one."""
         data = self.builder.build_bytes(delivery) if self.envelope_from else None
         if data is not None:
-            self.connection.connection.sendmail(self.envelope_from, [delivery.recipient], data)
+            assert self.envelope_from is not None  # set for the SMTP backend, the only one given bytes
+            send_over_smtp(
+                self.connection.connection, self.envelope_from, delivery.recipient, data, before_content=before_content
+            )
             return ""
         email = self.builder.build(delivery)
+        before_content()
         self.connection.send_messages([email])
         return provider_message_id(email)
+
+
+def send_over_smtp(
+    smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes, *, before_content: Callable[[], None]
+) -> None:
+    """``smtplib.SMTP.sendmail`` for one recipient, calling ``before_content`` between the envelope
+    (MAIL FROM, RCPT TO) and DATA, with sendmail's own errors and resets."""
+    smtp.ehlo_or_helo_if_needed()
+    options = [f"size={len(data)}"] if smtp.does_esmtp and smtp.has_extn("size") else []
+    code, reply = smtp.mail(sender, options)
+    if code != 250:
+        _end_transaction(smtp, code)
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    code, reply = smtp.rcpt(recipient)
+    if code not in (250, 251):
+        _end_transaction(smtp, code)
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    before_content()
+    code, reply = smtp.data(data)
+    if code != 250:
+        _end_transaction(smtp, code)
+        raise smtplib.SMTPDataError(code, reply)
+
+
+def _end_transaction(smtp: smtplib.SMTP, code: int) -> None:
+    """After a refusal, as sendmail does: the server closing (421) is followed, anything else reset."""
+    if code == 421:
+        smtp.close()
+        return
+    with contextlib.suppress(smtplib.SMTPServerDisconnected):  # already gone: the error raised says why
+        smtp.rset()
 
 
 def provider_message_id(email: OutboxEmail) -> str:
@@ -270,7 +307,7 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
         return counts
     to_send = _without_suppressed(claimed)
     counts["suppressed"] = len(claimed) - len(to_send)
-    _skip_waiting_for_disk()
+    skip_waiting_for_disk()
     limiter = RateLimiter(settings.NOTIFICATIONS_SEND_RATE_PER_SECOND)
     connection = get_connection()
     transport = Transport(connection, MessageBuilder())
@@ -284,13 +321,14 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
     token = claimed[0].claim_token
     assert token is not None  # claimed rows are the ones stamped with the chunk's claim token
     lease = Lease(token=token)
+    marks = sent_marks()
     try:
         for index, delivery in enumerate(to_send):
             if not lease.renew_if_due(holding=len(to_send) - index):
                 break
             limiter.wait()
             try:
-                message_id = transport.send(delivery)
+                message_id = transport.send(delivery, before_content=marks.written)
             except Exception as error:
                 outcome = classify(error)
                 counts[_after_failure(delivery, error, outcome)] += 1
@@ -298,10 +336,13 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
                     _release(to_send[index + 1 :])
                     break
             else:
-                _mark_sent(delivery, message_id)
+                marks.add(delivery, message_id)
                 counts["sent"] += 1
     finally:
-        connection.close()
+        try:
+            marks.written()
+        finally:
+            connection.close()
     return counts
 
 
@@ -330,39 +371,6 @@ class Lease:
             log.warning("The sweeper took back %s rows of claim %s; leaving them to it", holding - renewed, self.token)
             return False
         return True
-
-
-def _skip_waiting_for_disk() -> None:
-    """Each sent message is marked by its own commit; waiting for the WAL flush on each
-    would cap sending at the disk's fsync rate. A PostgreSQL crash may lose the last
-    few marks (those rows are sent again, under the same Message-ID); a worker crash loses none."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET synchronous_commit TO OFF")
-
-
-def _mark_sent(delivery: Delivery, provider_message_id: str = "") -> None:
-    """The one write per message, so it skips the ORM's query building: same statement as ``_mark``."""
-    table = connection.ops.quote_name(Delivery._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET status = %s, sent_at = %s, attempts = attempts + 1, last_error = '', "  # noqa: S608
-            "provider_message_id = %s WHERE id = %s AND claim_token = %s",
-            [
-                Delivery.Status.SENT,
-                _db_value("sent_at", timezone.now()),
-                provider_message_id,
-                delivery.pk,
-                _db_value("claim_token", delivery.claim_token),
-            ],
-        )
-
-
-def _db_value(field: str, value: object) -> Any:
-    """``value`` as the database driver takes it for ``field``'s column (Field.get_db_prep_value's Any)."""
-    model_field = Delivery._meta.get_field(field)
-    assert isinstance(model_field, models.Field)  # a column of the table, not a reverse relation
-    return model_field.get_db_prep_value(value, connection)
 
 
 def _mark(delivery: Delivery, **fields) -> int:
