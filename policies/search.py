@@ -2,7 +2,8 @@
 
 On PostgreSQL the weighted vector is the ``search_vector`` column, filled by a trigger from the title
 (A), the standfirst (B) and the body (C) and covered by a GIN index; matches are ranked by
-``search_rank_vector``, the same with only the body's opening (migration 0007).
+``search_rank_vector``, the same with only the body's opening (migration 0007), whose title part has a
+GIN index of its own, so the matches whose title holds the query are found first (migration 0008).
 """
 
 from typing import cast
@@ -22,4 +23,10 @@ def searchable_analyses() -> QuerySet[PolicyAnalysis]:
     return cast("QuerySet[PolicyAnalysis]", analyses)
 
 
-ANALYSES = Searchable(kind="analysis", label=_("Analysis"), queryset=searchable_analyses, stored_vector="search_vector")
+ANALYSES = Searchable(
+    kind="analysis",
+    label=_("Analysis"),
+    queryset=searchable_analyses,
+    stored_vector="search_vector",
+    stored_rank_vector="search_rank_vector",
+)

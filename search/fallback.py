@@ -1,12 +1,13 @@
 """Search without PostgreSQL (the SQLite default): every word must appear in the title, summary or body
 (``icontains``), and the rank counts where each appears with PostgreSQL's default weights: 1.0 in the
-title, 0.4 in the summary, 0.2 in the body."""
+title, 0.4 in the summary, 0.2 in the body, as a share of the most a row could score (so between 0 and
+1, as PostgreSQL's ``ts_rank`` is). As on PostgreSQL, the rows whose title holds every word come first."""
 
 from functools import reduce
 from operator import add
 from typing import Any
 
-from django.db.models import Case, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, FloatField, IntegerField, Q, QuerySet, Value, When
 
 from search.terms import Terms
 
@@ -33,4 +34,9 @@ def matching(rows: "QuerySet[Any]", terms: Terms) -> "QuerySet[Any]":
     for term in terms.exclude:
         rows = rows.exclude(_anywhere(term))
     rank = reduce(add, [_score(term) for term in terms.include])
-    return rows.annotate(rank=rank * Value(1.0, output_field=FloatField()))
+    most = sum(WEIGHTS.values()) * len(terms.include)
+    in_title = reduce(lambda found, term: found & Q(search_title__icontains=term), terms.include, Q())
+    return rows.annotate(
+        rank=rank / Value(most, output_field=FloatField()),
+        search_in_title=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField()),
+    )

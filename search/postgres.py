@@ -1,13 +1,20 @@
 """Ranking and passages by PostgreSQL's full-text search: websearch syntax, English stemming,
-ts_rank over weighted vectors (title A, summary B, body C), and ts_headline for the passage."""
+ts_rank over weighted vectors (title A, summary B, body C), the results whose title holds the query
+first, and ts_headline for the passage."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import Case, F, Func, IntegerField, QuerySet, Subquery, Value, When
 from django.db.models.expressions import CombinedExpression
 
 from core.search import Searchable, spaced
@@ -15,6 +22,7 @@ from search.excerpts import START, STOP
 
 CONFIG = "english"
 LIVE_VECTOR = "search_live_vector"
+TITLE_VECTOR = "search_title_vector"
 
 
 def query(text: str) -> SearchQuery:
@@ -29,15 +37,77 @@ def weighted_vector() -> CombinedExpression:
     )
 
 
-def matching(source: Searchable, rows: "QuerySet[Any]", text: str) -> "QuerySet[Any]":
-    """The rows matching the query, each with its ``rank``; a stored vector is matched through its index."""
+def title_words(source: Searchable) -> Func | SearchVector:
+    """The words of the title alone, as a vector.
+
+    A stored vector's weight-A part, which ``ts_filter`` keeps: the expression a GIN index covers for
+    analyses (policies' migration 0008), so write it the same way. A small table's is built from the title.
+    """
+    stored = source.stored_rank_vector or source.stored_vector
+    if stored is None:
+        return SearchVector("search_title", config=CONFIG)
+    return Func(F(stored), template="ts_filter(%(expressions)s, '{a}')", output_field=SearchVectorField())
+
+
+def _ranked(source: Searchable, rows: "QuerySet[Any]", text: str) -> tuple["QuerySet[Any]", str]:
+    """The rows with their ``rank`` and ``search_in_title`` (1 when the title holds the query, else 0),
+    and the name of the vector to match."""
     search = query(text)
     name = source.stored_vector
     if name is None:
         name = LIVE_VECTOR
-        rows = rows.annotate(**{LIVE_VECTOR: weighted_vector()})
+        rows = rows.alias(**{LIVE_VECTOR: weighted_vector()})
     ranked_by = source.stored_rank_vector or name
-    return rows.filter(**{name: search}).annotate(rank=SearchRank(F(ranked_by), search))
+    rows = rows.alias(**{TITLE_VECTOR: title_words(source)}).annotate(
+        rank=SearchRank(F(ranked_by), search),
+        search_in_title=Case(When(**{TITLE_VECTOR: search}, then=Value(1)), default=Value(0)),
+    )
+    return rows, name
+
+
+def matching(source: Searchable, rows: "QuerySet[Any]", text: str) -> "QuerySet[Any]":
+    """The rows matching the query, each with its ``rank`` and ``search_in_title`` (1 when the title
+    holds the query, else 0); a stored vector is matched through its index."""
+    rows, name = _ranked(source, rows, text)
+    return rows.filter(**{name: query(text)})
+
+
+class CountOf(Subquery):
+    """How many rows a queryset holds, as a value of another query (computed once: it refers to no row)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
+
+
+def title_matches_first(
+    source: Searchable, rows: "QuerySet[Any]", text: str, limit: int, fields: tuple[str, ...]
+) -> "QuerySet[Any]":
+    """The best ``limit`` of the ``rows`` that match, each with ``fields`` (of ``matching``'s and
+    ``search_total``, how many match in all), in one query that ranks only the matches it needs.
+
+    The matches whose title holds the query come first, found through the title index and ranked among
+    themselves; only when they are fewer than ``limit`` are the others ranked too: the second half of
+    ``UNION ALL`` runs only if the first did not fill the ``LIMIT``, as PostgreSQL reads one half after
+    the other (``matching_through_indexes`` keeps out parallel workers, which could interleave them).
+    The count goes through the GIN index and ranks nothing.
+
+    A title that holds the query is in the whole vector too, so the title matches need not open the
+    whole vector (about 4 kB, compressed out of line) to check it, unless the query leaves a word out
+    (``-word``), which may then be in the body.
+    """
+    search = query(text)
+    ranked, name = _ranked(source, rows, text)
+    matches = ranked.filter(**{name: search})
+    in_title = ranked.filter(**{TITLE_VECTOR: search})
+    if "-" in text:
+        in_title = in_title.filter(**{name: search})
+    rest = matches.filter(search_in_title=0)
+    total = CountOf(matches.order_by().values("pk"))
+    ordering = ("-rank", "-search_date", "-pk")
+    best, others = (
+        half.annotate(search_total=total).order_by(*ordering).values_list(*fields)[:limit] for half in (in_title, rest)
+    )
+    return best.union(others, all=True)[:limit]
 
 
 @contextmanager
@@ -47,11 +117,15 @@ def matching_through_indexes() -> Iterator[None]:
     The planner prices a sequential scan's ``@@`` like any operator and picks it for a common word, but
     that opens every row's compressed vector (130 ms for 10,000 analyses, against 12 ms through the
     index, which answers without opening any). Turning sequential scans off makes the plan look costly
-    enough to be compiled by the JIT, which alone takes a second, so the JIT is turned off too. Both
-    settings last until the transaction ends.
+    enough to be compiled by the JIT, which alone takes a second, so the JIT is turned off too; and
+    parallel workers, which would cost more to start than these queries take and could interleave the
+    halves of ``title_matches_first``. The settings last until the transaction ends.
     """
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)")
+        cursor.execute(
+            "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true),"
+            " set_config('max_parallel_workers_per_gather', '0', true)"
+        )
         yield
 
 

@@ -2,9 +2,11 @@
 relevance, in a fixed number of queries.
 
 For each kind (or the one asked for): one query ranks the matches and counts them, returning the best
-``page × per_page``; the lists are merged by rank (then date), and the page's rows are read, with their
-passages and topics, by two queries per kind present on the page. So a page costs at most three
-queries per kind whatever the number of matches.
+``page × per_page``: those whose title holds the query first, then the others, each by rank, then
+date (for analyses, the many, only the matches the page needs are ranked: ``postgres.title_matches_first``).
+The lists are merged in the same order, and the page's rows are read, with their passages and topics,
+by two queries per kind present on the page. So a page costs at most three queries per kind whatever
+the number of matches.
 """
 
 from contextlib import nullcontext
@@ -59,6 +61,7 @@ class Result:
 
 @dataclass(frozen=True)
 class Ranked:
+    in_title: bool
     rank: float
     when: datetime
     order: int
@@ -99,18 +102,28 @@ def _matching(source: Searchable, criteria: Criteria) -> "QuerySet[Any]":
 
 
 def _best(source: Searchable, order: int, criteria: Criteria, limit: int) -> tuple[list[Ranked], int]:
-    """The kind's best ``limit`` matches and how many there are in all, in one query (two with an index)."""
-    best = (
-        _matching(source, criteria)
-        .annotate(search_total=Window(Count("pk")))
-        .order_by("-rank", "-search_date", "-pk")
-        .values_list("pk", "rank", "search_date", "search_total")[:limit]
-    )
+    """The kind's best ``limit`` matches and how many there are in all, in one query (two with an index).
+
+    Matches whose title holds the query come first, then the rest, each by rank, then date.
+    """
+    fields = ("pk", "rank", "search_date", "search_in_title", "search_total")
     indexed = on_postgresql() and source.stored_vector is not None
+    if indexed:
+        best = postgres.title_matches_first(source, _filtered(source, criteria), criteria.text, limit, fields)
+    else:
+        best = (
+            _matching(source, criteria)
+            .annotate(search_total=Window(Count("pk")))
+            .order_by("-search_in_title", "-rank", "-search_date", "-pk")
+            .values_list(*fields)[:limit]
+        )
     with postgres.matching_through_indexes() if indexed else nullcontext():
         rows = list(best)
-    found = [Ranked(rank=rank, when=when, order=order, pk=pk) for pk, rank, when, _total in rows]
-    return found, (rows[0][3] if rows else 0)
+    found = [
+        Ranked(in_title=bool(in_title), rank=rank, when=when, order=order, pk=pk)
+        for pk, rank, when, in_title, _total in rows
+    ]
+    return found, (rows[0][4] if rows else 0)
 
 
 def _read(source: Searchable, criteria: Criteria, ids: list[int]) -> dict[int, Result]:
@@ -159,12 +172,16 @@ def site_search(criteria: Criteria, *, page_number: int = 1, per_page: int = 10)
     last = min(paginator.num_pages, MAX_PAGE)
     if page_number > last:
         raise PageOutOfRange(last)
-    ranked.sort(key=lambda row: (-row.rank, -row.when.timestamp(), row.order, -row.pk))
+    ranked.sort(key=lambda row: (not row.in_title, -row.rank, -row.when.timestamp(), row.order, -row.pk))
     window = ranked[(page_number - 1) * per_page : page_number * per_page]
     read = {
         order: _read(sources[order], criteria, [row.pk for row in window if row.order == order])
         for order in sorted({row.order for row in window})
     }
     # A row unpublished between the two queries is left out rather than shown.
-    results = [replace(read[row.order][row.pk], rank=round(row.rank, 4)) for row in window if row.pk in read[row.order]]
+    results = [
+        replace(read[row.order][row.pk], rank=round(row.in_title + row.rank, 4))
+        for row in window
+        if row.pk in read[row.order]
+    ]
     return Page(results, page_number, paginator)

@@ -1,9 +1,12 @@
-"""On PostgreSQL, the trigger keeps an analysis's search vectors in step with its text, however written."""
+"""On PostgreSQL: the trigger keeps an analysis's search vectors in step with its text, however written; the
+title matches are read through their own index."""
 
 import pytest
 from django.db import connection
 
 from policies.models import PolicyAnalysis
+from policies.search import ANALYSES
+from search import postgres
 from search.selectors import Criteria, site_search
 from tests.factories import AnalysisFactory
 
@@ -31,3 +34,16 @@ def test_the_title_outranks_the_standfirst_which_outranks_the_body(db):
     in_title = AnalysisFactory(title="Biobank plans", standfirst="Five", body="Six", **kwargs)
 
     assert urls("biobank") == [a.get_absolute_url() for a in (in_title, in_standfirst, in_body)]
+
+
+def test_the_title_matches_are_found_through_their_index(db):
+    AnalysisFactory(title="Biobank plans", status=PolicyAnalysis.Status.PUBLISHED)
+    best = postgres.title_matches_first(ANALYSES, ANALYSES.queryset(), "biobank", 10, ("pk", "search_total"))
+    sql, params = best.query.sql_with_params()
+
+    with postgres.matching_through_indexes(), connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+
+    assert "Bitmap Index Scan on policies_analysis_search_title" in plan
+    assert list(best) == [(PolicyAnalysis.objects.get().pk, 1)]

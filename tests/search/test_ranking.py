@@ -1,0 +1,100 @@
+"""Relevance and paging over many matches: a title that holds every word comes first, the count is of
+every match, and the pages together list each match once, in the order ranking every match gives; on
+SQLite (the fallback) and on PostgreSQL (where only the matches a page needs are ranked) alike."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from policies.models import PolicyAnalysis
+from search.selectors import KINDS, Criteria, _matching, site_search
+from tests.factories import AnalysisFactory
+
+ANALYSES = Criteria(text="quokka habitat", kind="analysis")
+
+
+def analysis(title: str, standfirst: str = "Counting animals.", body: str = "Numbers.", hours: int = 0):
+    return AnalysisFactory(
+        title=title, standfirst=standfirst, body=body, publish_at=timezone.now() - timedelta(hours=1 + hours)
+    )
+
+
+def every_page(criteria: Criteria, per_page: int) -> tuple[list[str], set[int]]:
+    """The urls of every page in order, and the counts the pages gave."""
+    urls: list[str] = []
+    counts = set()
+    first = site_search(criteria, per_page=per_page)
+    for number in first.paginator.page_range:
+        page = site_search(criteria, page_number=number, per_page=per_page)
+        urls += [result.url for result in page.object_list]
+        counts.add(page.paginator.count)
+    return urls, counts
+
+
+def ranked_in_full(criteria: Criteria) -> list[str]:
+    """Every match ranked in one query: the order the pages must follow."""
+    rows = _matching(KINDS["analysis"], criteria).order_by("-search_in_title", "-rank", "-search_date", "-pk")
+    return [analysis.get_absolute_url() for analysis in rows]
+
+
+def test_a_title_holding_every_word_outranks_a_text_that_repeats_them(db):
+    crowded = analysis(
+        "Quokka notes", standfirst="Quokka habitat, quokka habitat.", body="Quokka habitat loss. " * 20, hours=0
+    )
+    in_title = analysis("Quokka habitat survey", hours=5)
+
+    results = site_search(ANALYSES).object_list
+
+    assert [result.url for result in results] == [in_title.get_absolute_url(), crowded.get_absolute_url()]
+    assert results[0].rank > 1 >= results[1].rank  # the rank shown follows the order
+
+
+@pytest.mark.parametrize(
+    ("in_titles", "elsewhere"),
+    [
+        (2, 11),  # fewer title matches than a page: the others are ranked too
+        (7, 6),  # more than a page: the first page ranks only the title matches
+        (0, 9),  # none: every match is ranked
+    ],
+)
+def test_the_pages_list_every_match_once_in_order_with_the_exact_count(db, in_titles, elsewhere):
+    for number in range(in_titles):
+        analysis(f"Quokka habitat report {number}", hours=number * 7)
+    for number in range(elsewhere):
+        analysis(f"Wildlife report {number}", body=f"The quokka loses habitat {'again ' * number}.", hours=number * 5)
+    analysis("Quokka diet", body="No word about where it lives.")  # matches one word only: not found
+
+    urls, counts = every_page(ANALYSES, per_page=5)
+
+    assert counts == {in_titles + elsewhere}
+    assert len(urls) == len(set(urls)) == in_titles + elsewhere
+    assert urls == ranked_in_full(ANALYSES)
+    assert all("report" in PolicyAnalysis.objects.get(slug=url.split("/")[2]).title for url in urls)
+    assert [PolicyAnalysis.objects.get(slug=url.split("/")[2]).title.startswith("Quokka") for url in urls] == (
+        [True] * in_titles + [False] * elsewhere
+    )
+
+
+def test_a_title_match_is_left_out_when_its_text_holds_an_excluded_word(db):
+    excluded = analysis("Quokka habitat", body="Wallaby country.")
+    kept = analysis("Quokka habitat", body="Island country.")
+    elsewhere = analysis("Wildlife", body="Quokka habitat, no marsupial cousins.")
+
+    urls = [result.url for result in site_search(Criteria(text="quokka habitat -wallaby")).object_list]
+
+    assert urls == [kept.get_absolute_url(), elsewhere.get_absolute_url()]
+    assert excluded.get_absolute_url() not in urls
+
+
+def test_a_match_published_between_two_pages_joins_the_end_without_repeating_the_first(db):
+    for number in range(6):
+        analysis(f"Quokka habitat {number}", hours=number)
+    first = [result.url for result in site_search(ANALYSES, per_page=4).object_list]
+    analysis("Wildlife", body="Quokka habitat.")  # a body match: it joins the end, not the first page
+
+    second = [result.url for result in site_search(ANALYSES, page_number=2, per_page=4).object_list]
+
+    assert set(first).isdisjoint(second)
+    assert len(first) == 4
+    assert len(second) == 3
