@@ -128,10 +128,12 @@ def _best(source: Searchable, order: int, criteria: Criteria, limit: int) -> tup
 
 def _read(source: Searchable, criteria: Criteria, ids: list[int]) -> dict[int, Result]:
     """The page's rows of one kind with their marked titles and passages, and their topics: two queries."""
-    rows = source.queryset().filter(pk__in=ids).prefetch_related("topics")
+    # The stored vectors are the largest columns and the page has no use for them.
+    vectors = [name for name in (source.stored_vector, source.stored_rank_vector) if name]
+    rows = source.queryset().filter(pk__in=ids).defer(*vectors).prefetch_related("topics")
     pattern = None
     if on_postgresql():
-        rows = postgres.with_headlines(rows, criteria.text)
+        rows = postgres.with_headlines(source, rows, criteria.text)
     else:
         pattern = excerpts.words_pattern(parse(criteria.text).include)
     results = {}

@@ -1,5 +1,5 @@
 """On PostgreSQL: the trigger keeps an analysis's search vectors in step with its text, however written; the
-title matches are read through their own index."""
+title matches are read through their own index; passages come from the opening when it holds the words."""
 
 import pytest
 from django.db import connection
@@ -47,3 +47,15 @@ def test_the_title_matches_are_found_through_their_index(db):
 
     assert "Bitmap Index Scan on policies_analysis_search_title" in plan
     assert list(best) == [(PolicyAnalysis.objects.get().pk, 1)]
+
+
+def test_the_passage_comes_from_the_opening_or_from_anywhere_in_the_body(db):
+    filler = "Unrelated words about other matters. " * 60  # about 2,200 characters
+    kwargs = {"status": PolicyAnalysis.Status.PUBLISHED}
+    opening = AnalysisFactory(title="One", standfirst="Biobank plans for the region.", body=filler, **kwargs)
+    deep = AnalysisFactory(title="Two", standfirst="Nothing.", body=f"{filler}The biobank closes. {filler}", **kwargs)
+
+    passages = {result.url: result.passage for result in site_search(Criteria(text="biobank")).object_list}
+
+    assert "<mark>Biobank</mark> plans for the region" in passages[opening.get_absolute_url()]
+    assert "The <mark>biobank</mark> closes" in passages[deep.get_absolute_url()]
