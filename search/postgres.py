@@ -6,16 +6,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    SearchVectorField,
-)
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connection, transaction
-from django.db.models import Case, F, Func, IntegerField, QuerySet, Subquery, TextField, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    QuerySet,
+    RowRange,
+    Subquery,
+    TextField,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.expressions import CombinedExpression
+from django.db.models.lookups import GreaterThanOrEqual
 
 from core.search import Searchable, spaced
 from search.excerpts import START, STOP
@@ -63,18 +71,20 @@ def _ranked(source: Searchable, rows: "QuerySet[Any]", text: str) -> tuple["Quer
         name = LIVE_VECTOR
         rows = rows.alias(**{LIVE_VECTOR: weighted_vector()})
     ranked_by = source.stored_rank_vector or name
-    rows = rows.alias(**{TITLE_VECTOR: title_words(source)}).annotate(
-        rank=SearchRank(F(ranked_by), search),
-        search_in_title=Case(When(**{TITLE_VECTOR: search}, then=Value(1)), default=Value(0)),
-    )
+    rows = rows.alias(**{TITLE_VECTOR: title_words(source)}).annotate(rank=SearchRank(F(ranked_by), search))
     return rows, name
+
+
+def _in_title(search: SearchQuery) -> Case:
+    return Case(When(**{TITLE_VECTOR: search}, then=Value(1)), default=Value(0))
 
 
 def matching(source: Searchable, rows: "QuerySet[Any]", text: str) -> "QuerySet[Any]":
     """The rows matching the query, each with its ``rank`` and ``search_in_title`` (1 when the title
     holds the query, else 0); a stored vector is matched through its index."""
+    search = query(text)
     rows, name = _ranked(source, rows, text)
-    return rows.filter(**{name: query(text)})
+    return rows.filter(**{name: search}).annotate(search_in_title=_in_title(search))
 
 
 class CountOf(Subquery):
@@ -84,35 +94,54 @@ class CountOf(Subquery):
     output_field = IntegerField()
 
 
-def title_matches_first(
-    source: Searchable, rows: "QuerySet[Any]", text: str, limit: int, fields: tuple[str, ...]
-) -> "QuerySet[Any]":
-    """The best ``limit`` of the ``rows`` that match, each with ``fields`` (of ``matching``'s and
-    ``search_total``, how many match in all), in one query that ranks only the matches it needs.
+def title_matches_first(source: Searchable, rows: "QuerySet[Any]", text: str, limit: int) -> "QuerySet[Any]":
+    """The best ``limit`` of the ``rows`` that match, in one query that ranks only the matches it needs:
+    (pk, rank, search_date, search_in_title, how many in its half, how many in all or None); ``best``
+    reads it.
 
     The matches whose title holds the query come first, found through the title index and ranked among
     themselves; only when they are fewer than ``limit`` are the others ranked too: the second half of
     ``UNION ALL`` runs only if the first did not fill the ``LIMIT``, as PostgreSQL reads one half after
     the other (``matching_through_indexes`` keeps out parallel workers, which could interleave them).
-    The count goes through the GIN index and ranks nothing.
+    Each half counts its rows as it ranks them; when the title matches fill the page, the others are
+    counted, not ranked, through the GIN index (a subquery PostgreSQL runs only then).
 
     A title that holds the query is in the whole vector too, so the title matches need not open the
-    whole vector (about 4 kB, compressed out of line) to check it, unless the query leaves a word out
+    whole vector (about 4 kB, stored out of line) to check it, unless the query leaves a word out
     (``-word``), which may then be in the body.
     """
     search = query(text)
     ranked, name = _ranked(source, rows, text)
     matches = ranked.filter(**{name: search})
-    in_title = ranked.filter(**{TITLE_VECTOR: search})
+    in_title = ranked.filter(**{TITLE_VECTOR: search}).annotate(search_in_title=Value(1))
     if "-" in text:
         in_title = in_title.filter(**{name: search})
-    rest = matches.filter(search_in_title=0)
-    total = CountOf(matches.order_by().values("pk"))
-    ordering = ("-rank", "-search_date", "-pk")
+    ordering = (F("rank").desc(), F("search_date").desc(), F("pk").desc())
+    # Ordered as the rows are, so the rank is computed once, before the count keeps the rows (a count
+    # over () would keep each row's rank vector, to rank it afterwards).
+    counted = Window(Count("pk"), order_by=ordering, frame=RowRange(start=None, end=None))
+    every = CountOf(matches.order_by().values("pk"))
+    in_title = in_title.annotate(search_total=Case(When(GreaterThanOrEqual(counted, limit), then=every), default=None))
+    rest = (
+        matches.alias(search_title_holds=_in_title(search))
+        .filter(search_title_holds=0)
+        .annotate(search_in_title=Value(0), search_total=Value(None, output_field=IntegerField()))
+    )
+    fields = ("pk", "rank", "search_date", "search_in_title", "search_counted", "search_total")
     best, others = (
-        half.annotate(search_total=total).order_by(*ordering).values_list(*fields)[:limit] for half in (in_title, rest)
+        half.annotate(search_counted=counted).order_by(*ordering).values_list(*fields)[:limit]
+        for half in (in_title, rest)
     )
     return best.union(others, all=True)[:limit]
+
+
+def best(source: Searchable, rows: "QuerySet[Any]", text: str, limit: int) -> tuple[list[tuple[Any, ...]], int]:
+    """``title_matches_first``'s rows as (pk, rank, search_date, search_in_title), and how many match."""
+    with matching_through_indexes():
+        found = list(title_matches_first(source, rows, text, limit))
+    counted = {in_title: count for _pk, _rank, _when, in_title, count, _total in found}
+    total = next((total for *_, total in found if total is not None), sum(counted.values()))
+    return [row[:4] for row in found], total
 
 
 @contextmanager

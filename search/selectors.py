@@ -9,7 +9,6 @@ by two queries per kind present on the page. So a page costs at most three queri
 the number of matches.
 """
 
-from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -106,24 +105,21 @@ def _best(source: Searchable, order: int, criteria: Criteria, limit: int) -> tup
 
     Matches whose title holds the query come first, then the rest, each by rank, then date.
     """
-    fields = ("pk", "rank", "search_date", "search_in_title", "search_total")
-    indexed = on_postgresql() and source.stored_vector is not None
-    if indexed:
-        best = postgres.title_matches_first(source, _filtered(source, criteria), criteria.text, limit, fields)
+    if on_postgresql() and source.stored_vector is not None:
+        rows, total = postgres.best(source, _filtered(source, criteria), criteria.text, limit)
     else:
         best = (
             _matching(source, criteria)
             .annotate(search_total=Window(Count("pk")))
             .order_by("-search_in_title", "-rank", "-search_date", "-pk")
-            .values_list(*fields)[:limit]
+            .values_list("pk", "rank", "search_date", "search_in_title", "search_total")[:limit]
         )
-    with postgres.matching_through_indexes() if indexed else nullcontext():
-        rows = list(best)
-    found = [
-        Ranked(in_title=bool(in_title), rank=rank, when=when, order=order, pk=pk)
-        for pk, rank, when, in_title, _total in rows
+        found = list(best)
+        rows, total = [row[:4] for row in found], (found[0][4] if found else 0)
+    ranked = [
+        Ranked(in_title=bool(in_title), rank=rank, when=when, order=order, pk=pk) for pk, rank, when, in_title in rows
     ]
-    return found, (rows[0][4] if rows else 0)
+    return ranked, total
 
 
 def _read(source: Searchable, criteria: Criteria, ids: list[int]) -> dict[int, Result]:

@@ -55,6 +55,7 @@ def test_a_title_holding_every_word_outranks_a_text_that_repeats_them(db):
     [
         (2, 11),  # fewer title matches than a page: the others are ranked too
         (7, 6),  # more than a page: the first page ranks only the title matches
+        (5, 3),  # exactly a page: the first page counts the others without ranking them
         (0, 9),  # none: every match is ranked
     ],
 )
