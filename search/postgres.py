@@ -15,6 +15,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Q,
     QuerySet,
     RowRange,
     Subquery,
@@ -27,6 +28,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 
 from core.search import Searchable, spaced
 from search.excerpts import START, STOP
+from search.terms import parse
 
 CONFIG = "english"
 LIVE_VECTOR = "search_live_vector"
@@ -220,15 +222,20 @@ def with_headlines(source: Searchable, rows: "QuerySet[Any]", text: str) -> "Que
     40 words about the matches.
 
     Finding the passage reads (parses) the whole text, which for ten analyses of 800 words takes about
-    10 ms; where the rank vector shows that the summary and the body's opening hold the query, the
-    passage is drawn from them alone.
+    10 ms. Where the rank vector shows that the title, summary and the body's opening hold the query,
+    and the summary and opening hold at least one of its words, the passage is drawn from the summary
+    and the opening alone (the title shows the other words).
     """
     search = query(text)
     passage: SearchHeadline | Case = _passage(spaced("search_summary", "search_body"), search)
     if source.stored_rank_vector is not None:
+        any_word = query(" or ".join(f'"{term}"' for term in parse(text).include))
         rows = rows.alias(**{OPENING_VECTOR: _words_weighted(source.stored_rank_vector, "b,c")})
         passage = Case(
-            When(**{OPENING_VECTOR: search}, then=_passage(spaced("search_summary", _opening("search_body")), search)),
+            When(
+                Q(**{source.stored_rank_vector: search}) & Q(**{OPENING_VECTOR: any_word}),
+                then=_passage(spaced("search_summary", _opening("search_body")), search),
+            ),
             default=passage,
         )
     return rows.annotate(

@@ -52,9 +52,17 @@ def test_the_passage_comes_from_the_opening_or_from_anywhere_in_the_body(db):
     filler = "Unrelated words about other matters. " * 60  # about 2,200 characters
     kwargs = {"status": PolicyAnalysis.Status.PUBLISHED}
     opening = AnalysisFactory(title="One", standfirst="Biobank plans for the region.", body=filler, **kwargs)
-    deep = AnalysisFactory(title="Two", standfirst="Nothing.", body=f"{filler}The biobank closes. {filler}", **kwargs)
+    deep = AnalysisFactory(
+        title="Two", standfirst="Nothing.", body=f"{filler}The biobank plans close. {filler}", **kwargs
+    )
+    # The title and the opening hold the words between them: the opening is enough for the passage.
+    split = AnalysisFactory(
+        title="Biobank review", standfirst="Regional plans.", body=f"{filler}Biobank plans again. {filler}", **kwargs
+    )
 
-    passages = {result.url: result.passage for result in site_search(Criteria(text="biobank")).object_list}
+    passages = {result.url: result.passage for result in site_search(Criteria(text="biobank plans")).object_list}
 
-    assert "<mark>Biobank</mark> plans for the region" in passages[opening.get_absolute_url()]
-    assert "The <mark>biobank</mark> closes" in passages[deep.get_absolute_url()]
+    assert "<mark>Biobank</mark> <mark>plans</mark> for the region" in passages[opening.get_absolute_url()]
+    assert "The <mark>biobank</mark> <mark>plans</mark> close" in passages[deep.get_absolute_url()]
+    assert passages[split.get_absolute_url()].startswith("Regional <mark>plans</mark>.")
+    assert "again" not in passages[split.get_absolute_url()]
