@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from itertools import zip_longest
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connection, transaction
 from django.db.models import (
@@ -28,7 +29,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 
 from core.search import Searchable, spaced
 from search.excerpts import START, STOP
-from search.terms import parse
+from search.terms import parse, required_phrases
 
 CONFIG = "english"
 LIVE_VECTOR = "search_live_vector"
@@ -108,6 +109,14 @@ def matching(source: Searchable, rows: "QuerySet[Any]", text: str) -> "QuerySet[
     return rows.filter(**{name: search}).annotate(search_in_title=_in_title(search))
 
 
+class WordPairs(Func):
+    """The pairs of lexemes next to each other in a vector (``"earli diagnosi"``): what the pairs index
+    of a stored vector covers (policies' migration 0009)."""
+
+    function = "search_word_pairs"
+    output_field = ArrayField(TextField())
+
+
 class CountOf(Subquery):
     """How many rows a queryset holds, as a value of another query (computed once: it refers to no row)."""
 
@@ -134,6 +143,11 @@ def title_matches_first(source: Searchable, rows: "QuerySet[Any]", text: str, li
     search = query(text)
     ranked, name = _ranked(source, rows, text)
     matches = ranked.filter(**{name: search})
+    for phrase in required_phrases(text):
+        # Only the matches holding the phrase's pairs of words, found through their index, are opened.
+        matches = matches.alias(search_pairs=WordPairs(F(name))).filter(
+            search_pairs__contains=Func(Value(CONFIG), Value(phrase), function="search_phrase_pairs")
+        )
     in_title = ranked.filter(**{TITLE_VECTOR: search}).annotate(search_in_title=Value(1))
     if "-" in text:
         in_title = in_title.filter(**{name: search})

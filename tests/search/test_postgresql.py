@@ -66,3 +66,22 @@ def test_the_passage_comes_from_the_opening_or_from_anywhere_in_the_body(db):
     assert "The <mark>biobank</mark> <mark>plans</mark> close" in passages[deep.get_absolute_url()]
     assert passages[split.get_absolute_url()].startswith("Regional <mark>plans</mark>.")
     assert "again" not in passages[split.get_absolute_url()]
+
+
+def test_a_phrase_is_looked_for_among_the_analyses_holding_its_pairs_of_words(db):
+    kwargs = {"status": PolicyAnalysis.Status.PUBLISHED}
+    side_by_side = AnalysisFactory(title="One", body="The biobank plans changed.", **kwargs)
+    AnalysisFactory(title="Two", body="The biobank has plans.", **kwargs)
+    either = AnalysisFactory(title="Three", body="Sarcoma services.", **kwargs)
+    sql, params = postgres.title_matches_first(
+        ANALYSES, ANALYSES.queryset(), '"biobank plans"', 10
+    ).query.sql_with_params()
+
+    with postgres.matching_through_indexes(), connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+
+    assert "Bitmap Index Scan on policies_analysis_search_pairs" in plan
+    assert urls('"biobank plans"') == [side_by_side.get_absolute_url()]
+    # Either may match: the phrase is not required, so its pairs are not asked for.
+    assert set(urls('"biobank plans" or sarcoma')) == {side_by_side.get_absolute_url(), either.get_absolute_url()}

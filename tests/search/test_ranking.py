@@ -99,3 +99,15 @@ def test_a_match_published_between_two_pages_joins_the_end_without_repeating_the
     assert set(first).isdisjoint(second)
     assert len(first) == 4
     assert len(second) == 3
+
+
+def test_a_phrase_finds_its_words_side_by_side_anywhere_and_only_there(db):
+    filler = "Unrelated words about other matters. " * 60  # about 2,200 characters
+    deep = analysis("Wildlife", body=f"{filler}The quokka habitat shrinks. {filler}", hours=1)
+    analysis("Wildlife too", body=f"{filler}The quokka has a habitat. {filler}")  # both words, apart
+    titled = analysis("Quokka habitat", hours=3)
+
+    urls, counts = every_page(Criteria(text='"quokka habitat"', kind="analysis"), per_page=1)
+
+    assert counts == {2}
+    assert urls == [titled.get_absolute_url(), deep.get_absolute_url()]
