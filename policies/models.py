@@ -130,9 +130,10 @@ class PolicyAnalysis(Stamped):
     )
     # Site search's weighted words, kept by a PostgreSQL trigger (migration 0007); empty on SQLite,
     # where search reads the text itself. All of them (title A, standfirst B, body C) for matching, through
-    # a GIN index; those of the title, standfirst and the body's opening for ranking, a vector small
-    # enough to be read for thousands of matches in milliseconds, whose title part has a GIN index of its
-    # own (migration 0008).
+    # a GIN index (and one of its neighbouring pairs of words, for phrases: 0009); those of the title,
+    # standfirst and the body's opening (to a whole word) for ranking, a vector small enough to be read
+    # for thousands of matches in milliseconds, with GIN indexes of its own and of its title part (0008,
+    # 0010).
     search_vector = SearchVectorField(null=True, editable=False)
     search_rank_vector = SearchVectorField(null=True, editable=False)
 

@@ -1,6 +1,6 @@
 """Ranking and passages by PostgreSQL's full-text search: websearch syntax, English stemming,
 ts_rank over weighted vectors (title A, summary B, body C), the results whose title holds the query
-first, and ts_headline for the passage."""
+first, then those whose head holds it, and ts_headline for the passage."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,15 +25,16 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.lookups import GreaterThanOrEqual
+from django.db.models.lookups import Exact
 
 from core.search import Searchable, spaced
 from search.excerpts import START, STOP
-from search.terms import parse, required_phrases
+from search.terms import ELSEWHERE, IN_HEAD, IN_TITLE, parse, required_phrases
 
 CONFIG = "english"
 LIVE_VECTOR = "search_live_vector"
 TITLE_VECTOR = "search_title_vector"
+HEAD_VECTOR = "search_head_vector"
 
 
 def query(text: str) -> SearchQuery:
@@ -84,29 +85,43 @@ def title_words(source: Searchable) -> Func:
     return _words_weighted(stored, "a")
 
 
+def head_words(source: Searchable) -> F | Func:
+    """The words of the title, the summary and, where a rank vector keeps it, the body's opening: the
+    rank vector itself, which a GIN index covers for analyses (policies' migration 0010)."""
+    if source.stored_rank_vector is not None:
+        return F(source.stored_rank_vector)
+    if source.stored_vector is not None:
+        return _words_weighted(source.stored_vector, "a,b")
+    return Words("search_title", "search_summary")
+
+
 def _ranked(source: Searchable, rows: "QuerySet[Any]", text: str) -> tuple["QuerySet[Any]", str]:
-    """The rows with their ``rank`` and ``search_in_title`` (1 when the title holds the query, else 0),
-    and the name of the vector to match."""
+    """The rows with their ``rank`` and the vectors of their title and head, and the name of the vector
+    to match."""
     search = query(text)
     name = source.stored_vector
     if name is None:
         name = LIVE_VECTOR
         rows = rows.alias(**{LIVE_VECTOR: weighted_vector()})
     ranked_by = source.stored_rank_vector or name
-    rows = rows.alias(**{TITLE_VECTOR: title_words(source)}).annotate(rank=SearchRank(F(ranked_by), search))
-    return rows, name
+    rows = rows.alias(**{TITLE_VECTOR: title_words(source), HEAD_VECTOR: head_words(source)})
+    return rows.annotate(rank=SearchRank(F(ranked_by), search)), name
 
 
-def _in_title(search: SearchQuery) -> Case:
-    return Case(When(**{TITLE_VECTOR: search}, then=Value(1)), default=Value(0))
+def _tier(search: SearchQuery) -> Case:
+    return Case(
+        When(**{TITLE_VECTOR: search}, then=Value(IN_TITLE)),
+        When(**{HEAD_VECTOR: search}, then=Value(IN_HEAD)),
+        default=Value(ELSEWHERE),
+    )
 
 
 def matching(source: Searchable, rows: "QuerySet[Any]", text: str) -> "QuerySet[Any]":
-    """The rows matching the query, each with its ``rank`` and ``search_in_title`` (1 when the title
-    holds the query, else 0); a stored vector is matched through its index."""
+    """The rows matching the query, each with its ``rank`` and ``search_tier`` (where its words are:
+    ``IN_TITLE``, ``IN_HEAD`` or ``ELSEWHERE``); a stored vector is matched through its index."""
     search = query(text)
     rows, name = _ranked(source, rows, text)
-    return rows.filter(**{name: search}).annotate(search_in_title=_in_title(search))
+    return rows.filter(**{name: search}).annotate(search_tier=_tier(search))
 
 
 class WordPairs(Func):
@@ -124,21 +139,21 @@ class CountOf(Subquery):
     output_field = IntegerField()
 
 
-def title_matches_first(source: Searchable, rows: "QuerySet[Any]", text: str, limit: int) -> "QuerySet[Any]":
+def best_first(source: Searchable, rows: "QuerySet[Any]", text: str, limit: int) -> "QuerySet[Any]":
     """The best ``limit`` of the ``rows`` that match, in one query that ranks only the matches it needs:
-    (pk, rank, search_date, search_in_title, how many in its half, how many in all or None); ``best``
-    reads it.
+    (pk, rank, search_date, search_tier, search_total: how many match, or None); ``best`` reads it.
 
     The matches whose title holds the query come first, found through the title index and ranked among
-    themselves; only when they are fewer than ``limit`` are the others ranked too: the second half of
-    ``UNION ALL`` runs only if the first did not fill the ``LIMIT``, as PostgreSQL reads one half after
-    the other (``matching_through_indexes`` keeps out parallel workers, which could interleave them).
-    Each half counts its rows as it ranks them; when the title matches fill the page, the others are
-    counted, not ranked, through the GIN index (a subquery PostgreSQL runs only then).
+    themselves; then those whose head (title, summary, the body's opening) holds it, found through the
+    rank vector's index; then the rest. A tier is ranked only when those before it do not fill the
+    ``LIMIT``: ``UNION ALL`` runs its parts one after the other and stops when the ``LIMIT`` is reached
+    (``matching_through_indexes`` keeps out parallel workers, which could interleave them). The first
+    tier with a match counts every match, without ranking them, through the GIN index (a subquery
+    PostgreSQL runs once, and only for that tier); when only the rest matches, the rest counts itself.
 
-    A title that holds the query is in the whole vector too, so the title matches need not open the
+    What the title or the head holds, the whole vector holds too, so those matches need not open the
     whole vector (about 4 kB, stored out of line) to check it, unless the query leaves a word out
-    (``-word``), which may then be in the body.
+    (``-word``), which may then be further down the body.
     """
     search = query(text)
     ranked, name = _ranked(source, rows, text)
@@ -148,34 +163,36 @@ def title_matches_first(source: Searchable, rows: "QuerySet[Any]", text: str, li
         matches = matches.alias(search_pairs=WordPairs(F(name))).filter(
             search_pairs__contains=Func(Value(CONFIG), Value(phrase), function="search_phrase_pairs")
         )
-    in_title = ranked.filter(**{TITLE_VECTOR: search}).annotate(search_in_title=Value(1))
+    in_title = ranked.filter(**{TITLE_VECTOR: search})
+    in_head = ranked.filter(**{HEAD_VECTOR: search}).exclude(**{TITLE_VECTOR: search})
     if "-" in text:
-        in_title = in_title.filter(**{name: search})
+        in_title, in_head = in_title.filter(**{name: search}), in_head.filter(**{name: search})
+    elsewhere = matches.alias(search_in_head=Case(When(**{HEAD_VECTOR: search}, then=Value(1)), default=Value(0)))
+    elsewhere = elsewhere.filter(search_in_head=0)
+
     ordering = (F("rank").desc(), F("search_date").desc(), F("pk").desc())
-    # Ordered as the rows are, so the rank is computed once, before the count keeps the rows (a count
-    # over () would keep each row's rank vector, to rank it afterwards).
-    counted = Window(Count("pk"), order_by=ordering, frame=RowRange(start=None, end=None))
     every = CountOf(matches.order_by().values("pk"))
-    in_title = in_title.annotate(search_total=Case(When(GreaterThanOrEqual(counted, limit), then=every), default=None))
-    rest = (
-        matches.alias(search_title_holds=_in_title(search))
-        .filter(search_title_holds=0)
-        .annotate(search_in_title=Value(0), search_total=Value(None, output_field=IntegerField()))
+    no_title_matches = Exact(CountOf(in_title.order_by().values("pk")), 0)
+    # The rest is ranked only when the title and head matches are fewer than ``limit``, and then they
+    # are all on the page; it counts its own rows (ordered as they are, so that each rank is computed
+    # once, before the count keeps the rows: counted over (), each row's rank vector would be kept).
+    counted = Window(Count("pk"), order_by=ordering, frame=RowRange(start=None, end=None))
+    tiers = (
+        in_title.annotate(search_tier=Value(IN_TITLE), search_total=every),
+        in_head.annotate(search_tier=Value(IN_HEAD), search_total=Case(When(no_title_matches, then=every))),
+        elsewhere.annotate(search_tier=Value(ELSEWHERE), search_total=counted),
     )
-    fields = ("pk", "rank", "search_date", "search_in_title", "search_counted", "search_total")
-    best, others = (
-        half.annotate(search_counted=counted).order_by(*ordering).values_list(*fields)[:limit]
-        for half in (in_title, rest)
-    )
-    return best.union(others, all=True)[:limit]
+    fields = ("pk", "rank", "search_date", "search_tier", "search_total")
+    first, second, third = (tier.order_by(*ordering).values_list(*fields)[:limit] for tier in tiers)
+    return first.union(second, third, all=True)[:limit]
 
 
 def best(source: Searchable, rows: "QuerySet[Any]", text: str, limit: int) -> tuple[list[tuple[Any, ...]], int]:
-    """``title_matches_first``'s rows as (pk, rank, search_date, search_in_title), and how many match."""
+    """``best_first``'s rows as (pk, rank, search_date, search_tier), and how many match: counted by the
+    first tier on the page, or, when only the rest matches, by the rest."""
     with matching_through_indexes():
-        found = list(title_matches_first(source, rows, text, limit))
-    counted = {in_title: count for _pk, _rank, _when, in_title, count, _total in found}
-    total = next((total for *_, total in found if total is not None), sum(counted.values()))
+        found = list(best_first(source, rows, text, limit))
+    total = next((total for *_, total in found if total is not None), 0)
     return [row[:4] for row in found], total
 
 
@@ -188,7 +205,7 @@ def matching_through_indexes() -> Iterator[None]:
     index, which answers without opening any). Turning sequential scans off makes the plan look costly
     enough to be compiled by the JIT, which alone takes a second, so the JIT is turned off too; and
     parallel workers, which would cost more to start than these queries take and could interleave the
-    halves of ``title_matches_first``. The settings last until the transaction ends.
+    parts of ``best_first``. The settings last until the transaction ends.
     """
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(

@@ -2,9 +2,10 @@
 relevance, in a fixed number of queries.
 
 For each kind (or the one asked for): one query ranks the matches and counts them, returning the best
-``page × per_page``: those whose title holds the query first, then the others, each by rank, then
-date (for analyses, the many, only the matches the page needs are ranked: ``postgres.title_matches_first``).
-The lists are merged in the same order, and the page's rows are read, with their passages and topics,
+``page × per_page``: those whose title holds the query first, then those whose head (title, summary
+and, for analyses, the body's opening) holds it, then the rest, each by rank, then date (for analyses,
+the many, only the matches the page needs are ranked: ``postgres.best_first``). The lists are merged
+in the same order, and the page's rows are read, with their passages and topics,
 by two queries per kind present on the page. So a page costs at most three queries per kind whatever
 the number of matches.
 """
@@ -60,7 +61,7 @@ class Result:
 
 @dataclass(frozen=True)
 class Ranked:
-    in_title: bool
+    tier: int
     rank: float
     when: datetime
     order: int
@@ -103,7 +104,8 @@ def _matching(source: Searchable, criteria: Criteria) -> "QuerySet[Any]":
 def _best(source: Searchable, order: int, criteria: Criteria, limit: int) -> tuple[list[Ranked], int]:
     """The kind's best ``limit`` matches and how many there are in all, in one query (two with an index).
 
-    Matches whose title holds the query come first, then the rest, each by rank, then date.
+    Matches whose title holds the query come first, then those whose head holds it, then the rest, each
+    by rank, then date.
     """
     if on_postgresql() and source.stored_vector is not None:
         rows, total = postgres.best(source, _filtered(source, criteria), criteria.text, limit)
@@ -111,14 +113,12 @@ def _best(source: Searchable, order: int, criteria: Criteria, limit: int) -> tup
         best = (
             _matching(source, criteria)
             .annotate(search_total=Window(Count("pk")))
-            .order_by("-search_in_title", "-rank", "-search_date", "-pk")
-            .values_list("pk", "rank", "search_date", "search_in_title", "search_total")[:limit]
+            .order_by("-search_tier", "-rank", "-search_date", "-pk")
+            .values_list("pk", "rank", "search_date", "search_tier", "search_total")[:limit]
         )
         found = list(best)
         rows, total = [row[:4] for row in found], (found[0][4] if found else 0)
-    ranked = [
-        Ranked(in_title=bool(in_title), rank=rank, when=when, order=order, pk=pk) for pk, rank, when, in_title in rows
-    ]
+    ranked = [Ranked(tier=tier, rank=rank, when=when, order=order, pk=pk) for pk, rank, when, tier in rows]
     return ranked, total
 
 
@@ -170,7 +170,7 @@ def site_search(criteria: Criteria, *, page_number: int = 1, per_page: int = 10)
     last = min(paginator.num_pages, MAX_PAGE)
     if page_number > last:
         raise PageOutOfRange(last)
-    ranked.sort(key=lambda row: (not row.in_title, -row.rank, -row.when.timestamp(), row.order, -row.pk))
+    ranked.sort(key=lambda row: (-row.tier, -row.rank, -row.when.timestamp(), row.order, -row.pk))
     window = ranked[(page_number - 1) * per_page : page_number * per_page]
     read = {
         order: _read(sources[order], criteria, [row.pk for row in window if row.order == order])
@@ -178,7 +178,8 @@ def site_search(criteria: Criteria, *, page_number: int = 1, per_page: int = 10)
     }
     # A row unpublished between the two queries is left out rather than shown.
     results = [
-        replace(read[row.order][row.pk], rank=round(row.in_title + row.rank, 4))
+        # A rank is at most 1, so the tier and the rank together fall down the page as the order does.
+        replace(read[row.order][row.pk], rank=round(row.tier + row.rank, 4))
         for row in window
         if row.pk in read[row.order]
     ]

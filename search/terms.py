@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 TOKENS = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 WORD_EDGES = re.compile(r"^\W+|\W+$")
 
+# Where a match's words are, the first thing results are ordered by: all in its title; in its head (the
+# title and the summary together, and for analyses on PostgreSQL the body's opening); elsewhere.
+IN_TITLE, IN_HEAD, ELSEWHERE = 2, 1, 0
+
 STOP_WORDS = frozenset(
     {
         "a",

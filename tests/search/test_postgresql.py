@@ -38,7 +38,7 @@ def test_the_title_outranks_the_standfirst_which_outranks_the_body(db):
 
 def test_the_title_matches_are_found_through_their_index(db):
     AnalysisFactory(title="Biobank plans", status=PolicyAnalysis.Status.PUBLISHED)
-    sql, params = postgres.title_matches_first(ANALYSES, ANALYSES.queryset(), "biobank", 10).query.sql_with_params()
+    sql, params = postgres.best_first(ANALYSES, ANALYSES.queryset(), "biobank", 10).query.sql_with_params()
 
     with postgres.matching_through_indexes(), connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN {sql}", params)
@@ -73,9 +73,7 @@ def test_a_phrase_is_looked_for_among_the_analyses_holding_its_pairs_of_words(db
     side_by_side = AnalysisFactory(title="One", body="The biobank plans changed.", **kwargs)
     AnalysisFactory(title="Two", body="The biobank has plans.", **kwargs)
     either = AnalysisFactory(title="Three", body="Sarcoma services.", **kwargs)
-    sql, params = postgres.title_matches_first(
-        ANALYSES, ANALYSES.queryset(), '"biobank plans"', 10
-    ).query.sql_with_params()
+    sql, params = postgres.best_first(ANALYSES, ANALYSES.queryset(), '"biobank plans"', 10).query.sql_with_params()
 
     with postgres.matching_through_indexes(), connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN {sql}", params)
@@ -85,3 +83,13 @@ def test_a_phrase_is_looked_for_among_the_analyses_holding_its_pairs_of_words(db
     assert urls('"biobank plans"') == [side_by_side.get_absolute_url()]
     # Either may match: the phrase is not required, so its pairs are not asked for.
     assert set(urls('"biobank plans" or sarcoma')) == {side_by_side.get_absolute_url(), either.get_absolute_url()}
+
+
+def test_the_opening_ranked_stops_at_a_whole_word(db):
+    # The 400th character falls inside "quokkas": cut there, the opening would hold a word "quo".
+    body = f"{'Unrelated words. ' * 23}Words quokkas live on islands."
+    assert body[397:404] == "quokkas"
+    analysis = AnalysisFactory(title="One", standfirst="Two.", body=body, status=PolicyAnalysis.Status.PUBLISHED)
+
+    assert urls("quokkas") == [analysis.get_absolute_url()]
+    assert site_search(Criteria(text="quo")).paginator.count == 0

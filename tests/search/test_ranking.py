@@ -1,6 +1,7 @@
-"""Relevance and paging over many matches: a title that holds every word comes first, the count is of
-every match, and the pages together list each match once, in the order ranking every match gives; on
-SQLite (the fallback) and on PostgreSQL (where only the matches a page needs are ranked) alike."""
+"""Relevance and paging over many matches: a title that holds every word comes first, then a head (title,
+standfirst and, on PostgreSQL, the body's opening) that holds them together, then the rest; the count
+is of every match, and the pages together list each match once, in the order ranking every match gives;
+on SQLite (the fallback) and on PostgreSQL (where only the matches a page needs are ranked) alike."""
 
 from datetime import timedelta
 
@@ -34,7 +35,7 @@ def every_page(criteria: Criteria, per_page: int) -> tuple[list[str], set[int]]:
 
 def ranked_in_full(criteria: Criteria) -> list[str]:
     """Every match ranked in one query: the order the pages must follow."""
-    rows = _matching(KINDS["analysis"], criteria).order_by("-search_in_title", "-rank", "-search_date", "-pk")
+    rows = _matching(KINDS["analysis"], criteria).order_by("-search_tier", "-rank", "-search_date", "-pk")
     return [analysis.get_absolute_url() for analysis in rows]
 
 
@@ -47,34 +48,40 @@ def test_a_title_holding_every_word_outranks_a_text_that_repeats_them(db):
     results = site_search(ANALYSES).object_list
 
     assert [result.url for result in results] == [in_title.get_absolute_url(), crowded.get_absolute_url()]
-    assert results[0].rank > 1 >= results[1].rank  # the rank shown follows the order
+    assert results[0].rank > results[1].rank  # the rank shown follows the order
+
+
+FILLER = "Unrelated words about other matters. " * 30  # about 1,100 characters, past the body's opening
 
 
 @pytest.mark.parametrize(
-    ("in_titles", "elsewhere"),
+    ("in_titles", "in_heads", "further_down"),
     [
-        (2, 11),  # fewer title matches than a page: the others are ranked too
-        (7, 6),  # more than a page: the first page ranks only the title matches
-        (5, 3),  # exactly a page: the first page counts the others without ranking them
-        (0, 9),  # none: every match is ranked
+        (2, 4, 7),  # the title matches and the head matches do not fill the first page; the second ranks all
+        (7, 2, 3),  # the title matches fill the first page: only they are ranked, the others only counted
+        (5, 3, 2),  # exactly fill it
+        (0, 6, 3),  # no title match: the head matches fill the first page and count every match
+        (0, 0, 9),  # only matches further down the body: they are ranked and count themselves
     ],
 )
-def test_the_pages_list_every_match_once_in_order_with_the_exact_count(db, in_titles, elsewhere):
+def test_the_pages_list_every_match_once_in_order_with_the_exact_count(db, in_titles, in_heads, further_down):
     for number in range(in_titles):
         analysis(f"Quokka habitat report {number}", hours=number * 7)
-    for number in range(elsewhere):
-        analysis(f"Wildlife report {number}", body=f"The quokka loses habitat {'again ' * number}.", hours=number * 5)
-    analysis("Quokka diet", body="No word about where it lives.")  # matches one word only: not found
+    for number in range(in_heads):
+        analysis(
+            f"Wildlife report {number}", standfirst=f"The quokka loses habitat {'again ' * number}.", hours=number * 5
+        )
+    for number in range(further_down):
+        analysis(f"Field report {number}", body=f"{FILLER}The quokka habitat {'shrinks ' * number}.", hours=number * 3)
+    analysis("Quokka diet", body="No word about where it lives.")  # holds one word only: not found
 
     urls, counts = every_page(ANALYSES, per_page=5)
 
-    assert counts == {in_titles + elsewhere}
-    assert len(urls) == len(set(urls)) == in_titles + elsewhere
+    titles = [PolicyAnalysis.objects.get(slug=url.split("/")[2]).title.split()[0] for url in urls]
+    assert counts == {in_titles + in_heads + further_down}
+    assert len(urls) == len(set(urls)) == in_titles + in_heads + further_down
+    assert titles == ["Quokka"] * in_titles + ["Wildlife"] * in_heads + ["Field"] * further_down
     assert urls == ranked_in_full(ANALYSES)
-    assert all("report" in PolicyAnalysis.objects.get(slug=url.split("/")[2]).title for url in urls)
-    assert [PolicyAnalysis.objects.get(slug=url.split("/")[2]).title.startswith("Quokka") for url in urls] == (
-        [True] * in_titles + [False] * elsewhere
-    )
 
 
 def test_a_title_match_is_left_out_when_its_text_holds_an_excluded_word(db):
