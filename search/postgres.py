@@ -4,7 +4,7 @@ first, then those whose head holds it, and ts_headline for the passage."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import zip_longest
+from itertools import count, zip_longest
 from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
@@ -41,6 +41,9 @@ def query(text: str) -> SearchQuery:
     return SearchQuery(text, search_type="websearch", config=CONFIG)
 
 
+_vectors = count()
+
+
 class Words(Func):
     """The words of texts as one vector, each text's weighted by the letter at its place in ``weights``
     (none given: unweighted): ``setweight(to_tsvector('english', COALESCE(CAST(text AS TEXT), '')), 'A')
@@ -52,16 +55,24 @@ class Words(Func):
     def __init__(self, *expressions: Any, weights: str = "") -> None:
         super().__init__(*expressions)
         self.weights = weights
+        # Kept by the copies Django makes of it, wherever in the statement they are used.
+        self.written_as = next(_vectors)
 
     def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra_context: Any) -> tuple[str, Any]:
-        pieces: list[str] = []
-        params: list[Any] = []
-        for expression, weight in zip_longest(self.get_source_expressions(), self.weights):
-            sql, part_params = compiler.compile(expression)
-            words = f"to_tsvector('{CONFIG}'::regconfig, COALESCE(CAST({sql} AS TEXT), ''))"
-            pieces.append(f"setweight({words}, '{weight}')" if weight else words)
-            params.extend(part_params)
-        return "(" + " || ".join(pieces) + ")", params
+        # A live vector is both matched and ranked, so it is in the statement twice; with a webinar's
+        # speakers and quotes it takes Django milliseconds to write, so it is written once a statement.
+        written = compiler.__dict__.setdefault("_search_words", {})
+        if self.written_as not in written:
+            pieces: list[str] = []
+            params: list[Any] = []
+            for expression, weight in zip_longest(self.get_source_expressions(), self.weights):
+                sql, part_params = compiler.compile(expression)
+                words = f"to_tsvector('{CONFIG}'::regconfig, COALESCE(CAST({sql} AS TEXT), ''))"
+                pieces.append(f"setweight({words}, '{weight}')" if weight else words)
+                params.extend(part_params)
+            written[self.written_as] = ("(" + " || ".join(pieces) + ")", params)
+        sql, params = written[self.written_as]
+        return sql, list(params)
 
 
 def weighted_vector() -> Words:
