@@ -128,10 +128,12 @@ class PolicyAnalysis(Stamped):
     close_comments_after_days = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("Close the discussion this many days after publication. Empty: never.")
     )
-    # Site search's weighted words, kept by a PostgreSQL trigger (migration 0004); empty on SQLite,
+    # Site search's weighted words, kept by a PostgreSQL trigger (migration 0007); empty on SQLite,
     # where search reads the text itself. All of them (title A, standfirst B, body C) for matching, through
-    # a GIN index; those of the title, standfirst and the body's opening for ranking, a vector small
-    # enough to be read for thousands of matches in milliseconds.
+    # a GIN index (and one of its neighbouring pairs of words, for phrases: 0009); those of the title,
+    # standfirst and the body's opening (to a whole word) for ranking, a vector small enough to be read
+    # for thousands of matches in milliseconds, with GIN indexes of its own and of its title part (0008,
+    # 0010).
     search_vector = SearchVectorField(null=True, editable=False)
     search_rank_vector = SearchVectorField(null=True, editable=False)
 

@@ -1,8 +1,10 @@
 """What site search may find among analyses: the published ones (never drafts or future schedules).
 
 On PostgreSQL the weighted vector is the ``search_vector`` column, filled by a trigger from the title
-(A), the standfirst (B) and the body (C) and covered by a GIN index; matches are ranked by
-``search_rank_vector``, the same with only the body's opening (migration 0007).
+(A), the standfirst (B) and the body (C) and covered by a GIN index, and another of its pairs of
+neighbouring words for phrases (migration 0009); matches are ranked by ``search_rank_vector``, the same
+with only the body's opening (migrations 0007 and 0010), which has a GIN index, and its title part
+another, so the matches whose title, then whose head, holds the query are found first (0008, 0010).
 """
 
 from typing import cast
@@ -22,4 +24,10 @@ def searchable_analyses() -> QuerySet[PolicyAnalysis]:
     return cast("QuerySet[PolicyAnalysis]", analyses)
 
 
-ANALYSES = Searchable(kind="analysis", label=_("Analysis"), queryset=searchable_analyses, stored_vector="search_vector")
+ANALYSES = Searchable(
+    kind="analysis",
+    label=_("Analysis"),
+    queryset=searchable_analyses,
+    stored_vector="search_vector",
+    stored_rank_vector="search_rank_vector",
+)

@@ -5,8 +5,8 @@ an editor's or a speaker's text can never add markup to the results.
 """
 
 import re
+from html import escape
 
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 # PostgreSQL's ts_headline wraps each match in these; no editor types them.
@@ -33,13 +33,16 @@ def plain(text: str) -> str:
 
 
 def marked(pieces: list[str]) -> SafeString:
-    """Alternate plain and matching pieces (as ``re.split`` with one group gives them), escaped and marked."""
-    html = [
-        format_html("<mark>{}</mark>", piece) if index % 2 else conditional_escape(piece)
-        for index, piece in enumerate(pieces)
-        if piece
+    """Alternate plain and matching pieces (as ``re.split`` with one group gives them), escaped and marked.
+
+    Each piece is escaped as Django's ``escape`` does (``html.escape``, quotes too), called directly: a
+    results page escapes a few hundred pieces, and Django's lazy-text wrapper around each call cost more
+    than the escaping.
+    """
+    parts = [
+        f"<mark>{escape(piece)}</mark>" if index % 2 else escape(piece) for index, piece in enumerate(pieces) if piece
     ]
-    return mark_safe("".join(html))  # noqa: S308 - every piece above is escaped
+    return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
 
 
 def from_headline(headline: str) -> SafeString:

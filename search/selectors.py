@@ -2,12 +2,14 @@
 relevance, in a fixed number of queries.
 
 For each kind (or the one asked for): one query ranks the matches and counts them, returning the best
-``page × per_page``; the lists are merged by rank (then date), and the page's rows are read, with their
-passages and topics, by two queries per kind present on the page. So a page costs at most three
-queries per kind whatever the number of matches.
+``page × per_page``: those whose title holds the query first, then those whose head (title, summary
+and, for analyses, the body's opening) holds it, then the rest, each by rank, then date (for analyses,
+the many, only the matches the page needs are ranked: ``postgres.best_first``). The lists are merged
+in the same order, and the page's rows are read, with their passages and topics,
+by two queries per kind present on the page. So a page costs at most three queries per kind whatever
+the number of matches.
 """
 
-from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -59,6 +61,7 @@ class Result:
 
 @dataclass(frozen=True)
 class Ranked:
+    tier: int
     rank: float
     when: datetime
     order: int
@@ -99,26 +102,34 @@ def _matching(source: Searchable, criteria: Criteria) -> "QuerySet[Any]":
 
 
 def _best(source: Searchable, order: int, criteria: Criteria, limit: int) -> tuple[list[Ranked], int]:
-    """The kind's best ``limit`` matches and how many there are in all, in one query (two with an index)."""
-    best = (
-        _matching(source, criteria)
-        .annotate(search_total=Window(Count("pk")))
-        .order_by("-rank", "-search_date", "-pk")
-        .values_list("pk", "rank", "search_date", "search_total")[:limit]
-    )
-    indexed = on_postgresql() and source.stored_vector is not None
-    with postgres.matching_through_indexes() if indexed else nullcontext():
-        rows = list(best)
-    found = [Ranked(rank=rank, when=when, order=order, pk=pk) for pk, rank, when, _total in rows]
-    return found, (rows[0][3] if rows else 0)
+    """The kind's best ``limit`` matches and how many there are in all, in one query (two with an index).
+
+    Matches whose title holds the query come first, then those whose head holds it, then the rest, each
+    by rank, then date.
+    """
+    if on_postgresql() and source.stored_vector is not None:
+        rows, total = postgres.best(source, _filtered(source, criteria), criteria.text, limit)
+    else:
+        best = (
+            _matching(source, criteria)
+            .annotate(search_total=Window(Count("pk")))
+            .order_by("-search_tier", "-rank", "-search_date", "-pk")
+            .values_list("pk", "rank", "search_date", "search_tier", "search_total")[:limit]
+        )
+        found = list(best)
+        rows, total = [row[:4] for row in found], (found[0][4] if found else 0)
+    ranked = [Ranked(tier=tier, rank=rank, when=when, order=order, pk=pk) for pk, rank, when, tier in rows]
+    return ranked, total
 
 
 def _read(source: Searchable, criteria: Criteria, ids: list[int]) -> dict[int, Result]:
     """The page's rows of one kind with their marked titles and passages, and their topics: two queries."""
-    rows = source.queryset().filter(pk__in=ids).prefetch_related("topics")
+    # The stored vectors are the largest columns and the page has no use for them.
+    vectors = [name for name in (source.stored_vector, source.stored_rank_vector) if name]
+    rows = source.queryset().filter(pk__in=ids).defer(*vectors).prefetch_related("topics")
     pattern = None
     if on_postgresql():
-        rows = postgres.with_headlines(rows, criteria.text)
+        rows = postgres.with_headlines(source, rows, criteria.text)
     else:
         pattern = excerpts.words_pattern(parse(criteria.text).include)
     results = {}
@@ -159,12 +170,17 @@ def site_search(criteria: Criteria, *, page_number: int = 1, per_page: int = 10)
     last = min(paginator.num_pages, MAX_PAGE)
     if page_number > last:
         raise PageOutOfRange(last)
-    ranked.sort(key=lambda row: (-row.rank, -row.when.timestamp(), row.order, -row.pk))
+    ranked.sort(key=lambda row: (-row.tier, -row.rank, -row.when.timestamp(), row.order, -row.pk))
     window = ranked[(page_number - 1) * per_page : page_number * per_page]
     read = {
         order: _read(sources[order], criteria, [row.pk for row in window if row.order == order])
         for order in sorted({row.order for row in window})
     }
     # A row unpublished between the two queries is left out rather than shown.
-    results = [replace(read[row.order][row.pk], rank=round(row.rank, 4)) for row in window if row.pk in read[row.order]]
+    results = [
+        # A rank is at most 1, so the tier and the rank together fall down the page as the order does.
+        replace(read[row.order][row.pk], rank=round(row.tier + row.rank, 4))
+        for row in window
+        if row.pk in read[row.order]
+    ]
     return Page(results, page_number, paginator)

@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 TOKENS = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 WORD_EDGES = re.compile(r"^\W+|\W+$")
 
+# Where a match's words are, the first thing results are ordered by: all in its title; in its head (the
+# title and the summary together, and for analyses on PostgreSQL the body's opening); elsewhere.
+IN_TITLE, IN_HEAD, ELSEWHERE = 2, 1, 0
+
 STOP_WORDS = frozenset(
     {
         "a",
@@ -84,3 +88,18 @@ def parse(text: str) -> Terms:
             continue
         (terms.exclude if negated else terms.include).append(term)
     return terms
+
+
+# Words and double-quoted phrases of letters, digits and spaces, apart from one another: a query that
+# PostgreSQL's websearch syntax reads as every word and every phrase required, nothing else.
+PLAIN_QUERY = re.compile(r'\s*(?:(?:"[\w\s]*"|\w+)(?:\s+|$))*', re.UNICODE)
+PHRASE = re.compile(r'"([\w\s]*)"')
+
+
+def required_phrases(text: str) -> list[str]:
+    """The phrases of two words or more that every match must hold, where the query is plain enough to
+    be sure of it: no ``or``, no ``-``, no punctuation that websearch might read otherwise. Otherwise
+    none, which asks nothing more of a match than the query does."""
+    if not PLAIN_QUERY.fullmatch(text) or any(word.lower() == "or" for word in re.findall(r"\w+", text)):
+        return []
+    return [" ".join(phrase.split()) for phrase in PHRASE.findall(text) if len(phrase.split()) > 1]

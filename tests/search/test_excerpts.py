@@ -1,7 +1,10 @@
-"""Marking matches never lets text add markup; the fallback reads queries as websearch does."""
+"""Marking matches never lets text add markup; the fallback reads queries as websearch does, and the
+phrases a query requires are named only when websearch certainly requires them."""
+
+import pytest
 
 from search import excerpts
-from search.terms import parse
+from search.terms import parse, required_phrases
 
 
 def test_a_headline_is_escaped_piece_by_piece():
@@ -32,3 +35,26 @@ def test_queries_are_read_like_websearch():
     assert terms.include == ["early diagnosis", "cluster", "nhs"]
     assert terms.exclude == ["tobacco"]
     assert not parse("the of and")
+
+
+@pytest.mark.parametrize(
+    ("text", "phrases"),
+    [
+        ('"early diagnosis"', ["early diagnosis"]),
+        (
+            'screening "early  diagnosis" "community diagnostic centres"',
+            ["early diagnosis", "community diagnostic centres"],
+        ),
+        ('"early" diagnosis', []),  # one word is no phrase
+        ('"early diagnosis" or screening', []),  # either may match
+        ('"cancer OR tumour growth"', []),
+        ('-"early diagnosis"', []),  # left out, not required
+        ('screening - "early diagnosis"', []),
+        ('"stop-smoking services"', []),  # punctuation websearch may read otherwise
+        ("'a \"early diagnosis\" b'", []),
+        ('x"early diagnosis"', []),
+        ('"early diagnosis', []),  # never closed
+    ],
+)
+def test_the_phrases_every_match_must_hold_are_named_only_when_certain(text, phrases):
+    assert required_phrases(text) == phrases

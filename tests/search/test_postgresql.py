@@ -1,9 +1,12 @@
-"""On PostgreSQL, the trigger keeps an analysis's search vectors in step with its text, however written."""
+"""On PostgreSQL: the trigger keeps an analysis's search vectors in step with its text, however written; the
+title matches are read through their own index; passages come from the opening when it holds the words."""
 
 import pytest
 from django.db import connection
 
 from policies.models import PolicyAnalysis
+from policies.search import ANALYSES
+from search import postgres
 from search.selectors import Criteria, site_search
 from tests.factories import AnalysisFactory
 
@@ -31,3 +34,62 @@ def test_the_title_outranks_the_standfirst_which_outranks_the_body(db):
     in_title = AnalysisFactory(title="Biobank plans", standfirst="Five", body="Six", **kwargs)
 
     assert urls("biobank") == [a.get_absolute_url() for a in (in_title, in_standfirst, in_body)]
+
+
+def test_the_title_matches_are_found_through_their_index(db):
+    AnalysisFactory(title="Biobank plans", status=PolicyAnalysis.Status.PUBLISHED)
+    sql, params = postgres.best_first(ANALYSES, ANALYSES.queryset(), "biobank", 10).query.sql_with_params()
+
+    with postgres.matching_through_indexes(), connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+
+    assert "Bitmap Index Scan on policies_analysis_search_title" in plan
+    assert postgres.best(ANALYSES, ANALYSES.queryset(), "biobank", 10)[1] == 1
+
+
+def test_the_passage_comes_from_the_opening_or_from_anywhere_in_the_body(db):
+    filler = "Unrelated words about other matters. " * 60  # about 2,200 characters
+    kwargs = {"status": PolicyAnalysis.Status.PUBLISHED}
+    opening = AnalysisFactory(title="One", standfirst="Biobank plans for the region.", body=filler, **kwargs)
+    deep = AnalysisFactory(
+        title="Two", standfirst="Nothing.", body=f"{filler}The biobank plans close. {filler}", **kwargs
+    )
+    # The title and the opening hold the words between them: the opening is enough for the passage.
+    split = AnalysisFactory(
+        title="Biobank review", standfirst="Regional plans.", body=f"{filler}Biobank plans again. {filler}", **kwargs
+    )
+
+    passages = {result.url: result.passage for result in site_search(Criteria(text="biobank plans")).object_list}
+
+    assert "<mark>Biobank</mark> <mark>plans</mark> for the region" in passages[opening.get_absolute_url()]
+    assert "The <mark>biobank</mark> <mark>plans</mark> close" in passages[deep.get_absolute_url()]
+    assert passages[split.get_absolute_url()].startswith("Regional <mark>plans</mark>.")
+    assert "again" not in passages[split.get_absolute_url()]
+
+
+def test_a_phrase_is_looked_for_among_the_analyses_holding_its_pairs_of_words(db):
+    kwargs = {"status": PolicyAnalysis.Status.PUBLISHED}
+    side_by_side = AnalysisFactory(title="One", body="The biobank plans changed.", **kwargs)
+    AnalysisFactory(title="Two", body="The biobank has plans.", **kwargs)
+    either = AnalysisFactory(title="Three", body="Sarcoma services.", **kwargs)
+    sql, params = postgres.best_first(ANALYSES, ANALYSES.queryset(), '"biobank plans"', 10).query.sql_with_params()
+
+    with postgres.matching_through_indexes(), connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+
+    assert "Bitmap Index Scan on policies_analysis_search_pairs" in plan
+    assert urls('"biobank plans"') == [side_by_side.get_absolute_url()]
+    # Either may match: the phrase is not required, so its pairs are not asked for.
+    assert set(urls('"biobank plans" or sarcoma')) == {side_by_side.get_absolute_url(), either.get_absolute_url()}
+
+
+def test_the_opening_ranked_stops_at_a_whole_word(db):
+    # The 400th character falls inside "quokkas": cut there, the opening would hold a word "quo".
+    body = f"{'Unrelated words. ' * 23}Words quokkas live on islands."
+    assert body[397:404] == "quokkas"
+    analysis = AnalysisFactory(title="One", standfirst="Two.", body=body, status=PolicyAnalysis.Status.PUBLISHED)
+
+    assert urls("quokkas") == [analysis.get_absolute_url()]
+    assert site_search(Criteria(text="quo")).paginator.count == 0
