@@ -233,12 +233,13 @@ OPENING_VECTOR = "search_opening_vector"
 
 
 def _opening(name: str) -> Func:
-    """The field's first OPENING_CHARS characters, without the word cut in two at the end."""
+    """The field's first OPENING_CHARS characters, without the word (or tag) cut in two at the end, as the
+    rank vector's opening is cut (policies' migration 0010)."""
     return Func(
         F(name),
         template=(
             f"CASE WHEN length(%(expressions)s) > {OPENING_CHARS}"
-            f" THEN regexp_replace(left(%(expressions)s, {OPENING_CHARS}), '\\S*$', '')"
+            f" THEN regexp_replace(left(%(expressions)s, {OPENING_CHARS}), '(<[^>]*|\\S*)$', '')"
             " ELSE %(expressions)s END"
         ),
         output_field=TextField(),

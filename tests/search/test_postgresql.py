@@ -85,11 +85,17 @@ def test_a_phrase_is_looked_for_among_the_analyses_holding_its_pairs_of_words(db
     assert set(urls('"biobank plans" or sarcoma')) == {side_by_side.get_absolute_url(), either.get_absolute_url()}
 
 
-def test_the_opening_ranked_stops_at_a_whole_word(db):
+def test_the_opening_ranked_stops_at_a_whole_word_and_before_a_tag_left_open(db):
+    kwargs = {"title": "One", "standfirst": "Two.", "status": PolicyAnalysis.Status.PUBLISHED}
     # The 400th character falls inside "quokkas": cut there, the opening would hold a word "quo".
-    body = f"{'Unrelated words. ' * 23}Words quokkas live on islands."
-    assert body[397:404] == "quokkas"
-    analysis = AnalysisFactory(title="One", standfirst="Two.", body=body, status=PolicyAnalysis.Status.PUBLISHED)
+    word = AnalysisFactory(body=f"{'Unrelated words. ' * 23}Words quokkas live on islands.", **kwargs)
+    assert word.body[397:404] == "quokkas"
+    # It falls inside a tag, whose words are no words of the text: cut there, "habitat" would be one.
+    tag = AnalysisFactory(
+        body=f'{"Unrelated words. " * 22}See <span title="habitat and more words">it</span>.', **kwargs
+    )
+    assert tag.body.index("habitat") < 400 < tag.body.index(">")
 
-    assert urls("quokkas") == [analysis.get_absolute_url()]
-    assert site_search(Criteria(text="quo")).paginator.count == 0
+    assert urls("quokkas") == [word.get_absolute_url()]
+    assert urls("quo") == []
+    assert urls("habitat") == []
