@@ -340,7 +340,7 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
                 counts["sent"] += 1
     finally:
         try:
-            marks.written()
+            marks.finish()
         finally:
             connection.close()
     return counts

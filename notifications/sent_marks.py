@@ -29,6 +29,10 @@ class SentMarks:
     def written(self) -> None:
         """Return once every mark added so far is committed."""
 
+    def finish(self) -> None:
+        """Every mark committed, and the marking connection closed, as the sender's is after each task."""
+        self.written()
+
 
 class SentMarksInBackground(SentMarks):
     """Marks rows sent from this process's marking thread; ``written`` waits for the last one."""
@@ -44,6 +48,12 @@ class SentMarksInBackground(SentMarks):
         pending, self.pending = self.pending, None
         if pending is not None:
             pending.result()  # a failed write raises here, in the sender, as it would have written it itself
+
+    def finish(self) -> None:
+        try:
+            self.written()
+        finally:
+            _marking_thread().submit(_close_in_thread).result()
 
 
 def sent_marks() -> SentMarks:
@@ -66,7 +76,7 @@ def _marking_thread() -> ThreadPoolExecutor:
 
 
 def _mark_in_thread(delivery: Delivery, provider_message_id: str) -> None:
-    # Django's connections are per thread: this is the marking thread's own, kept between chunks.
+    # Django's connections are per thread: this is the marking thread's own, closed after each chunk.
     if connection.connection is None:
         connection.ensure_connection()
         skip_waiting_for_disk()
@@ -75,6 +85,11 @@ def _mark_in_thread(delivery: Delivery, provider_message_id: str) -> None:
     except Exception:
         connection.close()  # the next mark opens a new connection rather than reuse a broken one
         raise
+
+
+def _close_in_thread() -> None:
+    # Looked up here, in the marking thread: ``connection.close`` taken in the sender would close its own.
+    connection.close()
 
 
 def skip_waiting_for_disk() -> None:
