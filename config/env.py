@@ -5,11 +5,14 @@ stops start-up instead of silently falling back to a default.
 """
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+
+Number = TypeVar("Number", int, float)
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
@@ -46,23 +49,21 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int) -> int:
-    value = _raw(name)
-    if value is None:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number; got {value!r}.") from None
+    return _parsed(name, default, int, "a whole number")
 
 
 def env_float(name: str, default: float) -> float:
+    return _parsed(name, default, float, "a number, such as 0.1")
+
+
+def _parsed(name: str, default: Number, parse: Callable[[str], Number], meaning: str) -> Number:
     value = _raw(name)
     if value is None:
         return default
     try:
-        return float(value)
+        return parse(value)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a number of seconds, such as 0.1; got {value!r}.") from None
+        raise ImproperlyConfigured(f"{name} must be {meaning}; got {value!r}.") from None
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

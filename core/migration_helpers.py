@@ -1,6 +1,10 @@
-"""Steps shared by the migrations that move models from one app to another with their tables."""
+"""Steps shared by migrations: moving models from one app to another with their tables, and SQL that
+only PostgreSQL runs."""
 
+from collections.abc import Sequence
 from typing import Any
+
+from django.db import migrations
 
 
 def move_content_types(apps: Any, models: tuple[str, ...], from_label: str, to_label: str) -> None:
@@ -20,3 +24,19 @@ def move_content_types(apps: Any, models: tuple[str, ...], from_label: str, to_l
         old.app_label = to_label
         old.save(update_fields=["app_label"])
     content_type_model.objects.clear_cache()
+
+
+def on_postgresql_only(create: Sequence[str], drop: Sequence[str]) -> migrations.RunPython:
+    """Run ``create``'s statements going forwards and ``drop``'s going back, on PostgreSQL; nothing on SQLite."""
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in create:
+                schema_editor.execute(statement)
+
+    def backwards(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in drop:
+                schema_editor.execute(statement)
+
+    return migrations.RunPython(forwards, backwards, elidable=False)

@@ -13,6 +13,8 @@ import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 from django.db import migrations
 
+from core.migration_helpers import on_postgresql_only
+
 RANK_BODY_CHARS = 400
 
 VECTOR = """
@@ -55,18 +57,6 @@ DROP = [
 ]
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in CREATE:
-            schema_editor.execute(statement)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in DROP:
-            schema_editor.execute(statement)
-
-
 class Migration(migrations.Migration):
     dependencies = [("policies", "0006_figure_editor_role")]
 
@@ -90,6 +80,6 @@ class Migration(migrations.Migration):
                     ),
                 )
             ],
-            database_operations=[migrations.RunPython(create, drop)],
+            database_operations=[on_postgresql_only(CREATE, DROP)],
         ),
     ]

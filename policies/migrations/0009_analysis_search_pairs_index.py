@@ -13,6 +13,8 @@ has no such index: search there reads the text itself.
 
 from django.db import migrations
 
+from core.migration_helpers import on_postgresql_only
+
 INDEX = "policies_analysis_search_pairs"
 
 CREATE = [
@@ -44,19 +46,7 @@ DROP = [
 ]
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in CREATE:
-            schema_editor.execute(statement)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in DROP:
-            schema_editor.execute(statement)
-
-
 class Migration(migrations.Migration):
     dependencies = [("policies", "0008_analysis_search_title_index")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [on_postgresql_only(CREATE, DROP)]
