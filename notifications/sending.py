@@ -27,7 +27,7 @@ from django.utils import timezone
 from core.personal_data import address_hash
 from notifications import tokens
 from notifications.models import Broadcast, Delivery, Stream, Suppression
-from notifications.sent_marks import sent_marks, skip_waiting_for_disk
+from notifications.sent_marks import MarkNotWritten, sent_marks, skip_waiting_for_disk
 
 log = logging.getLogger(__name__)
 
@@ -329,6 +329,8 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
             limiter.wait()
             try:
                 message_id = transport.send(delivery, before_content=marks.written)
+            except MarkNotWritten:
+                raise
             except Exception as error:
                 outcome = classify(error)
                 counts[_after_failure(delivery, error, outcome)] += 1

@@ -20,6 +20,11 @@ from django.utils import timezone
 from notifications.models import Delivery
 
 
+class MarkNotWritten(Exception):
+    """A sent row's mark failed: the sender stops, as it did when it wrote the mark itself, rather than
+    take the failure for the next message's (whose content was never handed over)."""
+
+
 class SentMarks:
     """Marks rows sent in the sender's own connection, each before the next message starts."""
 
@@ -47,7 +52,10 @@ class SentMarksInBackground(SentMarks):
     def written(self) -> None:
         pending, self.pending = self.pending, None
         if pending is not None:
-            pending.result()  # a failed write raises here, in the sender, as it would have written it itself
+            try:
+                pending.result()
+            except Exception as error:
+                raise MarkNotWritten(str(error)) from error
 
     def finish(self) -> None:
         try:
