@@ -18,7 +18,8 @@ def test_a_reader_reads_the_demo_analysis_with_its_quotes_and_report(page):
     assert "1 July 2025" in page.locator(".byline").inner_text()
     hero = page.locator(".hero img")
     assert "Francis Crick Institute" in hero.get_attribute("alt")
-    assert page.evaluate("img => img.naturalWidth", hero.element_handle()) > 0
+    # The click returns once the page has arrived, not once its images have: wait for the hero to load.
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=hero.element_handle())
 
     quotes = page.locator("figure.quote")
     assert quotes.count() == 2
