@@ -6,7 +6,9 @@ Runs ../shared/anchors/smtp/sink.py's ``Counter`` (aiosmtpd, bodies discarded) s
 the anchor's senders are measured against the same sink in the same run. Writes {"smtp_port",
 "stats_port", "recipients_port"} to READY_FILE once listening. The stats port answers the anchor's
 line (messages, recipients, bytes) plus the SMTP sessions opened and the most open at once; the
-recipients port answers every recipient with the number of messages it received since the last
+stats line also says when the last message arrived (``last_message_at``, wall clock), so the bench
+times a run to its last message without polling the sink often (polling costs CPU the anchor's run
+does not spend). The recipients port answers every recipient with the number of messages it received since the last
 call, then starts the tally again, so lost and doubled messages can be checked by address.
 """
 
@@ -17,6 +19,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from collections import Counter as Tally
 from pathlib import Path
 
@@ -37,6 +40,7 @@ def anchor_counter_class() -> type:
 class Sessions:
     def __init__(self) -> None:
         self.opened = self.open = self.most_open = 0
+        self.last_message_at = 0.0
 
 
 def counting_smtp(sessions: Sessions, handler) -> SMTP:
@@ -59,18 +63,21 @@ async def main(ready_file: str) -> None:
     logging.getLogger("mail.log").setLevel(logging.WARNING)
     anchor_counter = anchor_counter_class()
     tally: Tally[str] = Tally()
+    sessions = Sessions()
 
     class Counter(anchor_counter):  # type: ignore[misc, valid-type]
         async def handle_DATA(self, server, session, envelope):
             tally.update(envelope.rcpt_tos)
+            sessions.last_message_at = time.time()
             return await super().handle_DATA(server, session, envelope)
 
-    counter, sessions = Counter(), Sessions()
+    counter = Counter()
     loop = asyncio.get_running_loop()
     smtp = await loop.create_server(lambda: counting_smtp(sessions, counter), "127.0.0.1", 0)
 
     async def stats(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         line = {**json.loads(counter.as_json()), "sessions_opened": sessions.opened, "most_open": sessions.most_open}
+        line["last_message_at"] = sessions.last_message_at
         writer.write(json.dumps(line).encode() + b"\n")
         await writer.drain()
         writer.close()

@@ -9,6 +9,7 @@ the receiving side can recognise it.
 
 import contextlib
 import logging
+import re
 import smtplib
 import time
 import uuid
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from anymail.exceptions import AnymailInvalidAddress, AnymailRecipientsRefused
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -27,7 +29,7 @@ from django.utils import timezone
 from core.personal_data import address_hash
 from notifications import tokens
 from notifications.models import Broadcast, Delivery, Stream, Suppression
-from notifications.sent_marks import MarkNotWritten, sent_marks, skip_waiting_for_disk
+from notifications.sent_marks import MarkNotWritten, sent_marks
 
 log = logging.getLogger(__name__)
 
@@ -101,22 +103,35 @@ class BroadcastTemplate:
         )
         head, _, body = bytes(blank.message().as_bytes(linesep="\r\n")).partition(b"\r\n\r\n")
         self.head, self.body = head, body
+        # The body as SMTP's DATA carries it, made once rather than per reader: what each reader's copy
+        # puts in (addresses, links) never starts a line, so never needs a dot doubled.
+        self.wire_body = wire_form(body)
         # A line longer than 998 bytes makes Django quoted-print a part, which
         # may break a placeholder across lines: such a broadcast is built per reader.
         expected = sum(part.count(UNSUBSCRIBE_URL) for part in (broadcast.body_text, broadcast.body_html))
         self.usable = MESSAGE_ID.encode() in head and body.count(UNSUBSCRIBE_URL.encode()) == expected
 
-    def personalise(self, *, recipient: str, message_id: str, links: dict[str, str]) -> bytes:
+    def personalise(self, *, recipient: str, message_id: str, links: dict[str, str], wire: bool = False) -> bytes:
+        """One reader's message; ``wire``: in the form SMTP's DATA carries it (``wire_form``)."""
         lines = (
             f"To: {recipient}\r\n"
             f"List-Unsubscribe: <{links['unsubscribe_url']}>,\r\n <{links['unsubscribe_mailto']}>\r\n"
             "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
         ).encode()
         head = self.head.replace(MESSAGE_ID.encode(), message_id.encode())
-        body = self.body.replace(UNSUBSCRIBE_URL.encode(), links["unsubscribe_url"].encode()).replace(
-            PREFERENCES_URL.encode(), links["preferences_url"].encode()
+        body = (
+            (self.wire_body if wire else self.body)
+            .replace(UNSUBSCRIBE_URL.encode(), links["unsubscribe_url"].encode())
+            .replace(PREFERENCES_URL.encode(), links["preferences_url"].encode())
         )
         return lines + head + b"\r\n\r\n" + body
+
+
+def wire_form(message: bytes) -> bytes:
+    """A message's bytes as SMTP's DATA carries them: a line's leading dot doubled, ending in CRLF
+    (what ``smtplib.SMTP.data`` does to every message it sends)."""
+    stuffed = re.sub(rb"(?m)^\.", b"..", message)
+    return stuffed if stuffed.endswith(b"\r\n") else stuffed + b"\r\n"
 
 
 class MessageBuilder:
@@ -152,8 +167,11 @@ class MessageBuilder:
         email.prebuilt = self.build_bytes(delivery, links)
         return email
 
-    def build_bytes(self, delivery: Delivery, links: dict[str, str] | None = None) -> bytes | None:
-        """A broadcast message's finished MIME bytes, or None where it has to be built in full."""
+    def build_bytes(
+        self, delivery: Delivery, links: dict[str, str] | None = None, *, wire: bool = False
+    ) -> bytes | None:
+        """A broadcast message's finished MIME bytes (``wire``: in SMTP's DATA form), or None where it has
+        to be built in full."""
         if delivery.broadcast_id is None or not delivery.recipient.isascii():
             return None
         template = self.templates.get(delivery.broadcast_id)
@@ -166,6 +184,7 @@ class MessageBuilder:
             recipient=delivery.recipient,
             message_id=delivery.message_id,
             links=links or tokens.bulk_links(delivery.recipient),
+            wire=wire,
         )
 
 
@@ -182,12 +201,14 @@ class Transport:
         self.builder = builder
         self.envelope_from = None
         if isinstance(connection, SmtpBackend):
-            self.envelope_from = sanitize_address(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
+            # Quoted once here: smtplib would parse the address again for every message.
+            sender = sanitize_address(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
+            self.envelope_from = smtplib.quoteaddr(sender)
 
     def send(self, delivery: Delivery, *, before_content: Callable[[], None]) -> str:
         """Send one row, calling ``before_content`` before the message itself goes out (over SMTP, after
         its envelope); returns the provider's message id where an API backend reports one."""
-        data = self.builder.build_bytes(delivery) if self.envelope_from else None
+        data = self.builder.build_bytes(delivery, wire=True) if self.envelope_from else None
         if data is not None:
             assert self.envelope_from is not None  # set for the SMTP backend, the only one given bytes
             send_over_smtp(
@@ -201,22 +222,28 @@ class Transport:
 
 
 def send_over_smtp(
-    smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes, *, before_content: Callable[[], None]
+    smtp: smtplib.SMTP, sender: str, recipient: str, wire: bytes, *, before_content: Callable[[], None]
 ) -> None:
-    """``smtplib.SMTP.sendmail`` for one recipient, calling ``before_content`` between the envelope
+    """``smtplib.SMTP.sendmail`` for one ASCII recipient and a message already in its DATA form
+    (``wire_form``), from a ``sender`` already quoted, calling ``before_content`` between the envelope
     (MAIL FROM, RCPT TO) and DATA, with sendmail's own errors and resets."""
     smtp.ehlo_or_helo_if_needed()
-    options = [f"size={len(data)}"] if smtp.does_esmtp and smtp.has_extn("size") else []
-    code, reply = smtp.mail(sender, options)
+    options = f" size={len(wire)}" if smtp.does_esmtp and smtp.has_extn("size") else ""
+    code, reply = smtp.docmd("mail", f"FROM:{sender}{options}")
     if code != 250:
         _end_transaction(smtp, code)
         raise smtplib.SMTPSenderRefused(code, reply, sender)
-    code, reply = smtp.rcpt(recipient)
+    code, reply = smtp.docmd("rcpt", f"TO:<{recipient}>")
     if code not in (250, 251):
         _end_transaction(smtp, code)
         raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
     before_content()
-    code, reply = smtp.data(data)
+    code, reply = smtp.docmd("data")
+    if code != 354:
+        _end_transaction(smtp, code)
+        raise smtplib.SMTPDataError(code, reply)
+    smtp.send(wire + b".\r\n")
+    code, reply = smtp.getreply()
     if code != 250:
         _end_transaction(smtp, code)
         raise smtplib.SMTPDataError(code, reply)
@@ -307,7 +334,6 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
         return counts
     to_send = _without_suppressed(claimed)
     counts["suppressed"] = len(claimed) - len(to_send)
-    skip_waiting_for_disk()
     limiter = RateLimiter(settings.NOTIFICATIONS_SEND_RATE_PER_SECOND)
     connection = get_connection()
     transport = Transport(connection, MessageBuilder())
@@ -322,6 +348,7 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
     assert token is not None  # claimed rows are the ones stamped with the chunk's claim token
     lease = Lease(token=token)
     marks = sent_marks()
+    index = 0
     try:
         for index, delivery in enumerate(to_send):
             if not lease.renew_if_due(holding=len(to_send) - index):
@@ -329,7 +356,7 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
             limiter.wait()
             try:
                 message_id = transport.send(delivery, before_content=marks.written)
-            except MarkNotWritten:
+            except (MarkNotWritten, SoftTimeLimitExceeded):
                 raise
             except Exception as error:
                 outcome = classify(error)
@@ -340,6 +367,11 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
             else:
                 marks.add(delivery, message_id)
                 counts["sent"] += 1
+    except SoftTimeLimitExceeded:
+        # Out of time (a slow server, a low send rate): the row in hand may have gone out, so it stays
+        # claimed for the sweeper, as after a crash (sent at most twice); the rest go back untried.
+        log.warning("Send task out of time after %s of %s deliveries; releasing the rest", index, len(to_send))
+        _release(to_send[index + 1 :])
     finally:
         try:
             marks.finish()

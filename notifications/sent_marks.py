@@ -3,21 +3,33 @@
 A row is marked by its own commit, one message at a time, so that a worker killed at any moment leaves
 at most one message both accepted by the server and still ``sending`` (the sweeper sends it again,
 under the same Message-ID). Waiting for that commit before starting the next message cost a fifth of
-a fan-out's time, so on PostgreSQL a thread of the worker process, with a database connection of its
-own, writes the mark while the next message's envelope (MAIL FROM, RCPT TO) goes to the server; the
-sender waits for it (``SentMarks.written``) only before handing over that message's content. The
-guarantee is the same: whichever moment the worker dies, either the last accepted message's mark was
-committed, or the next message's content was never sent.
+a fan-out's time, so on PostgreSQL the mark goes out on a database connection of its own without
+waiting for the answer, and is read back (``SentMarks.written``) only before the next message's content
+is handed over: the database commits it while that message's envelope (MAIL FROM, RCPT TO) goes to the
+mail server. The guarantee is the same: whichever moment the worker dies, either the last accepted
+message's mark was committed, or the next message's content was never sent.
+
+The marking connection is driven through libpq's asynchronous calls (``psycopg.pq``) rather than from
+a thread: a thread's share of the interpreter lock and its hand-offs cost the sender more than the
+statement, and the send itself is one call that returns at once.
 """
 
 import os
-from concurrent.futures import Future, ThreadPoolExecutor
+import select
+import time
 from typing import Any
 
+import psycopg
+from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
+from psycopg import pq, sql
 
 from notifications.models import Delivery
+
+# How long the sender waits for one mark before it takes the database for gone.
+MARK_TIMEOUT_SECONDS = 60.0
+STATEMENT = b"notifications_mark_sent"
 
 
 class MarkNotWritten(Exception):
@@ -35,78 +47,131 @@ class SentMarks:
         """Return once every mark added so far is committed."""
 
     def finish(self) -> None:
-        """Every mark committed, and the marking connection closed, as the sender's is after each task."""
+        """Every mark committed; the marking connection kept for the next chunk, or closed once old."""
         self.written()
 
 
-class SentMarksInBackground(SentMarks):
-    """Marks rows sent from this process's marking thread; ``written`` waits for the last one."""
+class SentMarksAhead(SentMarks):
+    """Sends each mark without waiting for it; ``written`` reads the answer to the last one."""
 
     def __init__(self) -> None:
-        self.pending: Future[None] | None = None
+        self.pending = False
 
     def add(self, delivery: Delivery, provider_message_id: str = "") -> None:
         self.written()
-        self.pending = _marking_thread().submit(_mark_in_thread, delivery, provider_message_id)
+        try:
+            marking_connection().pgconn.send_query_prepared(
+                STATEMENT,
+                [
+                    str(Delivery.Status.SENT).encode(),
+                    timezone.now().isoformat().encode(),
+                    provider_message_id.encode(),
+                    str(delivery.pk).encode(),
+                    str(delivery.claim_token).encode(),
+                ],
+            )
+        except Exception as error:
+            _forget_marking_connection()
+            raise MarkNotWritten(str(error)) from error
+        self.pending = True
 
     def written(self) -> None:
-        pending, self.pending = self.pending, None
-        if pending is not None:
-            try:
-                pending.result()
-            except Exception as error:
-                raise MarkNotWritten(str(error)) from error
+        if not self.pending:
+            return
+        self.pending = False
+        try:
+            _read_answer(marking_connection().pgconn)
+        except Exception as error:
+            _forget_marking_connection()
+            raise MarkNotWritten(str(error)) from error
 
     def finish(self) -> None:
         try:
             self.written()
         finally:
-            _marking_thread().submit(_close_in_thread).result()
+            _close_marking_connection_if_old()
 
 
 def sent_marks() -> SentMarks:
-    """Marks in the background on PostgreSQL; in the sender's connection on SQLite (one writer at a time)
-    and inside a transaction (the rows it holds are not visible to another connection until it commits)."""
+    """Marks ahead on PostgreSQL; in the sender's connection on SQLite (one writer at a time) and inside a
+    transaction (the rows it holds are not visible to another connection until it commits)."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return SentMarks()
-    return SentMarksInBackground()
+    return SentMarksAhead()
 
 
-_thread: tuple[int, ThreadPoolExecutor] | None = None
+# This process's marking connection and when it was opened; kept across chunks for CONN_MAX_AGE, as
+# Django keeps the sender's own, and never shared with a forked child (a child opens its own).
+_marking: tuple[int, float, psycopg.Connection] | None = None
 
 
-def _marking_thread() -> ThreadPoolExecutor:
-    """One thread per process, started in the process that uses it (a thread does not survive a fork)."""
-    global _thread  # one per worker process, reused by every chunk it sends
-    if _thread is None or _thread[0] != os.getpid():
-        _thread = (os.getpid(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="sent-marks"))
-    return _thread[1]
+def marking_connection() -> psycopg.Connection:
+    global _marking  # one per worker process, reused by the chunks it sends
+
+    if _marking is None or _marking[0] != os.getpid() or _marking[2].closed:
+        _marking = (os.getpid(), time.monotonic(), _open_marking_connection())
+    return _marking[2]
 
 
-def _mark_in_thread(delivery: Delivery, provider_message_id: str) -> None:
-    # Django's connections are per thread: this is the marking thread's own, closed after each chunk.
-    if connection.connection is None:
-        connection.ensure_connection()
-        skip_waiting_for_disk()
-    try:
-        mark_sent(delivery, provider_message_id)
-    except Exception:
-        connection.close()  # the next mark opens a new connection rather than reuse a broken one
-        raise
+def _open_marking_connection() -> psycopg.Connection:
+    params = connection.get_connection_params()
+    marking = psycopg.Connection.connect(
+        **{key: value for key, value in params.items() if key not in {"cursor_factory", "context"}},
+        autocommit=True,
+    )
+    # Each sent message is marked by its own commit; waiting for the WAL flush on each would cap sending
+    # at the disk's fsync rate. A PostgreSQL crash may lose the last few marks (those rows are sent
+    # again, under the same Message-ID); a worker crash loses none.
+    marking.execute("SET synchronous_commit TO OFF")
+    # The same statement as ``mark_sent``, parsed and planned once per connection.
+    marking.execute(
+        sql.SQL(
+            "PREPARE {statement} (text, timestamptz, text, bigint, uuid) AS UPDATE {table} SET status = $1, "
+            "sent_at = $2, attempts = attempts + 1, last_error = '', provider_message_id = $3 "
+            "WHERE id = $4 AND claim_token = $5"
+        ).format(statement=sql.Identifier(STATEMENT.decode()), table=sql.Identifier(Delivery._meta.db_table))
+    )
+    return marking
 
 
-def _close_in_thread() -> None:
-    # Looked up here, in the marking thread: ``connection.close`` taken in the sender would close its own.
-    connection.close()
+def _read_answer(pgconn: pq.abc.PGconn) -> None:
+    """Wait for the statement in flight to finish and raise if it failed."""
+    deadline = time.monotonic() + MARK_TIMEOUT_SECONDS
+    pgconn.consume_input()
+    while pgconn.is_busy():
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([pgconn.socket], [], [], remaining)[0]:
+            raise TimeoutError(f"no answer from the database within {MARK_TIMEOUT_SECONDS:.0f} s")
+        pgconn.consume_input()
+    errors = []
+    while (result := pgconn.get_result()) is not None:
+        if result.status != pq.ExecStatus.COMMAND_OK:
+            errors.append((result.error_message or b"the mark failed").decode(errors="replace").strip())
+    if errors:
+        raise psycopg.DatabaseError("; ".join(errors))
 
 
-def skip_waiting_for_disk() -> None:
-    """Each sent message is marked by its own commit; waiting for the WAL flush on each
-    would cap sending at the disk's fsync rate. A PostgreSQL crash may lose the last
-    few marks (those rows are sent again, under the same Message-ID); a worker crash loses none."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET synchronous_commit TO OFF")
+def _forget_marking_connection() -> None:
+    """After a failure the next mark opens a new connection rather than reuse a broken one."""
+    global _marking
+    if _marking is not None:
+        _marking[2].close()
+        _marking = None
+
+
+def _close_marking_connection_if_old() -> None:
+    max_age = settings.DATABASES["default"].get("CONN_MAX_AGE", 0)
+    if _marking is not None and max_age is not None and time.monotonic() - _marking[1] >= max_age:
+        _forget_marking_connection()
+
+
+def close_marking_connection() -> None:
+    """Close this process's marking connection (a worker process shutting down, a test's end)."""
+    _forget_marking_connection()
+
+
+def close_on_worker_process_shutdown(**kwargs: object) -> None:
+    close_marking_connection()
 
 
 def mark_sent(delivery: Delivery, provider_message_id: str = "") -> None:

@@ -140,6 +140,15 @@ def _no_pages_cached_by_earlier_tests() -> None:
     forget_all_pages()
 
 
+@pytest.fixture(autouse=True)
+def _no_marking_connection_left():
+    """A test that sent mail on PostgreSQL leaves no session behind to block the test database's drop."""
+    from notifications.sent_marks import close_marking_connection
+
+    yield
+    close_marking_connection()
+
+
 @pytest.fixture
 def fresh_cache():
     """Rate-limit counters and other cached values from earlier tests forgotten, before and after."""

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.utils import timezone
 
@@ -83,3 +84,21 @@ def test_a_worker_that_stalled_past_its_lease_leaves_the_rest_to_the_sweeper(
     # Only the message that was in flight when the lease ran out goes twice (same Message-ID).
     assert received() == Counter({rows[0].recipient: 2} | {row.recipient: 1 for row in rows[1:]})
     assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.SENT}
+
+
+def test_a_task_out_of_time_leaves_the_message_in_hand_claimed_and_gives_back_the_rest(
+    failing, django_capture_on_commit_callbacks
+):
+    rows = queued(4, django_capture_on_commit_callbacks)
+    # Celery's soft time limit strikes while the second message is being handed over.
+    failing.recipients = frozenset({rows[1].recipient})
+    failing.error = SoftTimeLimitExceeded()
+
+    counts = deliveries_send(ids=[row.pk for row in rows])
+
+    assert counts["sent"] == 1
+    statuses = [Delivery.objects.get(pk=row.pk).status for row in rows]
+    # The first was sent; the second may have gone out, so it waits for the sweeper like a crashed
+    # worker's row; the last two were never tried and go back to the queue.
+    assert statuses == [Delivery.Status.SENT, Delivery.Status.SENDING, Delivery.Status.QUEUED, Delivery.Status.QUEUED]
+    assert [Delivery.objects.get(pk=row.pk).attempts for row in rows[2:]] == [0, 0]

@@ -12,7 +12,6 @@ from notifications.models import Delivery, Suppression
 from notifications.sending import deliveries_claim, deliveries_send
 from notifications.services import deliveries_retry, deliveries_sweep, delivery_enqueue
 from tests.factories import AnalysisFactory
-from tests.notifications.backends import FailingBackend
 from tests.notifications.brokers import broker_at
 
 pytestmark = pytest.mark.django_db
@@ -27,15 +26,6 @@ def enqueue(recipient="reader@example.org", key="event:1", **overrides) -> Deliv
         "idempotency_key": key,
     }
     return delivery_enqueue(**(arguments | overrides))
-
-
-@pytest.fixture
-def failing(settings, monkeypatch):
-    settings.EMAIL_BACKEND = "tests.notifications.backends.FailingBackend"
-    monkeypatch.setattr(FailingBackend, "error", None)
-    monkeypatch.setattr(FailingBackend, "recipients", frozenset())
-    monkeypatch.setattr(FailingBackend, "fail_on_open", False)
-    return FailingBackend
 
 
 def test_it_renders_stores_and_sends_after_commit(django_capture_on_commit_callbacks):
