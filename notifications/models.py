@@ -7,6 +7,7 @@ rendered subject and bodies; bulk rows of an announcement point at one shared
 
 import hashlib
 import uuid
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
@@ -287,7 +288,13 @@ def _key_digest(key: str) -> str:
 
 
 def _domain() -> str:
-    return urlparse(settings.SITE_URL).hostname or "localhost"
+    return _hostname(settings.SITE_URL)
+
+
+@lru_cache(maxsize=4)
+def _hostname(url: str) -> str:
+    # Parsed once per site address, not for every message's Message-ID.
+    return urlparse(url).hostname or "localhost"
 
 
 class Job(models.Model):

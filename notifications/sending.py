@@ -23,7 +23,9 @@ from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.core.mail.message import sanitize_address
+from django.db import connection as db_connection
 from django.db.models import F
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from core.personal_data import address_hash
@@ -312,18 +314,53 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, settings.NOTIFICATIONS_RETRY_MAX_SECONDS))
 
 
+# What sending reads of a claimed row; the claim returns only these (the rest would be read and parsed,
+# five timestamps among them, for every row of every chunk).
+CLAIMED_FIELDS = (
+    "id",
+    "recipient",
+    "kind",
+    "stream",
+    "idempotency_key",
+    "subject",
+    "body_text",
+    "body_html",
+    "headers",
+    "broadcast_id",
+    "attempts",
+    "claim_token",
+)
+
+
 def deliveries_claim(*, ids: list[int]) -> list[Delivery]:
     token = uuid.uuid4()
-    Delivery.objects.due().filter(pk__in=ids).update(
-        status=Delivery.Status.SENDING, claim_token=token, claimed_at=timezone.now()
-    )
-    claimed = list(Delivery.objects.filter(pk__in=ids, claim_token=token).order_by("pk"))
+    claimed = sorted(_claim(ids, token), key=lambda delivery: delivery.pk)
     # A chunk's rows share a broadcast or two; joining would copy its bodies into every row.
     broadcasts = Broadcast.objects.in_bulk({d.broadcast_id for d in claimed if d.broadcast_id})
     for delivery in claimed:
         if delivery.broadcast_id:
             delivery.broadcast = broadcasts[delivery.broadcast_id]
     return claimed
+
+
+def _claim(ids: list[int], token: uuid.UUID) -> list[Delivery]:
+    """The due rows among ``ids``, stamped with ``token`` by one conditional UPDATE that returns them
+    (two workers given the same ids never both get a row)."""
+    due = Delivery.objects.due().filter(pk__in=ids)
+    values = {"status": Delivery.Status.SENDING, "claim_token": token, "claimed_at": timezone.now()}
+    if not db_connection.features.can_return_columns_from_insert:  # no RETURNING (SQLite before 3.35)
+        due.update(**values)
+        return list(Delivery.objects.filter(pk__in=ids, claim_token=token).only(*CLAIMED_FIELDS))
+    # The ORM's own UPDATE for the queryset, so ``due()`` stays the one definition of a due row.
+    update = due.query.chain(UpdateQuery)
+    assert isinstance(update, UpdateQuery)  # chain() returns the class it was given
+    update.add_update_values(values)
+    statement, params = update.get_compiler(due.db).as_sql()
+    claimed_columns = [
+        field.column for field in Delivery._meta.concrete_fields if field.attname in CLAIMED_FIELDS and field.column
+    ]
+    columns = ", ".join(db_connection.ops.quote_name(column) for column in claimed_columns)
+    return list(Delivery.objects.raw(f"{statement} RETURNING {columns}", params))
 
 
 def deliveries_send(*, ids: list[int]) -> dict[str, int]:

@@ -56,11 +56,14 @@ class SentMarksAhead(SentMarks):
 
     def __init__(self) -> None:
         self.pending = False
+        self.pgconn: pq.abc.PGconn | None = None  # the marking connection's, looked up once per chunk
 
     def add(self, delivery: Delivery, provider_message_id: str = "") -> None:
         self.written()
         try:
-            marking_connection().pgconn.send_query_prepared(
+            if self.pgconn is None:
+                self.pgconn = marking_connection().pgconn
+            self.pgconn.send_query_prepared(
                 STATEMENT,
                 [
                     str(Delivery.Status.SENT).encode(),
@@ -71,7 +74,7 @@ class SentMarksAhead(SentMarks):
                 ],
             )
         except Exception as error:
-            _forget_marking_connection()
+            self.forget_connection()
             raise MarkNotWritten(str(error)) from error
         self.pending = True
 
@@ -80,10 +83,15 @@ class SentMarksAhead(SentMarks):
             return
         self.pending = False
         try:
-            _read_answer(marking_connection().pgconn)
+            assert self.pgconn is not None  # set by the add() whose answer is pending
+            _read_answer(self.pgconn)
         except Exception as error:
-            _forget_marking_connection()
+            self.forget_connection()
             raise MarkNotWritten(str(error)) from error
+
+    def forget_connection(self) -> None:
+        self.pgconn = None
+        _forget_marking_connection()
 
     def finish(self) -> None:
         try:

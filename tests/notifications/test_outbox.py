@@ -5,7 +5,7 @@ from email import message_from_bytes
 import pytest
 from anymail.exceptions import AnymailRecipientsRefused
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from notifications.models import Delivery, Suppression
@@ -263,15 +263,22 @@ def test_a_row_is_claimed_once(django_capture_on_commit_callbacks):
     assert deliveries_send(ids=[delivery.pk])["claimed"] == 0
 
 
-def test_a_chunk_is_claimed_and_sent_in_few_queries(django_capture_on_commit_callbacks, django_assert_max_num_queries):
+@pytest.mark.parametrize("returning", [True, False], ids=["the claim returns its rows", "the rows read after"])
+def test_a_chunk_is_claimed_and_sent_in_few_queries(
+    returning, monkeypatch, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
     with django_capture_on_commit_callbacks(execute=False):
-        rows = [enqueue(recipient=f"reader{n}@example.org") for n in range(20)]
+        rows = [enqueue(recipient=f"reader{n}@example.org", key=f"event:{n}") for n in range(20)]
+    # Databases without UPDATE ... RETURNING (SQLite before 3.35) read the claimed rows back.
+    monkeypatch.setattr(connection.features, "can_return_columns_from_insert", returning)
 
     # Claim, read, one update per sent row: the per-row update is what keeps a
     # killed worker from re-sending more than the message in flight.
     with django_assert_max_num_queries(3 + 20):
         deliveries_send(ids=[row.pk for row in rows])
     assert len(mail.outbox) == 20
+    assert {email.extra_headers["Message-ID"] for email in mail.outbox} == {row.message_id for row in rows}
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.SENT}
 
 
 def test_the_sweeper_requeues_rows_stuck_in_sending_and_sends_them(settings, django_capture_on_commit_callbacks):
