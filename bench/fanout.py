@@ -217,7 +217,15 @@ def run(count: int, work: Path, redis_url: str, client, ports: dict, processes: 
         )
     worker = start_worker(work, redis_url, ports)
     processes.append(worker)
-    wait_for(_worker_ready, 60, "the worker", interval=0.2)
+    try:
+        wait_for(_worker_ready, 60, "the worker", interval=0.2)
+        measure(count, work, worker, client, ports)
+    finally:
+        # Before the throwaway database is dropped: the worker keeps its connections between tasks.
+        stop(worker)
+
+
+def measure(count: int, work: Path, worker: subprocess.Popen, client, ports: dict) -> None:
     target_bytes = anchor_message_bytes()
     anchor_messages = min(count, ANCHOR_MESSAGES)
 
