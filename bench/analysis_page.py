@@ -7,7 +7,9 @@ demo content with the anchor's comment tree (default 100 comments) under the dem
 page shows a comment section. Cold: every cached page made stale before each request (the first view
 after a change); warm: served from the page cache to a reader who brings only a CSRF cookie. The
 trivial view (``HttpResponse("ok")``) goes through the same middleware. Throughput relative to it is
-trivial median / page median; the target, 0.8, is for warm pages.
+trivial median / page median. These are in-process figures (Django's test client) to see where a
+page's time goes; the target of 0.8 is the throughput bench's, the pages under gunicorn and wrk as a
+reader gets them, so here they are reported, not judged.
 """
 
 import statistics
@@ -57,9 +59,9 @@ def main(runs: int, comments: int) -> None:
                         "ours": round(trivial_ms / page[f"{state}_ms"], 3),
                         "anchor": None,
                         "ratio": round(trivial_ms / page[f"{state}_ms"], 3),
-                        "target": ">= 0.8" if state == "warm" else "reported",
+                        "target": "reported (judged under gunicorn and wrk: bench.throughput)",
                         "unit": "x trivial throughput",
-                        "pass": trivial_ms / page[f"{state}_ms"] >= 0.8 if state == "warm" else None,
+                        "pass": None,
                         "page_ms": round(page[f"{state}_ms"], 3),
                         "trivial_ms": round(trivial_ms, 3),
                         "queries_cold": page["queries"],

@@ -47,7 +47,7 @@ class SentMarks:
         """Return once every mark added so far is committed."""
 
     def finish(self) -> None:
-        """Every mark committed; the marking connection kept for the next chunk, or closed once old."""
+        """Every mark committed, at the end of a chunk."""
         self.written()
 
 
@@ -94,6 +94,8 @@ class SentMarksAhead(SentMarks):
         _forget_marking_connection()
 
     def finish(self) -> None:
+        """Every mark committed; the marking connection kept for the next chunk, or closed once it is
+        older than ``CONN_MAX_AGE``, as Django closes the sender's own."""
         try:
             self.written()
         finally:
