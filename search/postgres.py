@@ -234,7 +234,7 @@ OPENING_VECTOR = "search_opening_vector"
 
 def _opening(name: str) -> Func:
     """The field's first OPENING_CHARS characters, without the word (or tag) cut in two at the end, as the
-    rank vector's opening is cut (policies' migration 0010)."""
+    rank vector's opening is cut (policies' migrations 0010 and 0011)."""
     return Func(
         F(name),
         template=(

@@ -6,8 +6,7 @@ found through this index, so a page of common words ranks a few hundred analyses
 matches. Those analyses are taken to match without opening their whole vector, which holds everything
 the rank vector holds: true once the opening stops at a whole word, since a word cut at the 400th
 character ("fundi" of "funding") was a word of the rank vector only. The trigger now cuts the opening
-back to the last whole word (and before a tag left open), and the rank vectors are computed again.
-SQLite keeps the columns empty.
+back to the last whole word, and the rank vectors are computed again. SQLite keeps the columns empty.
 """
 
 from django.db import migrations
@@ -19,11 +18,9 @@ VECTOR = """
     || setweight(to_tsvector('english', coalesce(NEW.standfirst, '')), 'B')
     || setweight(to_tsvector('english', {body}), 'C')
 """
-# Back to the last whole word, and before a tag left open (the parser reads "<a href='x y'>" as one
-# token, spaces and all, so its start alone would read as words).
 WHOLE_WORDS = (
     "CASE WHEN length(coalesce(NEW.body, '')) > 400"
-    " THEN regexp_replace(left(NEW.body, 400), '(<[^>]*|\\S*)$', '')"
+    " THEN regexp_replace(left(NEW.body, 400), '\\S*$', '')"
     " ELSE coalesce(NEW.body, '') END"
 )
 CUT = "left(coalesce(NEW.body, ''), 400)"  # migration 0007's
