@@ -5,11 +5,11 @@ python -m bench.fanout_sink READY_FILE
 Runs ../shared/anchors/smtp/sink.py's ``Counter`` (aiosmtpd, bodies discarded) so that our fan-out and
 the anchor's senders are measured against the same sink in the same run. Writes {"smtp_port",
 "stats_port", "recipients_port"} to READY_FILE once listening. The stats port answers the anchor's
-line (messages, recipients, bytes) plus the SMTP sessions opened and the most open at once; the
-stats line also says when the last message arrived (``last_message_at``, wall clock), so the bench
-times a run to its last message without polling the sink often (polling costs CPU the anchor's run
-does not spend). The recipients port answers every recipient with the number of messages it received since the last
-call, then starts the tally again, so lost and doubled messages can be checked by address.
+line (messages, recipients, bytes) plus the SMTP sessions opened, the most open at once and when the
+last message arrived (``last_message_at``, wall clock), so the bench times a run to its last message
+without polling the sink often (polling costs CPU the anchor's run does not spend). The recipients
+port answers every recipient with the number of messages it received since the last call, then
+starts the tally again, so lost and doubled messages can be checked by address.
 """
 
 import asyncio

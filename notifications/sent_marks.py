@@ -17,19 +17,31 @@ statement, and the send itself is one call that returns at once.
 import os
 import select
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
 from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
-from psycopg import pq, sql
+from psycopg import pq
 
 from notifications.models import Delivery
 
 # How long the sender waits for one mark before it takes the database for gone.
 MARK_TIMEOUT_SECONDS = 60.0
 STATEMENT = b"notifications_mark_sent"
+# The one write per message, with the claim token guarding against a row the sweeper has given to
+# another worker; its parameters: status, sent_at, provider_message_id, id, claim_token.
+MARK_SENT = (
+    "UPDATE {table} SET status = {0}, sent_at = {1}, attempts = attempts + 1, last_error = '', "
+    "provider_message_id = {2} WHERE id = {3} AND claim_token = {4}"
+)
+
+
+def mark_sent_statement(*placeholders: str) -> str:
+    return MARK_SENT.format(*placeholders, table=connection.ops.quote_name(Delivery._meta.db_table))
 
 
 class MarkNotWritten(Exception):
@@ -60,7 +72,7 @@ class SentMarksAhead(SentMarks):
 
     def add(self, delivery: Delivery, provider_message_id: str = "") -> None:
         self.written()
-        try:
+        with self.failing_as_not_written():
             if self.pgconn is None:
                 self.pgconn = marking_connection().pgconn
             self.pgconn.send_query_prepared(
@@ -73,25 +85,26 @@ class SentMarksAhead(SentMarks):
                     str(delivery.claim_token).encode(),
                 ],
             )
-        except Exception as error:
-            self.forget_connection()
-            raise MarkNotWritten(str(error)) from error
         self.pending = True
 
     def written(self) -> None:
         if not self.pending:
             return
         self.pending = False
-        try:
+        with self.failing_as_not_written():
             assert self.pgconn is not None  # set by the add() whose answer is pending
             _read_answer(self.pgconn)
-        except Exception as error:
-            self.forget_connection()
-            raise MarkNotWritten(str(error)) from error
 
-    def forget_connection(self) -> None:
-        self.pgconn = None
-        _forget_marking_connection()
+    @contextmanager
+    def failing_as_not_written(self) -> Iterator[None]:
+        """A mark that fails stops the sender; the next chunk opens a new connection rather than reuse
+        a broken one."""
+        try:
+            yield
+        except Exception as error:
+            self.pgconn = None
+            close_marking_connection()
+            raise MarkNotWritten(str(error)) from error
 
     def finish(self) -> None:
         """Every mark committed; the marking connection kept for the next chunk, or closed once it is
@@ -133,14 +146,9 @@ def _open_marking_connection() -> psycopg.Connection:
     # at the disk's fsync rate. A PostgreSQL crash may lose the last few marks (those rows are sent
     # again, under the same Message-ID); a worker crash loses none.
     marking.execute("SET synchronous_commit TO OFF")
-    # The same statement as ``mark_sent``, parsed and planned once per connection.
-    marking.execute(
-        sql.SQL(
-            "PREPARE {statement} (text, timestamptz, text, bigint, uuid) AS UPDATE {table} SET status = $1, "
-            "sent_at = $2, attempts = attempts + 1, last_error = '', provider_message_id = $3 "
-            "WHERE id = $4 AND claim_token = $5"
-        ).format(statement=sql.Identifier(STATEMENT.decode()), table=sql.Identifier(Delivery._meta.db_table))
-    )
+    # The statement ``mark_sent`` runs, parsed and planned once per connection.
+    statement = mark_sent_statement("$1", "$2", "$3", "$4", "$5")
+    marking.execute(b"PREPARE %b (text, timestamptz, text, bigint, uuid) AS %b" % (STATEMENT, statement.encode()))
     return marking
 
 
@@ -161,8 +169,9 @@ def _read_answer(pgconn: pq.abc.PGconn) -> None:
         raise psycopg.DatabaseError("; ".join(errors))
 
 
-def _forget_marking_connection() -> None:
-    """After a failure the next mark opens a new connection rather than reuse a broken one."""
+def close_marking_connection() -> None:
+    """Close this process's marking connection (after a failure, a worker process shutting down, a
+    test's end); the next mark opens another."""
     global _marking
     if _marking is not None:
         _marking[2].close()
@@ -172,12 +181,7 @@ def _forget_marking_connection() -> None:
 def _close_marking_connection_if_old() -> None:
     max_age = settings.DATABASES["default"].get("CONN_MAX_AGE", 0)
     if _marking is not None and max_age is not None and time.monotonic() - _marking[1] >= max_age:
-        _forget_marking_connection()
-
-
-def close_marking_connection() -> None:
-    """Close this process's marking connection (a worker process shutting down, a test's end)."""
-    _forget_marking_connection()
+        close_marking_connection()
 
 
 def close_on_worker_process_shutdown(**kwargs: object) -> None:
@@ -185,13 +189,11 @@ def close_on_worker_process_shutdown(**kwargs: object) -> None:
 
 
 def mark_sent(delivery: Delivery, provider_message_id: str = "") -> None:
-    """The one write per message, so it skips the ORM's query building: the same statement as
-    ``sending._mark`` with the claim token guarding against a row the sweeper has given to another worker."""
-    table = connection.ops.quote_name(Delivery._meta.db_table)
+    """The one write per message in the sender's own connection, so it skips the ORM's query building:
+    what ``sending._mark`` writes."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET status = %s, sent_at = %s, attempts = attempts + 1, last_error = '', "  # noqa: S608
-            "provider_message_id = %s WHERE id = %s AND claim_token = %s",
+            mark_sent_statement("%s", "%s", "%s", "%s", "%s"),
             [
                 Delivery.Status.SENT,
                 _db_value("sent_at", timezone.now()),
