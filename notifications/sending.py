@@ -202,19 +202,40 @@ class Transport:
         self.connection = connection
         self.builder = builder
         self.envelope_from = None
+        # The next message's id and bytes (``prepare``), or None where it is to be built in its turn.
+        self.prepared: tuple[int, bytes | None] | None = None
         if isinstance(connection, SmtpBackend):
             # Quoted once here: smtplib would parse the address again for every message.
             sender = sanitize_address(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
             self.envelope_from = smtplib.quoteaddr(sender)
 
-    def send(self, delivery: Delivery, *, before_content: Callable[[], None]) -> str:
+    def prepare(self, delivery: Delivery) -> None:
+        """Build ``delivery``'s bytes ahead of its turn, while the server reads the message before it: the
+        server then waits for nothing but the network between one message and the next."""
+        if not self.envelope_from:
+            return
+        try:
+            self.prepared = (delivery.pk, self.builder.build_bytes(delivery, wire=True))
+        except Exception:
+            # Built again in its turn, where a failure is that message's, not the one the server is reading.
+            self.prepared = None
+
+    def send(
+        self, delivery: Delivery, *, before_content: Callable[[], None], then_prepare: Delivery | None = None
+    ) -> str:
         """Send one row, calling ``before_content`` before the message itself goes out (over SMTP, after
-        its envelope); returns the provider's message id where an API backend reports one."""
-        data = self.builder.build_bytes(delivery, wire=True) if self.envelope_from else None
+        its envelope), and preparing ``then_prepare`` while the server reads it; returns the provider's
+        message id where an API backend reports one."""
+        data = self._bytes(delivery) if self.envelope_from else None
         if data is not None:
             assert self.envelope_from is not None  # set for the SMTP backend, the only one given bytes
             send_over_smtp(
-                self.connection.connection, self.envelope_from, delivery.recipient, data, before_content=before_content
+                self.connection.connection,
+                self.envelope_from,
+                delivery.recipient,
+                data,
+                before_content=before_content,
+                while_server_reads=(lambda: self.prepare(then_prepare)) if then_prepare else None,
             )
             return ""
         email = self.builder.build(delivery)
@@ -222,13 +243,26 @@ class Transport:
         self.connection.send_messages([email])
         return provider_message_id(email)
 
+    def _bytes(self, delivery: Delivery) -> bytes | None:
+        prepared, self.prepared = self.prepared, None
+        if prepared is not None and prepared[0] == delivery.pk:
+            return prepared[1]
+        return self.builder.build_bytes(delivery, wire=True)
+
 
 def send_over_smtp(
-    smtp: smtplib.SMTP, sender: str, recipient: str, wire: bytes, *, before_content: Callable[[], None]
+    smtp: smtplib.SMTP,
+    sender: str,
+    recipient: str,
+    wire: bytes,
+    *,
+    before_content: Callable[[], None],
+    while_server_reads: Callable[[], None] | None = None,
 ) -> None:
     """``smtplib.SMTP.sendmail`` for one ASCII recipient and a message already in its DATA form
     (``wire_form``), from a ``sender`` already quoted, calling ``before_content`` between the envelope
-    (MAIL FROM, RCPT TO) and DATA, with sendmail's own errors and resets."""
+    (MAIL FROM, RCPT TO) and DATA and ``while_server_reads`` between the content and the server's answer
+    to it, with sendmail's own errors and resets."""
     smtp.ehlo_or_helo_if_needed()
     options = f" size={len(wire)}" if smtp.does_esmtp and smtp.has_extn("size") else ""
     code, reply = smtp.docmd("mail", f"FROM:{sender}{options}")
@@ -245,6 +279,8 @@ def send_over_smtp(
         _end_transaction(smtp, code)
         raise smtplib.SMTPDataError(code, reply)
     smtp.send(wire + b".\r\n")
+    if while_server_reads is not None:
+        while_server_reads()
     code, reply = smtp.getreply()
     if code != 250:
         _end_transaction(smtp, code)
@@ -392,7 +428,8 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
                 break
             limiter.wait()
             try:
-                message_id = transport.send(delivery, before_content=marks.written)
+                upcoming = to_send[index + 1] if index + 1 < len(to_send) else None
+                message_id = transport.send(delivery, before_content=marks.written, then_prepare=upcoming)
             except (MarkNotWritten, SoftTimeLimitExceeded):
                 raise
             except Exception as error:

@@ -1,4 +1,5 @@
 import os
+from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
@@ -9,6 +10,7 @@ from django.utils.functional import empty
 from accounts.roles import EDITORS, MODERATORS
 from consultations.models import attachment_files
 from tests.factories import UserFactory
+from tests.smtp_sink import Sink, running_sink
 
 # --- Running in parallel (pytest-xdist, `make test`) ---------------------------------------------
 #
@@ -227,3 +229,10 @@ def _fresh_content_type_cache(request) -> None:
         from django.contrib.contenttypes.models import ContentType
 
         ContentType.objects.clear_cache()
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[Sink]:
+    """An SMTP server in this process that keeps every message it accepts."""
+    with running_sink() as sink:
+        yield sink

@@ -5,34 +5,23 @@ commit their rows, ``django_db(transaction=True)``) and the test's Redis, and
 sends through SMTP to an aiosmtpd sink running in this process.
 """
 
-import asyncio
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from tests.services import missing, require_postgresql, require_redis
+from tests.smtp_sink import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = Path(sys.executable).with_name("celery")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(condition: Callable[[], bool], timeout: float, message: str, interval: float = 0.1) -> None:
@@ -42,59 +31,6 @@ def wait_for(condition: Callable[[], bool], timeout: float, message: str, interv
             return
         time.sleep(interval)
     raise AssertionError(f"Timed out after {timeout:.0f} s: {message}")
-
-
-@dataclass
-class Received:
-    recipients: tuple[str, ...]
-    data: bytes
-
-    @property
-    def message(self) -> EmailMessage:
-        return message_from_bytes(self.data, policy=policy.default)
-
-
-@dataclass
-class Sink:
-    """Every message the SMTP server accepted, in order; ``delay`` slows each one down."""
-
-    port: int = 0
-    delay: float = 0.0
-    received: list[Received] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        with self.lock:
-            self.received.append(Received(tuple(envelope.rcpt_tos), envelope.original_content or envelope.content))
-        return "250 Message accepted"
-
-    def count(self) -> int:
-        with self.lock:
-            return len(self.received)
-
-    def messages(self) -> list[Received]:
-        with self.lock:
-            return list(self.received)
-
-    def by_recipient(self) -> dict[str, list[EmailMessage]]:
-        result: dict[str, list[EmailMessage]] = {}
-        for item in self.messages():
-            for recipient in item.recipients:
-                result.setdefault(recipient, []).append(item.message)
-        return result
-
-
-@pytest.fixture
-def smtp_sink() -> Iterator[Sink]:
-    from aiosmtpd.controller import Controller
-
-    sink = Sink(port=free_port())
-    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
-    controller.start()
-    yield sink
-    controller.stop()
 
 
 @pytest.fixture
