@@ -10,6 +10,7 @@ demo content is loaded too, so webinars, consultations and outcomes are searched
 
 import random
 import sys
+import time
 from datetime import timedelta
 
 from bench.harness import count_queries, emit, figure, setup_django, summary, throwaway_database, time_calls
@@ -113,6 +114,7 @@ def main(runs: int) -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from search import statements
     from search.selectors import Criteria, site_search
 
     with throwaway_database():
@@ -124,10 +126,17 @@ def main(runs: int) -> None:
                 cursor.execute("VACUUM ANALYZE policies_policyanalysis")
         all_timings: list[float] = []
         slowest_medians: dict[str, float] = {}
+        first_searches: list[float] = []
+        # The process's own first search (its connection, Django's caches, the index pages it first reads).
+        site_search(Criteria(text=QUERIES[0]))
         for text in QUERIES:
             criteria = Criteria(text=text)
+            # The first search of its shape in a process writes the ranking statements it keeps.
+            statements.forget()
             with count_queries() as queries:
+                started = time.perf_counter()
                 page = site_search(criteria)
+                first_searches.append((time.perf_counter() - started) * 1000)
             timings = time_calls(lambda criteria=criteria: site_search(criteria), repeat=runs)
             all_timings.extend(timings)
             slowest_medians[text] = summary(timings)["median_ms"]
@@ -139,6 +148,7 @@ def main(runs: int) -> None:
                     "query": text,
                     "matches": page.paginator.count,
                     "queries": len(queries),
+                    "first_search_ms": round(first_searches[-1], 2),
                     **summary(timings),
                 }
             )
@@ -153,6 +163,17 @@ def main(runs: int) -> None:
                 target=f"<= {BUDGET_MS} ms",
                 unit="ms",
                 passed=slowest[1] <= BUDGET_MS,
+                database=connection.vendor,
+            )
+        )
+        emit(
+            figure(
+                bench="search",
+                figure="slowest first search of its shape in a process (its statements written)",
+                ours=round(max(first_searches), 2),
+                anchor=None,
+                target="reported",
+                unit="ms",
                 database=connection.vendor,
             )
         )

@@ -150,9 +150,24 @@ class CountOf(Subquery):
     output_field = IntegerField()
 
 
-def best_first(source: Searchable, rows: "QuerySet[Any]", text: str, limit: int) -> "QuerySet[Any]":
+def leaves_a_word_out(text: str) -> bool:
+    """Whether the query may leave a word out (``-word``), which a match may hold further down."""
+    return "-" in text
+
+
+def best_first(
+    source: Searchable,
+    rows: "QuerySet[Any]",
+    text: str,
+    limit: int,
+    *,
+    phrases: list[str] | None = None,
+    leaves_out: bool | None = None,
+) -> "QuerySet[Any]":
     """The best ``limit`` of the ``rows`` that match, in one query that ranks only the matches it needs:
-    (pk, rank, search_date, search_tier, search_total: how many match, or None); ``best`` reads it.
+    (pk, rank, search_date, search_tier, search_total: how many match, or None). ``phrases`` and
+    ``leaves_out`` are the text's own (``required_phrases``, ``leaves_a_word_out``) unless given: a
+    statement written with a marker in place of the text (``search.statements``) is given them.
 
     The matches whose title holds the query come first, found through the title index and ranked among
     themselves; then those whose head (title, summary, the body's opening) holds it, found through the
@@ -169,14 +184,14 @@ def best_first(source: Searchable, rows: "QuerySet[Any]", text: str, limit: int)
     search = query(text)
     ranked, name = _ranked(source, rows, text)
     matches = ranked.filter(**{name: search})
-    for phrase in required_phrases(text):
+    for phrase in required_phrases(text) if phrases is None else phrases:
         # Only the matches holding the phrase's pairs of words, found through their index, are opened.
         matches = matches.alias(search_pairs=WordPairs(F(name))).filter(
             search_pairs__contains=Func(Value(CONFIG), Value(phrase), function="search_phrase_pairs")
         )
     in_title = ranked.filter(**{TITLE_VECTOR: search})
     in_head = ranked.filter(**{HEAD_VECTOR: search}).exclude(**{TITLE_VECTOR: search})
-    if "-" in text:
+    if leaves_a_word_out(text) if leaves_out is None else leaves_out:
         in_title, in_head = in_title.filter(**{name: search}), in_head.filter(**{name: search})
     elsewhere = matches.alias(search_in_head=Case(When(**{HEAD_VECTOR: search}, then=Value(1)), default=Value(0)))
     elsewhere = elsewhere.filter(search_in_head=0)
@@ -196,15 +211,6 @@ def best_first(source: Searchable, rows: "QuerySet[Any]", text: str, limit: int)
     fields = ("pk", "rank", "search_date", "search_tier", "search_total")
     first, second, third = (tier.order_by(*ordering).values_list(*fields)[:limit] for tier in tiers)
     return first.union(second, third, all=True)[:limit]
-
-
-def best(source: Searchable, rows: "QuerySet[Any]", text: str, limit: int) -> tuple[list[tuple[Any, ...]], int]:
-    """``best_first``'s rows as (pk, rank, search_date, search_tier), and how many match: counted by the
-    first tier on the page, or, when only the rest matches, by the rest."""
-    with matching_through_indexes():
-        found = list(best_first(source, rows, text, limit))
-    total = next((total for *_, total in found if total is not None), 0)
-    return [row[:4] for row in found], total
 
 
 @contextmanager

@@ -7,7 +7,8 @@ and, for analyses, the body's opening) holds it, then the rest, each by rank, th
 the many, only the matches the page needs are ranked: ``postgres.best_first``). The lists are merged
 in the same order, and the page's rows are read, with their passages and topics,
 by two queries per kind present on the page. So a page costs at most three queries per kind whatever
-the number of matches.
+the number of matches. On PostgreSQL each kind's ranking statement is written once per shape of search
+and kept (``search.statements``).
 """
 
 from dataclasses import dataclass, replace
@@ -22,8 +23,8 @@ from django.utils.safestring import SafeString
 from consultations.search import CONSULTATIONS, OUTCOMES
 from core.search import Searchable
 from policies.search import ANALYSES
-from search import excerpts, fallback, postgres
-from search.terms import parse
+from search import excerpts, fallback, postgres, statements
+from search.terms import parse, required_phrases
 from topics.models import Topic
 from webinars.search import WEBINARS
 
@@ -102,24 +103,71 @@ def _matching(source: Searchable, criteria: Criteria) -> "QuerySet[Any]":
 
 
 def _best(source: Searchable, order: int, criteria: Criteria, limit: int) -> tuple[list[Ranked], int]:
-    """The kind's best ``limit`` matches and how many there are in all, in one query (two with an index).
+    """The kind's best ``limit`` matches and how many there are in all, in one query.
 
     Matches whose title holds the query come first, then those whose head holds it, then the rest, each
     by rank, then date.
     """
-    if on_postgresql() and source.stored_vector is not None:
-        rows, total = postgres.best(source, _filtered(source, criteria), criteria.text, limit)
+    if on_postgresql():
+        found = _best_on_postgresql(source, criteria, limit)
     else:
-        best = (
-            _matching(source, criteria)
-            .annotate(search_total=Window(Count("pk")))
-            .order_by("-search_tier", "-rank", "-search_date", "-pk")
-            .values_list("pk", "rank", "search_date", "search_tier", "search_total")[:limit]
-        )
-        found = list(best)
-        rows, total = [row[:4] for row in found], (found[0][4] if found else 0)
-    ranked = [Ranked(tier=tier, rank=rank, when=when, order=order, pk=pk) for pk, rank, when, tier in rows]
+        found = list(_best_statement(source, criteria, limit))
+    # The rows' (pk, rank, search_date, search_tier, search_total); the rows that count hold the total.
+    total = next((row[4] for row in found if row[4] is not None), 0)
+    ranked = [Ranked(tier=tier, rank=rank, when=when, order=order, pk=pk) for pk, rank, when, tier, _ in found]
     return ranked, total
+
+
+def _best_statement(
+    source: Searchable,
+    criteria: Criteria,
+    limit: int,
+    phrases: list[str] | None = None,
+    leaves_out: bool | None = None,
+) -> "QuerySet[Any]":
+    """The statement of the kind's best ``limit`` matches: (pk, rank, search_date, search_tier,
+    search_total: how many match, or None in rows that do not count them)."""
+    rows = _filtered(source, criteria)
+    if on_postgresql() and source.stored_vector is not None:
+        return postgres.best_first(source, rows, criteria.text, limit, phrases=phrases, leaves_out=leaves_out)
+    best: QuerySet[Any] = (
+        _matching(source, criteria)
+        .annotate(search_total=Window(Count("pk")))
+        .order_by("-search_tier", "-rank", "-search_date", "-pk")
+        .values_list("pk", "rank", "search_date", "search_tier", "search_total")[:limit]
+    )
+    return best
+
+
+def _best_on_postgresql(source: Searchable, criteria: Criteria, limit: int) -> list[tuple[Any, ...]]:
+    """``_best_statement``'s rows, from the statement written once for searches of this shape."""
+    phrases = required_phrases(criteria.text)
+    leaves_out = postgres.leaves_a_word_out(criteria.text)
+    values = {
+        "text": criteria.text,
+        "topic": criteria.topic.pk if criteria.topic is not None else None,
+        "date_from": criteria.date_from,
+        "date_to": criteria.date_to,
+        **{f"phrase {number}": phrase for number, phrase in enumerate(phrases)},
+    }
+
+    def write(marked: statements.Values) -> "QuerySet[Any]":
+        topic = Topic(pk=cast(int, marked["topic"])) if marked["topic"] is not None else None
+        marked_criteria = Criteria(
+            text=cast(str, marked["text"]),
+            topic=topic,
+            date_from=cast("date | None", marked["date_from"]),
+            date_to=cast("date | None", marked["date_to"]),
+        )
+        marked_phrases = [cast(str, marked[f"phrase {number}"]) for number in range(len(phrases))]
+        return _best_statement(source, marked_criteria, limit, phrases=marked_phrases, leaves_out=leaves_out)
+
+    # A word left out (``-word``) changes the statement, not only its values (``postgres.best_first``).
+    shape = (source.kind, limit, leaves_out)
+    if source.stored_vector is None:
+        return statements.rows(shape, values, write)
+    with postgres.matching_through_indexes():
+        return statements.rows(shape, values, write)
 
 
 def _read(source: Searchable, criteria: Criteria, ids: list[int]) -> dict[int, Result]:
