@@ -9,14 +9,15 @@ marker in place of each value, and each search runs it with its own values in pl
 
 A statement is kept only when every parameter is a marker, a constant of the statement, or the clock
 read while it was written (a kind that shows rows only once their time has come compares them with
-``timezone.now()``): the clock is read again for each search. A statement holding any other moment is
-written again for every search, as before, and so is every statement on a database whose driver takes
-moments as text (SQLite), where the clock cannot be told from a constant.
+``timezone.now()``): the clock is read again for each search. A statement holding any other moment,
+or a value it changed (a marker inside a longer text), is written again with the search's own values
+for every search, as before, and so is every statement on a database whose driver takes moments as
+text (SQLite), where the clock cannot be told from a constant.
 """
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -29,7 +30,7 @@ Values = Mapping[str, str | int | date | None]
 
 # Shapes kept per process, the least recently used dropped first: kinds × filters × phrases × pages.
 KEPT = 512
-_kept: "OrderedDict[Hashable, Statement]" = OrderedDict()
+_kept: "OrderedDict[Hashable, Statement | None]" = OrderedDict()
 _keeping = threading.Lock()  # a threaded server's requests share the statements
 
 
@@ -39,7 +40,6 @@ class Statement:
     # Each parameter: ("value", name) for a search's value, ("clock", None) for the moment it runs,
     # ("constant", value) for what the statement always holds.
     params: tuple[tuple[str, Any], ...]
-    keep: bool
 
     def params_for(self, values: Values) -> list[Any]:
         now = timezone.now()
@@ -61,43 +61,55 @@ def rows(key: Hashable, values: Values, write: Callable[[Values], "QuerySet[Any]
     present = tuple(sorted(name for name, value in values.items() if value is not None))
     shape = (key, present, timezone.get_current_timezone_name())
     with _keeping:
+        known = shape in _kept
         statement = _kept.get(shape)
-        if statement is not None:
+        if known:
             _kept.move_to_end(shape)
-    if statement is None:
+    if not known and _clock_is_told_apart():
         statement = written(values, write)
-        if statement.keep:
-            with _keeping:
-                _kept[shape] = statement
-                if len(_kept) > KEPT:
-                    _kept.popitem(last=False)
+        with _keeping:
+            # A shape whose statement cannot be traced is remembered too, so it is not tried again.
+            _kept[shape] = statement
+            if len(_kept) > KEPT:
+                _kept.popitem(last=False)
+    params: Sequence[Any]
+    if statement is None:
+        sql, params = write(values).query.sql_with_params()
+    else:
+        sql, params = statement.sql, statement.params_for(values)
     with connection.cursor() as cursor:
-        cursor.execute(statement.sql, statement.params_for(values))
+        cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def written(values: Values, write: Callable[[Values], "QuerySet[Any]"]) -> Statement:
-    """The statement ``write`` makes with markers in place of ``values``, each parameter traced back."""
+def _clock_is_told_apart() -> bool:
+    """Whether the driver is given moments as they are (PostgreSQL), so that the clock can be told among
+    a statement's parameters; where it is given them as text (SQLite), nothing is kept."""
+    return isinstance(connection.ops.adapt_datetimefield_value(timezone.now()), datetime)
+
+
+def written(values: Values, write: Callable[[Values], "QuerySet[Any]"]) -> Statement | None:
+    """The statement ``write`` makes with markers in place of ``values``, each parameter traced back; None
+    where one cannot be: a moment other than the clock, or a value the statement changed (a marker
+    inside a longer text)."""
     markers = {name: _marker(number, value) for number, (name, value) in enumerate(values.items())}
     names = {marker: name for name, marker in markers.items() if marker is not None}
     before = timezone.now()
     sql, params = write(markers).query.sql_with_params()
     after = timezone.now()
     traced: list[tuple[str, Any]] = []
-    # The clock can be told among the parameters only where the driver is given moments as they are
-    # (PostgreSQL); where they are given as text (SQLite), every statement is written again.
-    keep = isinstance(connection.ops.adapt_datetimefield_value(before), datetime)
     for param in params:
         if isinstance(param, datetime):
-            # The clock read while the statement was written, or a moment of another kind.
-            is_clock = before <= param <= after
-            keep = keep and is_clock
-            traced.append(("clock", None) if is_clock else ("constant", param))
-        elif _is_marker(param) and param in names:
+            if not before <= param <= after:  # not the clock read while the statement was written
+                return None
+            traced.append(("clock", None))
+        elif _is_marker(param):
+            if param not in names:
+                return None
             traced.append(("value", names[param]))
         else:
             traced.append(("constant", param))
-    return Statement(sql=sql, params=tuple(traced), keep=keep)
+    return Statement(sql=sql, params=tuple(traced))
 
 
 def _marker(number: int, value: object) -> str | int | date | None:
@@ -115,8 +127,9 @@ def _marker(number: int, value: object) -> str | int | date | None:
 
 
 def _is_marker(param: object) -> bool:
+    """Whether the parameter is, or holds, a marker."""
     if isinstance(param, str):
-        return param.startswith("\ue000")
+        return "\ue000" in param
     if isinstance(param, bool | datetime):
         return False
     if isinstance(param, int):

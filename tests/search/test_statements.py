@@ -64,6 +64,7 @@ def test_the_clock_is_read_again_each_time_a_kept_statement_runs():
     assert writer.times == 1
 
 
+@on_postgresql
 def test_a_statement_holding_another_moment_is_written_for_every_search():
     AnalysisFactory(title="Screening", slug="screening")
     since = timezone.now() - timedelta(days=30)
@@ -75,7 +76,25 @@ def test_a_statement_holding_another_moment_is_written_for_every_search():
     write.times = 0  # type: ignore[attr-defined]
     for _ in range(2):
         assert statements.rows("since", {"text": "Screening"}, write) == [("screening",)]
-    assert write.times == 2  # type: ignore[attr-defined]
+    # The markers were tried once; then each search wrote its own.
+    assert write.times == 3  # type: ignore[attr-defined]
+
+
+@on_postgresql
+def test_a_statement_that_changes_a_value_is_written_with_each_searchs_own():
+    AnalysisFactory(title="Sarcoma services", slug="sarcoma")
+    AnalysisFactory(title="Biobank plans", slug="biobank")
+
+    def write(marked):
+        write.texts.append(marked["text"])  # type: ignore[attr-defined]
+        # The statement holds "%text%", which no marker can stand for.
+        return PolicyAnalysis.objects.filter(title__icontains=marked["text"]).values_list("slug")
+
+    write.texts = []  # type: ignore[attr-defined]
+    assert statements.rows("containing", {"text": "sarcoma"}, write) == [("sarcoma",)]
+    assert statements.rows("containing", {"text": "biobank"}, write) == [("biobank",)]
+    # The markers were tried once; then each search's own text.
+    assert write.texts[1:] == ["sarcoma", "biobank"]  # type: ignore[attr-defined]
 
 
 @on_postgresql
@@ -112,7 +131,7 @@ def test_where_the_driver_takes_moments_as_text_every_statement_is_written_again
 
 def test_only_texts_ids_and_dates_have_markers():
     with pytest.raises(TypeError):
-        statements.rows("rank", {"rank": 0.5}, Writer())
+        statements.written({"rank": 0.5}, Writer())
 
 
 @on_postgresql
