@@ -49,7 +49,7 @@ browser: ## Install Debian's Chromium and axe-core (npm) for the real-browser te
 wrk: ## Install Debian's wrk, the HTTP load generator of the throughput and load benchmarks
 	-@command -v wrk >/dev/null || { SUDO=$$(command -v sudo || true); $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }
 
-bench: install wrk ## Every benchmark beside its anchor in one run (~15 min, PostgreSQL needed): JSON lines, then the table, also written to docs/performance.md
+bench: install wrk ## Every benchmark beside its anchor in one run (~20 min, PostgreSQL needed): JSON lines, then the table, also written to docs/performance.md
 	@command -v redis-server >/dev/null || { echo "make bench needs redis-server (Debian: redis-server)"; exit 1; }
 	@pg_isready -q -d "$(BENCH_DATABASE_URL)" || { echo "make bench needs PostgreSQL at BENCH_DATABASE_URL=$(BENCH_DATABASE_URL)"; exit 1; }
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) FANOUT_SUBSCRIBERS=$(FANOUT_SUBSCRIBERS) BENCH_ONLY=$(BENCH_ONLY) $(BIN)/python -m bench

@@ -5,6 +5,7 @@ import platform
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 START = "<!-- bench-table:start (written by make bench) -->"
 END = "<!-- bench-table:end -->"
@@ -20,8 +21,10 @@ def machine(database_url: str) -> dict:
         platform.processor(),
     )
     memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    # Asked of the server's maintenance database: the bench's own is made by each benchmark in turn.
+    server = urlsplit(database_url)._replace(path="/postgres").geturl()
     postgres = subprocess.run(
-        ["psql", database_url, "-Atc", "SHOW server_version"], capture_output=True, text=True, check=False
+        ["psql", server, "-Atc", "SHOW server_version"], capture_output=True, text=True, check=False
     ).stdout.strip()
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
