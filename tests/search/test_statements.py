@@ -54,17 +54,6 @@ def test_a_statement_is_written_once_and_run_with_each_searchs_values():
 
 
 @on_postgresql
-def test_the_clock_is_read_again_each_time_a_kept_statement_runs():
-    AnalysisFactory(title="Screening", slug="later", publish_at=timezone.now() + timedelta(hours=1))
-    writer = Writer()
-
-    assert slugs(writer, "Screening") == []
-    with time_machine.travel(timezone.now() + timedelta(hours=2)):
-        assert slugs(writer, "Screening") == ["later"]
-    assert writer.times == 1
-
-
-@on_postgresql
 def test_a_statement_holding_another_moment_is_written_for_every_search():
     AnalysisFactory(title="Screening", slug="screening")
     since = timezone.now() - timedelta(days=30)
@@ -112,6 +101,21 @@ def test_a_value_set_or_not_is_another_shape():
     assert len(statements._kept) == 2
 
 
+def scheduled_analysis_found_once_its_time_comes(writer: Writer) -> None:
+    AnalysisFactory(title="Screening", slug="later", publish_at=timezone.now() + timedelta(hours=1))
+
+    assert slugs(writer, "Screening") == []
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        assert slugs(writer, "Screening") == ["later"]
+
+
+@on_postgresql
+def test_the_clock_is_read_again_each_time_a_kept_statement_runs():
+    writer = Writer()
+    scheduled_analysis_found_once_its_time_comes(writer)
+    assert writer.times == 1
+
+
 def test_where_the_driver_takes_moments_as_text_every_statement_is_written_again(monkeypatch):
     # As SQLite's backend gives them, whichever database runs the test.
     as_text = connection.ops.adapt_datetimefield_value
@@ -119,12 +123,8 @@ def test_where_the_driver_takes_moments_as_text_every_statement_is_written_again
         monkeypatch.setattr(
             connection.ops, "adapt_datetimefield_value", lambda value: None if value is None else str(as_text(value))
         )
-    AnalysisFactory(title="Screening", slug="later", publish_at=timezone.now() + timedelta(hours=1))
     writer = Writer()
-
-    assert slugs(writer, "Screening") == []
-    with time_machine.travel(timezone.now() + timedelta(hours=2)):
-        assert slugs(writer, "Screening") == ["later"]
+    scheduled_analysis_found_once_its_time_comes(writer)
     assert writer.times == 2
     assert not statements._kept
 
