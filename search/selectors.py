@@ -11,6 +11,7 @@ the number of matches. On PostgreSQL each kind's ranking statement is written on
 and kept (``search.statements``).
 """
 
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -164,9 +165,8 @@ def _best_on_postgresql(source: Searchable, criteria: Criteria, limit: int) -> l
 
     # A word left out (``-word``) changes the statement, not only its values (``postgres.best_first``).
     shape = (source.kind, limit, leaves_out)
-    if source.stored_vector is None:
-        return statements.rows(shape, values, write)
-    with postgres.matching_through_indexes():
+    stored = source.stored_vector is not None
+    with postgres.matching_through_indexes() if stored else nullcontext():
         return statements.rows(shape, values, write)
 
 
